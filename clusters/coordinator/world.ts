@@ -1,0 +1,69 @@
+/**
+ * The world a coordinator node lives in. The core never touches Node.js
+ * networking, files or timers: every effect goes through these interfaces, so
+ * the same core runs in the deterministic simulator (harness/runtimes/sim) and,
+ * later, as a real process over TCP with file-backed storage.
+ */
+
+/** "n1".."nN" for servers; clients have their own addresses, e.g. "c7". */
+export type Address = string;
+
+export type TimerHandle = number;
+
+/** A node's own clock. It may be skewed: offset, drift rate, jumps. */
+export interface Clock {
+  /** This node's wall-clock reading, in milliseconds. */
+  nowMs(): number;
+  /** Runs callback after delayMs as measured by this node's (possibly drifting) clock. */
+  setTimer(delayMs: number, callback: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** Seeded randomness; the only source of chance in the core. */
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [minInclusive, maxExclusive). */
+  integer(minInclusive: number, maxExclusive: number): number;
+}
+
+/**
+ * Durable key-value storage with explicit fsync. Writes are visible at once
+ * but survive a crash only after sync(): a crash keeps exactly what the last
+ * sync() covered. Values must be plain JSON-serializable data.
+ */
+export interface Storage {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  /** Keys with this prefix, in lexicographic order. */
+  keys(prefix: string): string[];
+  sync(): void;
+}
+
+/** Messages are plain JSON-serializable objects with a string `type`. */
+export interface Message {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** Best effort, like a network: may lose, delay, duplicate or reorder. */
+export interface Transport {
+  send(to: Address, message: Message): void;
+}
+
+/** Something that receives messages: a server node or a client. */
+export interface Endpoint {
+  receive(from: Address, message: Message): void;
+}
+
+/** Everything a node is given by its host. */
+export interface World {
+  self: Address;
+  clock: Clock;
+  random: Random;
+  storage: Storage;
+  transport: Transport;
+  /** Appends a line to the node's log (a file on real hosts, a buffer in the simulator). */
+  log(line: string): void;
+}
