@@ -1,0 +1,82 @@
+/**
+ * faultline's own history format (DESIGN.md): JSON Lines, one event per line.
+ * This is the hot path for million-operation histories, so each line costs one
+ * JSON.parse and a few type checks.
+ */
+import { HistoryError } from '../errors.js';
+import { BATCH_SIZE, type EventBatches, flattenBatches, isBlankLine, openLines, readFailure } from './files.js';
+import type { EventSource, HistoryEvent } from './types.js';
+import { HistoryValidator, locate } from './validate.js';
+
+/** Validated events of a JSONL history, in batches. */
+export async function* readJsonlBatches(file: string): EventBatches {
+  const validator = new HistoryValidator();
+  const source: EventSource = { file, line: 0 };
+  const { lines, close } = openLines(file);
+  let batch: HistoryEvent[] = [];
+  try {
+    for await (const line of lines) {
+      source.line += 1;
+      if (isBlankLine(line)) continue;
+      batch.push(validator.accept(parseLine(line, source), source));
+      if (batch.length >= BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    throw readFailure(error, file);
+  } finally {
+    close();
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Validated events of a JSONL history, one at a time. */
+export function readJsonl(file: string): AsyncGenerator<HistoryEvent, void, undefined> {
+  return flattenBatches(readJsonlBatches(file));
+}
+
+function parseLine(line: string, source: EventSource): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    // A byte-order mark is legal at the start of a UTF-8 file, not inside JSON.
+    if (source.line === 1 && line.charCodeAt(0) === 0xfeff) {
+      try {
+        return JSON.parse(line.slice(1));
+      } catch {
+        // Reported below, as any other malformed line.
+      }
+    }
+    throw malformedLine(line, error, source);
+  }
+}
+
+function malformedLine(line: string, error: unknown, source: EventSource): HistoryError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const hint = line.trimStart().startsWith('[')
+    ? 'this looks like a JSON array; a history is JSON Lines: one event object per line'
+    : 'each line must be one complete JSON object; was the file cut short or edited by hand?';
+  return new HistoryError(`malformed JSON: ${reason}`, { where: locate(source), hint });
+}
+
+const FIELD_ORDER = ['index', 'time', 'process', 'type', 'f', 'key', 'value', 'error'] as const;
+
+/**
+ * One JSONL line (no newline) with the keys in DESIGN.md's order; absent
+ * (undefined) fields are left out, null is kept.
+ */
+export function formatEvent(event: HistoryEvent): string {
+  let text = '{';
+  for (const name of FIELD_ORDER) {
+    const value = event[name];
+    if (value === undefined) continue;
+    const encoded = JSON.stringify(value);
+    // Functions and symbols have no JSON form; leaving them out keeps the line valid.
+    if (encoded === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `"${name}":${encoded}`;
+  }
+  return `${text}}`;
+}
