@@ -1,0 +1,57 @@
+/**
+ * The coordinator's deliberate bugs, switched on by name (--bug <name>) to
+ * show that faultline's checkers catch real protocol mistakes. Never on by
+ * default. Engine bugs are implemented in engines/, service bugs in service/.
+ */
+
+export interface BugMode {
+  name: string;
+  description: string;
+  /** The workload that should expose it. */
+  workload: 'register' | 'lock' | 'sequence';
+  /** The nemesis that should expose it. */
+  nemesis: 'partition' | 'kill' | 'pause' | 'clock';
+}
+
+export const BUG_MODES: readonly BugMode[] = [
+  {
+    name: 'vote-ignores-log',
+    description: 'votes go to any candidate, however stale its log (ZAB: election and discovery ignore zxids), so a new leader can drop committed writes',
+    workload: 'register',
+    nemesis: 'kill',
+  },
+  {
+    name: 'ack-before-quorum',
+    description: 'the leader commits and acknowledges a write as soon as it logged it, before a quorum has it',
+    workload: 'register',
+    nemesis: 'partition',
+  },
+  {
+    name: 'minority-commit',
+    description: 'the leader counts one vote short of a majority and never steps down, so it keeps committing with a minority after a partition',
+    workload: 'register',
+    nemesis: 'partition',
+  },
+  {
+    name: 'stale-lease-read',
+    description: 'lease reads trust the local clock: the lease ignores the clock drift bound and the election timeout',
+    workload: 'register',
+    nemesis: 'clock',
+  },
+  {
+    name: 'follower-local-read',
+    description: 'a follower answers a "linearizable" read from its own, possibly stale, state',
+    workload: 'register',
+    nemesis: 'partition',
+  },
+  {
+    name: 'unreplicated-sequence',
+    description: 'sequential znode suffixes come from a server-local counter that is not replicated',
+    workload: 'sequence',
+    nemesis: 'kill',
+  },
+];
+
+export function findBugMode(name: string): BugMode | undefined {
+  return BUG_MODES.find((mode) => mode.name === name);
+}

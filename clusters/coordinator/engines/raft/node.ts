@@ -1,0 +1,160 @@
+/**
+ * One Raft replica's state and the transitions every concern shares: stepping
+ * down, committing and applying, compacting. Election, replication and reads
+ * live in their own files and act on this object.
+ */
+import assert from 'node:assert/strict';
+import type { ReadBarrierResult } from '../../engine.js';
+import type { Address, Message, World } from '../../world.js';
+import {
+  DEFAULT_COMPACT_AFTER_ENTRIES,
+  DEFAULT_MAX_ENTRIES_PER_MESSAGE,
+  type TunedEngineOptions,
+  expectPeersCorrect,
+  majority,
+} from '../shared/options.js';
+import type { LeadershipRounds } from '../shared/rounds.js';
+import { TimerSet } from '../shared/timers.js';
+import { RaftLog } from './log.js';
+import type { RaftMessage } from './messages.js';
+
+export type RaftRole = 'follower' | 'candidate' | 'leader';
+
+export interface LeaderState {
+  nextIndex: Map<Address, number>;
+  matchIndex: Map<Address, number>;
+  lastAckMs: Map<Address, number>;
+  rounds: LeadershipRounds;
+  /** A read index is only sound once the leader committed an entry of its own term. */
+  currentTermCommitted: boolean;
+  readsAwaitingCommit: Array<(result: ReadBarrierResult) => void>;
+}
+
+export class RaftNode {
+  readonly world: World;
+  readonly self: Address;
+  readonly voters: readonly Address[];
+  /** Every other replica, voter or observer: the ones a leader replicates to. */
+  readonly peers: readonly Address[];
+  readonly isObserver: boolean;
+  readonly quorum: number;
+  readonly compactAfterEntries: number;
+  readonly maxEntriesPerMessage: number;
+  readonly log: RaftLog;
+  readonly timers: TimerSet;
+  role: RaftRole = 'follower';
+  leaderId: Address | null = null;
+  commitIndex = 0;
+  appliedIndex = 0;
+  lastLeaderContactMs = 0;
+  leader: LeaderState | null = null;
+  preVote: { term: number; granted: Set<Address> } | null = null;
+  votes: Set<Address> = new Set();
+  stopped = false;
+
+  constructor(readonly options: TunedEngineOptions) {
+    this.world = options.world;
+    this.self = options.world.self;
+    this.voters = [...options.members];
+    const observers = options.observers ?? [];
+    this.isObserver = observers.includes(this.self);
+    assert.ok(this.isObserver !== this.voters.includes(this.self), `${this.self} must be exactly one of voter or observer`);
+    this.peers = [...this.voters, ...observers].filter((address) => address !== this.self);
+    this.quorum = majority(this.voters.length);
+    this.compactAfterEntries = options.compactAfterEntries ?? DEFAULT_COMPACT_AFTER_ENTRIES;
+    this.maxEntriesPerMessage = options.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE;
+    this.log = new RaftLog(options.world.storage);
+    this.timers = new TimerSet(options.world.clock);
+  }
+
+  nowMs(): number {
+    return this.world.clock.nowMs();
+  }
+
+  send(to: Address, message: RaftMessage): void {
+    this.world.transport.send(to, message as unknown as Message);
+  }
+
+  isVoter(address: Address): boolean {
+    return this.voters.includes(address);
+  }
+
+  /**
+   * True while this node heard from a live leader less than an election
+   * timeout ago; it then refuses to help elect anyone else, which is what
+   * makes a leader's lease sound. A clock that jumped back counts as recent.
+   */
+  leaderRecentlyHeard(): boolean {
+    if (this.role === 'leader') return true;
+    const elapsedMs = this.nowMs() - this.lastLeaderContactMs;
+    if (elapsedMs < 0) this.lastLeaderContactMs = this.nowMs();
+    return elapsedMs < this.options.electionTimeoutMs;
+  }
+
+  /** Moves to a higher term (forgetting the vote) or stays; never goes back. */
+  observeTerm(term: number): void {
+    assert.ok(term >= this.log.term, `term went back from ${this.log.term} to ${term}`);
+    if (term > this.log.term) {
+      this.log.saveHardState(term, null);
+      if (this.role !== 'follower') this.stepDown('saw a higher term');
+      this.leaderId = null;
+    }
+  }
+
+  stepDown(reason: string): void {
+    if (this.role === 'leader') this.world.log(`raft: ${this.self} steps down in term ${this.log.term}: ${reason}`);
+    this.endLeadership(reason);
+    this.role = 'follower';
+    this.preVote = null;
+    this.votes = new Set();
+  }
+
+  endLeadership(reason: string): void {
+    const leader = this.leader;
+    if (leader === null) return;
+    this.leader = null;
+    this.timers.clear('heartbeat');
+    this.timers.clear('check-quorum');
+    leader.rounds.failAll(`leader deposed: ${reason}`);
+    const waiting = leader.readsAwaitingCommit;
+    leader.readsAwaitingCommit = [];
+    for (const callback of waiting) callback({ ok: false, reason: `leader deposed: ${reason}` });
+  }
+
+  setCommitIndex(index: number): void {
+    if (index <= this.commitIndex) return;
+    assert.ok(index <= this.log.lastIndex, `commit ${index} beyond the log end ${this.log.lastIndex}`);
+    this.commitIndex = index;
+    this.applyCommitted();
+  }
+
+  /**
+   * Lowers the commit index when a (buggy) leader overwrote committed entries;
+   * the applied index stays, so nothing is applied twice.
+   */
+  forgetCommitsFrom(index: number): void {
+    expectPeersCorrect(this.options, index > this.commitIndex, `${this.self} told to overwrite committed entry ${index}`);
+    this.commitIndex = Math.min(this.commitIndex, index - 1);
+  }
+
+  applyCommitted(): void {
+    while (this.appliedIndex < this.commitIndex) {
+      const index = this.appliedIndex + 1;
+      const entry = this.log.entryAt(index);
+      assert.ok(entry !== undefined, `committed entry ${index} missing from the log`);
+      this.appliedIndex = index;
+      this.options.onCommit({ position: entry.index, epoch: entry.term, command: entry.command });
+    }
+    this.compactIfDue();
+  }
+
+  private compactIfDue(): void {
+    if (this.appliedIndex - this.log.snapshotIndex < this.compactAfterEntries) return;
+    if (this.appliedIndex > this.commitIndex) return;
+    const term = this.log.termAt(this.appliedIndex);
+    if (term === undefined) return;
+    const snapshot = this.options.takeSnapshot();
+    assert.equal(snapshot.position, this.appliedIndex, 'the service snapshots exactly what it applied');
+    this.log.compactThrough({ position: this.appliedIndex, epoch: term, state: snapshot.state });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The leader's discovery and synchronization phases. Discovery: gather a
+ * quorum's acceptedEpoch, pick a larger one, and collect ACKEPOCH with each
+ * peer's history summary. Synchronization: bring each peer to the leader's
+ * history with DIFF, TRUNC or SNAP; once a quorum acknowledged NEWLEADER the
+ * whole initial history is committed and broadcast begins.
+ */
+import assert from 'node:assert/strict';
+import type { Address } from '../../world.js';
+import { hasBug } from '../shared/options.js';
+import { LeadershipRounds } from '../shared/rounds.js';
+import { checkQuorum, scheduleLeaderTicks, sendUpToDate } from './broadcast.js';
+import { goLooking } from './election.js';
+import { commonPoint } from './history.js';
+import type { AckEpoch, AckNewLeader, FollowerInfo, SyncMode } from './messages.js';
+import type { FollowerLink, LeaderState, ZabNode } from './node.js';
+import { EPOCH_LIMIT, formatZxid } from './zxid.js';
+
+export function becomeLeading(node: ZabNode): void {
+  assert.ok(!node.isObserver, 'observers never lead');
+  node.state = 'leading';
+  node.follower = null;
+  node.leader = {
+    phase: 'discovery',
+    newEpoch: null,
+    links: new Map(),
+    counter: 0,
+    rounds: new LeadershipRounds(node.self, node.voters, node.quorum, node.world.clock),
+  };
+  node.timers.set('establish', 4 * node.options.electionTimeoutMs, () => {
+    if (node.leader?.phase !== 'broadcast') goLooking(node, 'could not establish leadership in time');
+  });
+  scheduleLeaderTicks(node);
+  checkQuorum(node);
+  tryChooseEpoch(node);
+}
+
+export function leaderState(node: ZabNode): LeaderState {
+  assert.ok(node.state === 'leading' && node.leader !== null, 'leader state only exists on a leader');
+  return node.leader;
+}
+
+export function handleFollowerInfo(node: ZabNode, from: Address, message: FollowerInfo): void {
+  if (node.state !== 'leading' || node.leader === null) return;
+  if (message.observer !== node.observers.includes(from)) return;
+  const leader = node.leader;
+  const existing = leader.links.get(from);
+  if (existing === undefined || existing.connection !== message.connection) {
+    leader.links.set(from, {
+      address: from,
+      connection: message.connection,
+      observer: message.observer,
+      acceptedEpoch: message.acceptedEpoch,
+      stage: 'info',
+      ackEpoch: null,
+      ackedZxid: 0,
+      lastAckMs: node.nowMs(),
+    });
+  }
+  const link = leader.links.get(from) as FollowerLink;
+  if (leader.newEpoch !== null) sendNewEpoch(node, link);
+  else tryChooseEpoch(node);
+}
+
+/** With a quorum's acceptedEpoch known, the new epoch is one more than all of them. */
+function tryChooseEpoch(node: ZabNode): void {
+  const leader = leaderState(node);
+  if (leader.newEpoch !== null) return;
+  const voterLinks = [...leader.links.values()].filter((link) => !link.observer);
+  if (voterLinks.length + 1 < node.quorum) return;
+  const waitMs = node.remainingLoyaltyMs();
+  if (waitMs > 0) {
+    node.timers.set('choose-epoch', waitMs, () => node.leader === leader && tryChooseEpoch(node));
+    return;
+  }
+  const newEpoch = Math.max(node.history.acceptedEpoch, ...voterLinks.map((link) => link.acceptedEpoch)) + 1;
+  assert.ok(newEpoch < EPOCH_LIMIT, 'epoch space exhausted');
+  leader.newEpoch = newEpoch;
+  node.history.setAcceptedEpoch(newEpoch);
+  node.history.sync();
+  for (const link of leader.links.values()) sendNewEpoch(node, link);
+  checkEpochQuorum(node);
+}
+
+export function sendNewEpoch(node: ZabNode, link: FollowerLink): void {
+  const epoch = leaderState(node).newEpoch;
+  assert.ok(epoch !== null);
+  node.send(link.address, { type: 'zab.new-epoch', connection: link.connection, epoch });
+  if (link.stage === 'info') link.stage = 'epoch-sent';
+}
+
+export function handleAckEpoch(node: ZabNode, from: Address, message: AckEpoch): void {
+  if (node.state !== 'leading' || node.leader === null) return;
+  const leader = node.leader;
+  const link = leader.links.get(from);
+  if (link === undefined || link.connection !== message.connection || message.epoch !== leader.newEpoch) return;
+  link.lastAckMs = node.nowMs();
+  if (link.ackEpoch === null) {
+    link.ackEpoch = { currentEpoch: message.currentEpoch, lastZxid: message.lastZxid, summary: message.summary };
+  }
+  if (leader.phase !== 'discovery') {
+    if (link.stage === 'epoch-sent') sendSync(node, link);
+    return;
+  }
+  // ZooKeeper gives up leading when a follower turns out more up to date than itself.
+  const history = node.history;
+  const ahead = message.currentEpoch > history.currentEpoch || (message.currentEpoch === history.currentEpoch && message.lastZxid > history.lastZxid);
+  if (ahead && !hasBug(node.options, 'vote-ignores-log')) {
+    goLooking(node, `${from} is ahead at ${formatZxid(message.lastZxid)}`);
+    return;
+  }
+  checkEpochQuorum(node);
+}
+
+function checkEpochQuorum(node: ZabNode): void {
+  const leader = leaderState(node);
+  const acked = [...leader.links.values()].filter((link) => !link.observer && link.ackEpoch !== null);
+  if (leader.phase !== 'discovery' || leader.newEpoch === null || acked.length + 1 < node.quorum) return;
+  leader.phase = 'sync';
+  node.history.setCurrentEpoch(leader.newEpoch);
+  node.history.sync();
+  node.world.log(`zab: ${node.self} leads epoch ${leader.newEpoch}, synchronizing`);
+  for (const link of leader.links.values()) {
+    if (link.ackEpoch !== null) sendSync(node, link);
+  }
+  checkSyncQuorum(node);
+}
+
+/** Brings one peer to the leader's history: DIFF what it lacks, TRUNC what it should not have, or SNAP. */
+export function sendSync(node: ZabNode, link: FollowerLink): void {
+  const history = node.history;
+  const ackEpoch = link.ackEpoch;
+  assert.ok(ackEpoch !== null, 'sync follows ACKEPOCH');
+  const common = commonPoint(history.summary(), ackEpoch.summary);
+  const limit = link.observer ? node.lastCommitted : history.lastZxid;
+  let mode: SyncMode = 'diff';
+  let from = common;
+  if (common < history.snapshotZxid) {
+    mode = 'snap';
+    from = history.snapshotZxid;
+  } else if (ackEpoch.lastZxid > common) {
+    mode = 'trunc';
+  }
+  node.send(link.address, {
+    type: 'zab.sync',
+    connection: link.connection,
+    epoch: history.currentEpoch,
+    mode,
+    truncateZxid: common,
+    snapshot: mode === 'snap' ? history.snapshot : null,
+    snapshotSummary: mode === 'snap' ? history.snapshotSummary : [],
+    entries: history.entriesBetween(from, limit),
+    commitZxid: node.lastCommitted,
+  });
+  link.stage = 'sync-sent';
+}
+
+export function handleAckNewLeader(node: ZabNode, from: Address, message: AckNewLeader): void {
+  if (node.state !== 'leading' || node.leader === null) return;
+  const leader = node.leader;
+  const link = leader.links.get(from);
+  if (link === undefined || link.connection !== message.connection || message.epoch !== node.history.currentEpoch) return;
+  if (link.stage !== 'sync-sent' && link.stage !== 'synced') return;
+  assert.ok(message.lastZxid <= node.history.lastZxid, `${from} synced beyond the leader's history`);
+  link.stage = 'synced';
+  link.lastAckMs = node.nowMs();
+  link.ackedZxid = Math.max(link.ackedZxid, message.lastZxid);
+  if (leader.phase === 'sync') checkSyncQuorum(node);
+  else if (leader.phase === 'broadcast') sendUpToDate(node, link);
+}
+
+function checkSyncQuorum(node: ZabNode): void {
+  const leader = leaderState(node);
+  const synced = [...leader.links.values()].filter((link) => !link.observer && link.stage === 'synced');
+  if (leader.phase !== 'sync' || synced.length + 1 < node.quorum) return;
+  leader.phase = 'broadcast';
+  leader.counter = 0;
+  node.timers.clear('establish');
+  node.world.log(`zab: ${node.self} established epoch ${node.history.currentEpoch}`);
+  // A quorum holds the leader's whole history now: all of it is committed.
+  node.setCommitted(node.history.lastZxid);
+  for (const link of leader.links.values()) {
+    if (link.stage === 'synced') sendUpToDate(node, link);
+  }
+}

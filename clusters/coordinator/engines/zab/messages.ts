@@ -1,0 +1,132 @@
+/**
+ * ZAB's wire messages: plain JSON, every type prefixed "zab.". After election,
+ * every message between a leader and one follower carries the follower's
+ * connection number, standing in for ZooKeeper's TCP connection: a message of
+ * an older connection is ignored, as a closed socket would drop it.
+ */
+import type { Command, Snapshot } from '../../engine.js';
+import type { Address } from '../../world.js';
+import type { EpochMark, ZabEntry } from './history.js';
+
+export type PeerState = 'looking' | 'following' | 'leading' | 'observing';
+
+export interface Vote {
+  leader: Address;
+  zxid: number;
+  /** The proposed leader's currentEpoch. */
+  epoch: number;
+}
+
+export interface Notification {
+  type: 'zab.notification';
+  vote: Vote;
+  round: number;
+  state: PeerState;
+}
+
+interface Connected {
+  connection: number;
+}
+
+export interface FollowerInfo extends Connected {
+  type: 'zab.follower-info';
+  acceptedEpoch: number;
+  observer: boolean;
+}
+
+export interface NewEpoch extends Connected {
+  type: 'zab.new-epoch';
+  epoch: number;
+}
+
+export interface AckEpoch extends Connected {
+  type: 'zab.ack-epoch';
+  epoch: number;
+  currentEpoch: number;
+  lastZxid: number;
+  summary: EpochMark[];
+}
+
+export type SyncMode = 'diff' | 'trunc' | 'snap';
+
+export interface SyncHistory extends Connected {
+  type: 'zab.sync';
+  epoch: number;
+  mode: SyncMode;
+  /** trunc: drop everything after this zxid first. */
+  truncateZxid: number;
+  /** snap: replace the whole state with this. */
+  snapshot: Snapshot | null;
+  snapshotSummary: EpochMark[];
+  entries: ZabEntry[];
+  commitZxid: number;
+}
+
+export interface AckNewLeader extends Connected {
+  type: 'zab.ack-new-leader';
+  epoch: number;
+  lastZxid: number;
+}
+
+export interface UpToDate extends Connected {
+  type: 'zab.uptodate';
+  epoch: number;
+  commitZxid: number;
+}
+
+/** A PROPOSAL to a follower or an INFORM (an already committed proposal) to an observer. */
+export interface Proposal extends Connected {
+  type: 'zab.proposal' | 'zab.inform';
+  epoch: number;
+  zxid: number;
+  previousZxid: number;
+  command: Command;
+  commitZxid: number;
+}
+
+export interface Ack extends Connected {
+  type: 'zab.ack';
+  epoch: number;
+  zxid: number;
+}
+
+export interface Commit extends Connected {
+  type: 'zab.commit';
+  epoch: number;
+  zxid: number;
+}
+
+export interface Ping extends Connected {
+  type: 'zab.ping';
+  epoch: number;
+  round: number;
+  commitZxid: number;
+}
+
+export interface PingReply extends Connected {
+  type: 'zab.ping-reply';
+  epoch: number;
+  round: number;
+  lastZxid: number;
+}
+
+/** The leader can no longer catch this connection up incrementally: start a new one. */
+export interface Reconnect extends Connected {
+  type: 'zab.reconnect';
+  epoch: number;
+}
+
+export type ZabMessage =
+  | Notification
+  | FollowerInfo
+  | NewEpoch
+  | AckEpoch
+  | SyncHistory
+  | AckNewLeader
+  | UpToDate
+  | Proposal
+  | Ack
+  | Commit
+  | Ping
+  | PingReply
+  | Reconnect;
