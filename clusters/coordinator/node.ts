@@ -1,0 +1,125 @@
+/**
+ * A coordinator node: a consensus engine, the replicated state machine it
+ * feeds, and the server that clients talk to, composed over one World. The
+ * host (simulator or real process) only routes messages to receive() and
+ * calls stop(); everything else happens through the World.
+ */
+import assert from 'node:assert/strict';
+import type { ConsensusEngine, EngineKind, EngineOptions, EngineStatus, LogEntry, Position, Snapshot } from './engine.js';
+import type { Address, Endpoint, Message, World } from './world.js';
+import { ServiceStateMachine } from './service/state-machine.js';
+import { CoordinatorServer } from './service/server.js';
+import { DEFAULT_SERVICE_TIMING, type ServiceTiming } from './service/handlers.js';
+import type { SessionInfo } from './service/types.js';
+import { createEngine as createRealEngine, type EngineTuning } from './engines/index.js';
+
+/** Builds an engine of the given kind; the engines' own factory, or a fake in tests. */
+export type EngineFactory = (kind: EngineKind, options: EngineOptions) => ConsensusEngine;
+
+export interface CoordinatorTiming extends ServiceTiming {
+  electionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  leaseMs: number;
+  maxClockDriftMs: number;
+}
+
+export const DEFAULT_COORDINATOR_TIMING: CoordinatorTiming = {
+  ...DEFAULT_SERVICE_TIMING,
+  electionTimeoutMs: 300,
+  heartbeatIntervalMs: 50,
+  leaseMs: 250,
+  maxClockDriftMs: 50,
+};
+
+export interface CoordinatorNodeOptions {
+  world: World;
+  engineKind: EngineKind;
+  /** Every voting member, this node included when it votes. */
+  members: Address[];
+  observers?: Address[];
+  bugs?: Iterable<string>;
+  timing?: Partial<CoordinatorTiming>;
+  /** Log compaction and batching knobs of the real engines. */
+  engineTuning?: EngineTuning;
+  /** Defaults to the real engines (engines/index.ts); tests inject fakes. */
+  createEngine?: EngineFactory;
+}
+
+/** What convergence checks compare between replicas. */
+export interface ServiceView {
+  appliedPosition: Position;
+  /** Equal on two replicas that applied the same entries. */
+  digest: string;
+  liveSessions: SessionInfo[];
+  snapshot(): Snapshot;
+}
+
+export interface CoordinatorNode extends Endpoint {
+  readonly engine: ConsensusEngine;
+  stop(): void;
+  status(): EngineStatus;
+  service(): ServiceView;
+  /** Client connections this node's server holds. */
+  connectionCount(): number;
+}
+
+export function createCoordinatorNode(options: CoordinatorNodeOptions): CoordinatorNode {
+  const { world } = options;
+  assert.ok(options.members.length > 0, 'a coordinator cluster needs members');
+  const timing: CoordinatorTiming = { ...DEFAULT_COORDINATOR_TIMING, ...options.timing };
+  const bugs: ReadonlySet<string> = new Set(options.bugs ?? []);
+  const state = new ServiceStateMachine();
+  // The engine may replay committed entries while it starts, before the server exists.
+  let server: CoordinatorServer | null = null;
+  const createEngine = options.createEngine ?? createRealEngine;
+  const engine = createEngine(options.engineKind, {
+    ...options.engineTuning,
+    world,
+    members: [...options.members],
+    observers: [...(options.observers ?? [])],
+    bugs,
+    electionTimeoutMs: timing.electionTimeoutMs,
+    heartbeatIntervalMs: timing.heartbeatIntervalMs,
+    leaseMs: timing.leaseMs,
+    maxClockDriftMs: timing.maxClockDriftMs,
+    onCommit: (entry: LogEntry) => {
+      const outcome = state.apply(entry);
+      server?.applied(outcome);
+    },
+    takeSnapshot: () => state.takeSnapshot(),
+    installSnapshot: (snapshot: Snapshot) => {
+      if (server === null) state.installSnapshot(snapshot);
+      else server.installSnapshot(snapshot);
+    },
+  });
+  const liveServer = new CoordinatorServer({ world, engine, state, bugs, timing });
+  server = liveServer;
+  engine.start();
+  liveServer.start();
+  let stopped = false;
+  return {
+    engine,
+    receive(from: Address, message: Message): void {
+      if (stopped || typeof message?.type !== 'string') return;
+      if (message.type.startsWith('client.') || message.type.startsWith('service.')) {
+        liveServer.receive(from, message);
+      } else {
+        engine.receive(from, message);
+      }
+    },
+    stop(): void {
+      if (stopped) return;
+      stopped = true;
+      liveServer.stop();
+      engine.stop();
+    },
+    status: () => engine.status(),
+    service: () => ({
+      appliedPosition: state.appliedPosition,
+      digest: state.digest(),
+      liveSessions: state.liveSessions(),
+      snapshot: () => state.takeSnapshot(),
+    }),
+    connectionCount: () => liveServer.connectionCount(),
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * The replicated state machine: the znode tree plus sessions, a deterministic
+ * function of the committed command sequence. Every replica that applied the
+ * same entries holds the same state, so followers can answer from it and a
+ * snapshot of it can replace a lagging replica's state.
+ */
+import assert from 'node:assert/strict';
+import type { LogEntry, Position, Snapshot } from '../engine.js';
+import type { Address } from '../world.js';
+import { hashString } from '../../../common/random.js';
+import { DataTree, failure, type MutationContext, type TreeSnapshot } from './tree.js';
+import { isValidPath } from './paths.js';
+import type {
+  CreateSessionCommand,
+  MultiStep,
+  MultiStepResult,
+  OperationResult,
+  ReadOperation,
+  SessionInfo,
+  Stat,
+  WatchTrigger,
+  WriteOperation,
+} from './types.js';
+
+/** How many results per session are kept to answer a replayed command. */
+export const DEDUP_RESULTS_PER_SESSION = 64;
+
+interface SessionRecord extends SessionInfo {
+  connectionId: number;
+  lastRequestId: number;
+  /** [requestId, result] of the most recent writes, oldest first. */
+  recentResults: Array<[number, OperationResult]>;
+}
+
+export interface ServiceState {
+  tree: TreeSnapshot;
+  /** Sorted by session id. */
+  sessions: SessionRecord[];
+}
+
+/** What applying one entry did, for the server that may be waiting on it. */
+export interface ApplyOutcome {
+  position: Position;
+  /** Identifies the request that proposed the command (see requestKey and connectKey). */
+  requestKey: string | null;
+  /**
+   * The command's result; null when it was a replay whose first result is no
+   * longer remembered, so the outcome is unknown and nobody may claim one.
+   */
+  result: OperationResult | null;
+  /** True when the command had already been applied and changed nothing now. */
+  duplicate: boolean;
+  triggers: WatchTrigger[];
+  /** Sessions this entry closed or expired. */
+  endedSessions: number[];
+}
+
+export function requestKey(sessionId: number, requestId: number): string {
+  return `request:${sessionId}:${requestId}`;
+}
+
+export function connectKey(owner: Address, connectionId: number): string {
+  return `connect:${owner}:${connectionId}`;
+}
+
+export class ServiceStateMachine {
+  private tree = new DataTree();
+  private sessions = new Map<number, SessionRecord>();
+  private sessionsByConnection = new Map<string, number>();
+  private position: Position = 0;
+  private epoch = 0;
+
+  get appliedPosition(): Position {
+    return this.position;
+  }
+
+  apply(entry: LogEntry): ApplyOutcome {
+    assert.ok(entry.position > this.position, `entry ${entry.position} applied after ${this.position}`);
+    this.position = entry.position;
+    this.epoch = entry.epoch;
+    const command = entry.command;
+    const outcome: ApplyOutcome = {
+      position: entry.position,
+      requestKey: null,
+      result: null,
+      duplicate: false,
+      triggers: [],
+      endedSessions: [],
+    };
+    switch (command.kind) {
+      case 'write':
+      case 'close-session':
+        this.applySessionRequest(command, outcome);
+        break;
+      case 'create-session':
+        this.applyCreateSession(command as unknown as CreateSessionCommand, outcome);
+        break;
+      case 'expire-session':
+        if (this.sessions.has(command.sessionId as number)) {
+          outcome.result = this.endSession(command.sessionId as number, outcome);
+        }
+        break;
+      default:
+        // Engines may commit entries of their own (a new leader's no-op): not ours.
+        break;
+    }
+    return outcome;
+  }
+
+  read(operation: ReadOperation): OperationResult {
+    switch (operation.type) {
+      case 'exists':
+        if (!isValidPath(operation.path)) return failure('BADARGUMENTS');
+        return { ok: true, value: this.tree.stat(operation.path) };
+      case 'getData':
+        return this.tree.getData(operation.path);
+      case 'getChildren':
+        return this.tree.getChildren(operation.path);
+      default:
+        return failure('BADARGUMENTS');
+    }
+  }
+
+  /** The path a sequential create would get on this replica now (for the unreplicated-sequence bug). */
+  nextSequentialPath(path: string): string | null {
+    return isValidPath(path) && path !== '/' ? this.tree.nextSequentialPath(path) : null;
+  }
+
+  session(sessionId: number): SessionInfo | null {
+    const record = this.sessions.get(sessionId);
+    return record === undefined ? null : sessionInfo(record);
+  }
+
+  liveSessions(): SessionInfo[] {
+    return [...this.sessions.values()].map(sessionInfo);
+  }
+
+  ephemeralsOf(sessionId: number): string[] {
+    return this.tree.ephemeralsOf(sessionId);
+  }
+
+  takeSnapshot(): Snapshot {
+    const sessions = [...this.sessions.values()].sort((a, b) => a.sessionId - b.sessionId);
+    const state: ServiceState = structuredClone({ tree: this.tree.toSnapshot(), sessions });
+    return { position: this.position, epoch: this.epoch, state };
+  }
+
+  installSnapshot(snapshot: Snapshot): void {
+    const state = structuredClone(snapshot.state) as ServiceState;
+    assert.ok(state !== null && typeof state === 'object' && Array.isArray(state.sessions), 'bad snapshot');
+    this.tree = DataTree.fromSnapshot(state.tree);
+    this.sessions = new Map(state.sessions.map((record) => [record.sessionId, record]));
+    this.sessionsByConnection = new Map(
+      state.sessions.map((record) => [connectKey(record.owner, record.connectionId), record.sessionId]),
+    );
+    this.position = snapshot.position;
+    this.epoch = snapshot.epoch;
+  }
+
+  /** A short fingerprint of the whole state, for convergence checks between replicas. */
+  digest(): string {
+    const snapshot = this.takeSnapshot();
+    return `${snapshot.position}:${hashString(JSON.stringify(snapshot.state)).toString(16)}`;
+  }
+
+  private applySessionRequest(command: LogEntry['command'], outcome: ApplyOutcome): void {
+    const sessionId = command.sessionId as number;
+    const requestId = command.requestId as number;
+    outcome.requestKey = requestKey(sessionId, requestId);
+    const session = this.sessions.get(sessionId);
+    if (session === undefined) {
+      outcome.result = failure('SESSIONEXPIRED');
+      return;
+    }
+    if (requestId <= session.lastRequestId) {
+      // A replay, or a request overtaken by a later one: never applied now.
+      outcome.duplicate = true;
+      const remembered = session.recentResults.find(([id]) => id === requestId);
+      outcome.result = remembered === undefined ? null : remembered[1];
+      return;
+    }
+    session.lastRequestId = requestId;
+    const result =
+      command.kind === 'close-session'
+        ? this.endSession(sessionId, outcome)
+        : this.applyWrite(command.operation as WriteOperation, sessionId, outcome);
+    session.recentResults.push([requestId, result]);
+    if (session.recentResults.length > DEDUP_RESULTS_PER_SESSION) session.recentResults.shift();
+    outcome.result = result;
+  }
+
+  private applyCreateSession(command: CreateSessionCommand, outcome: ApplyOutcome): void {
+    const key = connectKey(command.owner, command.connectionId);
+    outcome.requestKey = key;
+    const existing = this.sessionsByConnection.get(key);
+    if (existing !== undefined) {
+      outcome.duplicate = true;
+      outcome.result = { ok: true, value: sessionInfo(this.sessions.get(existing) as SessionRecord) };
+      return;
+    }
+    if (!Number.isInteger(command.timeoutMs) || command.timeoutMs <= 0) {
+      outcome.result = failure('BADARGUMENTS');
+      return;
+    }
+    // The entry's position is unique and the same on every replica: a fine session id.
+    const record: SessionRecord = {
+      sessionId: outcome.position,
+      owner: command.owner,
+      timeoutMs: command.timeoutMs,
+      connectionId: command.connectionId,
+      lastRequestId: 0,
+      recentResults: [],
+    };
+    assert.ok(record.sessionId > 0 && !this.sessions.has(record.sessionId), 'session id reused');
+    this.sessions.set(record.sessionId, record);
+    this.sessionsByConnection.set(key, record.sessionId);
+    outcome.result = { ok: true, value: sessionInfo(record) };
+  }
+
+  private endSession(sessionId: number, outcome: ApplyOutcome): OperationResult {
+    const record = this.sessions.get(sessionId);
+    assert.ok(record !== undefined, `ending unknown session ${sessionId}`);
+    const context: MutationContext = { zxid: outcome.position, journal: [], triggers: outcome.triggers };
+    this.tree.deleteEphemerals(sessionId, context);
+    this.sessions.delete(sessionId);
+    this.sessionsByConnection.delete(connectKey(record.owner, record.connectionId));
+    outcome.endedSessions.push(sessionId);
+    assert.equal(this.tree.ephemeralsOf(sessionId).length, 0, 'ephemerals outlived their session');
+    return { ok: true, value: null };
+  }
+
+  private applyWrite(operation: WriteOperation, sessionId: number, outcome: ApplyOutcome): OperationResult {
+    if (operation?.type === 'multi') return this.applyMulti(operation.operations, sessionId, outcome);
+    const context: MutationContext = { zxid: outcome.position, journal: [], triggers: [] };
+    const result = this.applyStep(operation, sessionId, context);
+    if (result.ok) outcome.triggers.push(...context.triggers);
+    return result;
+  }
+
+  /** All or nothing: the first failing step rolls back the ones before it. */
+  private applyMulti(steps: MultiStep[], sessionId: number, outcome: ApplyOutcome): OperationResult {
+    if (!Array.isArray(steps)) return failure('BADARGUMENTS');
+    const context: MutationContext = { zxid: outcome.position, journal: [], triggers: [] };
+    const results: MultiStepResult[] = [];
+    for (const [index, step] of steps.entries()) {
+      const result = this.applyStep(step, sessionId, context);
+      if (!result.ok) {
+        for (const undo of context.journal.reverse()) undo();
+        const errors: MultiStepResult[] = steps.map((_, other) => ({
+          type: 'error',
+          code: other < index ? 'OK' : other === index ? result.code : 'RUNTIMEINCONSISTENCY',
+        }));
+        return { ok: false, code: result.code, results: errors };
+      }
+      results.push(multiStepResult(step, result.value));
+    }
+    outcome.triggers.push(...context.triggers);
+    return { ok: true, value: results };
+  }
+
+  private applyStep(step: WriteOperation | MultiStep, sessionId: number, context: MutationContext): OperationResult {
+    switch (step?.type) {
+      case 'create':
+        return this.tree.create(step, sessionId, context);
+      case 'delete':
+        return this.tree.delete(step, context);
+      case 'setData':
+        return this.tree.setData(step, context);
+      case 'check':
+        return this.tree.check(step);
+      default:
+        return failure('BADARGUMENTS');
+    }
+  }
+}
+
+function multiStepResult(step: MultiStep, value: unknown): MultiStepResult {
+  switch (step.type) {
+    case 'create':
+      return { type: 'create', path: (value as { path: string }).path };
+    case 'setData':
+      return { type: 'setData', stat: value as Stat };
+    default:
+      return { type: step.type };
+  }
+}
+
+function sessionInfo(record: SessionRecord): SessionInfo {
+  return { sessionId: record.sessionId, owner: record.owner, timeoutMs: record.timeoutMs };
+}
