@@ -1,0 +1,150 @@
+/**
+ * Checks a history's operations for linearizability against a model: splits
+ * them by key (P-compositionality), prepares and prunes each part, searches
+ * each within one shared deadline and memory bound, and combines the
+ * verdicts: false beats unknown beats true.
+ */
+import type { Operation } from '../../common/history/types.js';
+import { explain } from './explain.js';
+import type { Model, PreparedOperation } from './model.js';
+import { searchLinearization, type SearchLimits, type SearchResult } from './search.js';
+import { toCounterexample, type Counterexample } from './counterexample.js';
+
+export type Verdict = true | false | 'unknown';
+
+export interface KeyResult {
+  /** The key, or null for a history without keys. */
+  key: string | null;
+  valid: Verdict;
+  /** Operations of this key, failed ones included. */
+  ops: number;
+  /** Operations the search had to place, after dropping and pruning. */
+  searched: number;
+  steps: number;
+  reason?: string;
+}
+
+export interface LinearizabilityResult {
+  valid: Verdict;
+  model: string;
+  ops: number;
+  keys: number;
+  /** Keys whose verdict is not true, and, when there are few keys, all of them. */
+  keyResults: KeyResult[];
+  counterexample?: Counterexample;
+  reason?: string;
+  checkMs: number;
+}
+
+export interface CheckOptions {
+  /** Wall-clock milliseconds; injected so the checker itself stays deterministic. */
+  nowMs: () => number;
+  timeoutMs?: number;
+  maxCacheBytes?: number;
+}
+
+export const DEFAULT_MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+const ALL_KEYS_SHOWN_BELOW = 20;
+
+export function checkLinearizable(
+  model: Model<unknown, unknown>,
+  operations: Operation[],
+  options: CheckOptions,
+): LinearizabilityResult {
+  const started = options.nowMs();
+  const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
+  const limits: SearchLimits = {
+    expired: () => options.nowMs() > deadline,
+    maxCacheBytes: options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES,
+  };
+  const parts = partitionByKey(operations);
+  const keyResults: KeyResult[] = [];
+  let valid: Verdict = true;
+  let counterexample: Counterexample | undefined;
+  let reason: string | undefined;
+  for (const [key, part] of parts) {
+    const result = checkPart(model, key, part, limits);
+    keyResults.push(result.keyResult);
+    if (result.keyResult.valid === false) {
+      valid = false;
+      counterexample ??= result.counterexample;
+    } else if (result.keyResult.valid === 'unknown' && valid === true) {
+      valid = 'unknown';
+      reason = result.keyResult.reason;
+    }
+  }
+  const shown = parts.size <= ALL_KEYS_SHOWN_BELOW ? keyResults : keyResults.filter((item) => item.valid !== true);
+  return {
+    valid,
+    model: model.name,
+    ops: operations.length,
+    keys: parts.size,
+    keyResults: shown,
+    ...(counterexample === undefined ? {} : { counterexample }),
+    ...(valid === 'unknown' && reason !== undefined ? { reason } : {}),
+    checkMs: options.nowMs() - started,
+  };
+}
+
+/** Groups operations by key, keeping history order inside each group. */
+export function partitionByKey(operations: Operation[]): Map<string | null, Operation[]> {
+  const parts = new Map<string | null, Operation[]>();
+  for (const operation of operations) {
+    const key = operation.key === undefined ? null : String(operation.key);
+    let part = parts.get(key);
+    if (part === undefined) parts.set(key, (part = []));
+    part.push(operation);
+  }
+  return parts;
+}
+
+export function prepareOperations(
+  model: Model<unknown, unknown>,
+  operations: Operation[],
+): PreparedOperation<unknown>[] {
+  const prepared: PreparedOperation<unknown>[] = [];
+  for (const operation of operations) {
+    const input = model.prepare(operation);
+    if (input === null) continue;
+    prepared.push({ operation, input, outputKnown: operation.status === 'ok' });
+  }
+  return model.prune === undefined ? prepared : model.prune(prepared);
+}
+
+function checkPart(
+  model: Model<unknown, unknown>,
+  key: string | null,
+  operations: Operation[],
+  limits: SearchLimits,
+): { keyResult: KeyResult; counterexample?: Counterexample } {
+  const prepared = prepareOperations(model, operations);
+  const search = searchLinearization(model, prepared, limits);
+  const keyResult: KeyResult = {
+    key,
+    valid: search.valid,
+    ops: operations.length,
+    searched: prepared.length,
+    steps: search.steps,
+    ...(search.valid === 'unknown' ? { reason: unknownReason(search, key) } : {}),
+  };
+  if (search.valid !== false) return { keyResult };
+  const failure = search.failure;
+  const blocking = prepared[failure.blocking]!.operation;
+  const sentence = explain({
+    model,
+    blocking,
+    operations,
+    prefixLength: failure.prefix.length,
+    pendingCount: failure.pending.length,
+    stateAfterPrefix: failure.state,
+  });
+  return { keyResult, counterexample: toCounterexample(model, key, prepared, failure, sentence) };
+}
+
+function unknownReason(search: Extract<SearchResult, { valid: 'unknown' }>, key: string | null): string {
+  const where = key === null ? '' : ` on key ${key}`;
+  if (search.reason === 'timeout') {
+    return `the search${where} ran out of time after ${search.steps} steps; raise --timeout to search longer`;
+  }
+  return `the search${where} filled its memory cap after exploring ${search.cacheSize} states; raise --max-memory`;
+}

@@ -1,0 +1,87 @@
+/**
+ * The doubly linked list of call and return entries that the WGL search walks,
+ * kept in typed arrays: entry i lives at index i, the head sentinel at the end.
+ * Info operations have a call entry and no return entry: they may take effect
+ * at any time after their call, or never.
+ */
+import assert from 'node:assert/strict';
+
+export const NONE = -1;
+
+export interface EntryTimes {
+  /** Event index (or any order-preserving time) of each operation's call. */
+  call: ArrayLike<number>;
+  /** Of each operation's return; Infinity for operations that never returned. */
+  returned: ArrayLike<number>;
+}
+
+export class EntryList {
+  readonly head: number;
+  readonly next: Int32Array;
+  readonly previous: Int32Array;
+  /** Operation of each entry. */
+  readonly operation: Int32Array;
+  /** 1 for call entries, 0 for return entries. */
+  readonly isCall: Uint8Array;
+  /** Return entry of each operation, NONE for those that never returned. */
+  readonly returnEntry: Int32Array;
+
+  constructor(times: EntryTimes) {
+    const count = times.call.length;
+    const order: { time: number; operation: number; call: boolean }[] = [];
+    for (let operation = 0; operation < count; operation++) {
+      const call = times.call[operation] as number;
+      const returned = times.returned[operation] as number;
+      assert.ok(returned > call, `operation ${operation} returns (${returned}) before its call (${call})`);
+      order.push({ time: call, operation, call: true });
+      if (returned !== Infinity) order.push({ time: returned, operation, call: false });
+    }
+    // At equal times a return comes first: the operations did not overlap.
+    order.sort((left, right) => left.time - right.time || Number(left.call) - Number(right.call));
+    const size = order.length;
+    this.head = size;
+    this.next = new Int32Array(size + 1);
+    this.previous = new Int32Array(size + 1);
+    this.operation = new Int32Array(size);
+    this.isCall = new Uint8Array(size);
+    this.returnEntry = new Int32Array(count).fill(NONE);
+    for (let index = 0; index < size; index++) {
+      const item = order[index]!;
+      this.operation[index] = item.operation;
+      this.isCall[index] = item.call ? 1 : 0;
+      if (!item.call) this.returnEntry[item.operation] = index;
+      this.next[index] = index + 1 < size ? index + 1 : NONE;
+      this.previous[index] = index === 0 ? this.head : index - 1;
+    }
+    this.next[this.head] = size > 0 ? 0 : NONE;
+    this.previous[this.head] = NONE;
+  }
+
+  /** Takes a call entry and its return entry out of the list. */
+  lift(callEntry: number): void {
+    this.unlink(callEntry);
+    const returnEntry = this.returnEntry[this.operation[callEntry]!]!;
+    if (returnEntry !== NONE) this.unlink(returnEntry);
+  }
+
+  /** Puts back what lift() took out, in reverse order. */
+  unlift(callEntry: number): void {
+    const returnEntry = this.returnEntry[this.operation[callEntry]!]!;
+    if (returnEntry !== NONE) this.relink(returnEntry);
+    this.relink(callEntry);
+  }
+
+  private unlink(entry: number): void {
+    const before = this.previous[entry]!;
+    const after = this.next[entry]!;
+    this.next[before] = after;
+    if (after !== NONE) this.previous[after] = before;
+  }
+
+  private relink(entry: number): void {
+    const before = this.previous[entry]!;
+    const after = this.next[entry]!;
+    this.next[before] = entry;
+    if (after !== NONE) this.previous[after] = entry;
+  }
+}

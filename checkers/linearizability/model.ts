@@ -1,0 +1,107 @@
+/**
+ * A sequential specification, Porcupine-style: pure functions over immutable
+ * states. The search calls step() in its hot loop, so a model first prepares
+ * each operation into a compact form and step() returns the next state, or
+ * INVALID, without allocating a result object.
+ */
+import type { Operation } from '../../common/history/types.js';
+
+export const INVALID: unique symbol = Symbol('invalid');
+export type StepResult<State> = State | typeof INVALID;
+
+/** An operation as the model sees it, after prepare(). */
+export interface PreparedOperation<Input> {
+  /** The history operation it came from. */
+  operation: Operation;
+  input: Input;
+  /** False for info operations: the model must accept any output. */
+  outputKnown: boolean;
+}
+
+/**
+ * Whether an operation with a known output can still be linearized later,
+ * from this state, given which operations (indexes into the part's prepared
+ * list) are already linearized. Must never say false when it could be.
+ */
+export type Lookahead<State, Input> = (state: State, input: Input, linearized: (operation: number) => boolean) => boolean;
+
+export interface Model<State = unknown, Input = unknown> {
+  name: string;
+  /** One line for --help and errors. */
+  summary: string;
+  init(): State;
+  /**
+   * Turns a history operation into the model's input, or null to drop it (a
+   * failed operation, or an info operation that cannot change the state).
+   * Throws a HistoryError for an operation the model does not understand.
+   */
+  prepare(operation: Operation): Input | null;
+  step(state: State, input: Input, outputKnown: boolean): StepResult<State>;
+  equal(left: State, right: State): boolean;
+  /** A 32-bit hash consistent with equal(); absent means "all states collide". */
+  hash?(state: State): number;
+  /**
+   * Drops info operations that provably cannot matter (e.g. a write of a value
+   * nobody ever observes). Must keep the verdict unchanged.
+   */
+  prune?(operations: PreparedOperation<Input>[]): PreparedOperation<Input>[];
+  /**
+   * True for an input that never changes the state when it steps (a read).
+   * The search places such operations as soon as they fit, without branching.
+   */
+  readOnly?(input: Input): boolean;
+  /**
+   * Given one part's operations, a necessary condition for an operation with a
+   * known output to be linearizable at some later point from a state, or null
+   * when the model knows none. Lets the search drop dead branches early.
+   */
+  lookahead?(operations: PreparedOperation<Input>[]): Lookahead<State, Input> | null;
+  /** A short, human reading of an operation: "write 5", "cas 1->2". */
+  describeOperation(operation: Operation): string;
+  describeState(state: State): string;
+}
+
+/** Options a model factory accepts, from `--init <json>`. */
+export interface ModelOptions {
+  /** The initial value of a register or map; undefined means "absent". */
+  initial?: unknown;
+}
+
+export type ModelFactory = (options: ModelOptions) => Model<unknown, unknown>;
+
+/** Equality of plain JSON values, for model states and values. */
+export function valuesEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (left === null || right === null || left === undefined || right === undefined) {
+    return (left ?? null) === (right ?? null);
+  }
+  if (typeof left !== 'object' || typeof right !== 'object') return false;
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+/** A 32-bit hash of a plain JSON value, consistent with valuesEqual. */
+export function hashValue(value: unknown): number {
+  if (value === null || value === undefined) return 0x9e3779b9;
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && Math.abs(value) < 0x7fffffff) return Math.imul(value | 0, 0x85ebca6b) ^ 0x27d4eb2f;
+    return hashText(String(value));
+  }
+  if (typeof value === 'string') return hashText(value);
+  if (typeof value === 'boolean') return value ? 0x1b873593 : 0x2545f491;
+  return hashText(JSON.stringify(value));
+}
+
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  return JSON.stringify(value);
+}

@@ -1,0 +1,252 @@
+/**
+ * Wing & Gong's linearizability search with Lowe's cache of explored
+ * (linearized set, state) pairs, as in Porcupine, over one independent part
+ * of a history. Operations with a known output must all be linearized;
+ * info operations may be linearized anywhere after their call, or never.
+ */
+import { ExploredCache, LinearizedSet } from './cache.js';
+import { EntryList, NONE } from './entries.js';
+import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
+
+export interface SearchLimits {
+  /** Returns true once the search must stop; polled every few thousand steps. */
+  expired(): boolean;
+  /** Bound on the explored-pairs cache, in bytes. */
+  maxCacheBytes: number;
+}
+
+export interface SearchFailure {
+  /** Operations (indexes into the prepared list) of the longest linearizable prefix, in order. */
+  prefix: number[];
+  /** The operation whose return was reached without any way to linearize it. */
+  blocking: number;
+  /** Operations called but not linearized at that point, the blocking one included. */
+  pending: number[];
+  /** The model state after the prefix. */
+  state: unknown;
+}
+
+export type SearchResult =
+  | { valid: true; steps: number; cacheSize: number }
+  | { valid: false; steps: number; cacheSize: number; failure: SearchFailure }
+  | { valid: 'unknown'; steps: number; cacheSize: number; reason: 'timeout' | 'memory' };
+
+const POLL_INTERVAL_STEPS = 4096;
+/** How far past the current point the lookahead reads: far enough to see the next reads, cheap per step. */
+const LOOKAHEAD_ENTRIES = 1024;
+export function searchLinearization<State, Input>(
+  model: Model<State, Input>,
+  operations: PreparedOperation<Input>[],
+  limits: SearchLimits,
+): SearchResult {
+  const first = new Search(model, operations, limits, -1).run();
+  if (first.valid !== false) return first;
+  // Deterministic, so a second pass stops exactly at the deepest failure seen.
+  return new Search(model, operations, limits, first.deepest).run();
+}
+
+type PassResult = SearchResult & { deepest: number };
+
+class Search<State, Input> {
+  private readonly entries: EntryList;
+  private readonly set: LinearizedSet;
+  private readonly cache: ExploredCache<State>;
+  private readonly inputs: Input[];
+  private readonly known: Uint8Array;
+  /** 1 for operations that never change the state when they step. */
+  private readonly readOnly: Uint8Array;
+  private readonly twin: Int32Array;
+  private readonly feasible: Lookahead<State, Input> | null;
+  private readonly isLinearized: (operation: number) => boolean;
+  private readonly stackEntries: Int32Array;
+  private readonly stackStates: State[];
+  /** 1 where the frame's operation was forced, so its siblings need no search. */
+  private readonly stackForced: Uint8Array;
+  private state: State;
+  private depth = 0;
+  private deepest = -1;
+  private steps = 0;
+  private remaining = 0;
+
+  constructor(
+    private readonly model: Model<State, Input>,
+    operations: PreparedOperation<Input>[],
+    private readonly limits: SearchLimits,
+    private readonly captureDepth: number,
+  ) {
+    const count = operations.length;
+    const call = new Float64Array(count);
+    const returned = new Float64Array(count);
+    this.inputs = new Array(count);
+    this.known = new Uint8Array(count);
+    this.readOnly = new Uint8Array(count);
+    for (let index = 0; index < count; index++) {
+      const prepared = operations[index]!;
+      call[index] = prepared.operation.callIndex;
+      returned[index] = prepared.outputKnown ? prepared.operation.returnIndex : Infinity;
+      this.inputs[index] = prepared.input;
+      this.known[index] = prepared.outputKnown ? 1 : 0;
+      this.readOnly[index] = model.readOnly?.(prepared.input) === true ? 1 : 0;
+      this.remaining += this.known[index]!;
+    }
+    this.entries = new EntryList({ call, returned });
+    this.set = new LinearizedSet(count);
+    this.cache = new ExploredCache<State>(model.equal, model.hash, this.set.bits.length);
+    this.twin = findTwins(operations);
+    this.feasible = model.lookahead?.(operations) ?? null;
+    this.isLinearized = (operation) => this.set.has(operation);
+    this.stackEntries = new Int32Array(count);
+    this.stackStates = new Array(count);
+    this.stackForced = new Uint8Array(count);
+    this.state = model.init();
+  }
+
+  run(): PassResult {
+    const { next, isCall, operation: entryOperation } = this.entries;
+    let entry = this.enterConfiguration();
+    while (this.remaining > 0) {
+      if (++this.steps % POLL_INTERVAL_STEPS === 0) {
+        if (this.limits.expired()) return this.unknown('timeout');
+        if (this.cache.bytes > this.limits.maxCacheBytes) return this.unknown('memory');
+      }
+      if (entry !== NONE && isCall[entry] === 1) {
+        entry = this.tryLinearize(entry, 0) ? this.enterConfiguration() : next[entry]!;
+        continue;
+      }
+      // A return entry (its operation cannot be placed after this prefix), or
+      // a configuration that a forced read already showed to fail.
+      const outcome = this.backtrack(entry === NONE ? NONE : entryOperation[entry]!);
+      if (outcome !== null) return outcome;
+      entry = next[this.stackEntries[this.depth]!]!;
+    }
+    return { valid: true, steps: this.steps, cacheSize: this.cache.size, deepest: this.deepest };
+  }
+
+  /**
+   * Arriving at a new configuration: a read-only operation that fits the
+   * current state is linearized at once, as a forced step. Placing it now is
+   * never worse than later (it changes nothing and only lifts a constraint),
+   * so when that branch fails the whole configuration fails.
+   * Returns the entry to continue from, or NONE when the configuration fails.
+   */
+  private enterConfiguration(): number {
+    const { entries, readOnly, known, model, inputs } = this;
+    const { next, isCall, operation: entryOperation } = entries;
+    while (this.remaining > 0) {
+      let forced = NONE;
+      for (let entry = next[entries.head]!; entry !== NONE && isCall[entry] === 1; entry = next[entry]!) {
+        const operation = entryOperation[entry]!;
+        if (readOnly[operation] === 1 && known[operation] === 1 && model.step(this.state, inputs[operation]!, true) !== INVALID) {
+          forced = entry;
+          break;
+        }
+      }
+      if (forced === NONE) return next[entries.head]!;
+      if (!this.tryLinearize(forced, 1)) return NONE;
+    }
+    return NONE;
+  }
+
+  /** Places the entry's operation next if the model, the lookahead and the cache allow it. */
+  private tryLinearize(entry: number, forced: number): boolean {
+    const { set, entries, known } = this;
+    const operation = entries.operation[entry]!;
+    const earlierTwin = this.twin[operation]!;
+    // Its identical twin is still pending: placing this one instead is the same branch.
+    if (earlierTwin !== NONE && !set.has(earlierTwin)) return false;
+    const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
+    if (nextState === INVALID) return false;
+    if (this.feasible !== null && !this.pendingFeasible(entry, nextState, this.feasible)) {
+      return false;
+    }
+    set.toggle(operation);
+    if (!this.cache.add(set, nextState)) {
+      set.toggle(operation);
+      return false;
+    }
+    this.stackEntries[this.depth] = entry;
+    this.stackStates[this.depth] = this.state;
+    this.stackForced[this.depth] = forced;
+    this.depth++;
+    this.state = nextState;
+    entries.lift(entry);
+    this.remaining -= known[operation]!;
+    return true;
+  }
+
+  /**
+   * Undoes frames until one whose siblings are still worth trying; the caller
+   * continues after that frame's entry. Returns a final result when the
+   * search is over: nothing left to undo, or the failure to capture.
+   */
+  private backtrack(blocking: number): PassResult | null {
+    if (blocking !== NONE) {
+      if (this.depth > this.deepest) this.deepest = this.depth;
+      if (this.depth === this.captureDepth) return this.failure(blocking);
+    }
+    for (;;) {
+      if (this.depth === 0) return this.failure(blocking === NONE ? 0 : blocking);
+      this.depth--;
+      const entry = this.stackEntries[this.depth]!;
+      const operation = this.entries.operation[entry]!;
+      this.state = this.stackStates[this.depth]!;
+      this.set.toggle(operation);
+      this.entries.unlift(entry);
+      this.remaining += this.known[operation]!;
+      if (this.stackForced[this.depth] === 0) return null;
+    }
+  }
+
+  /**
+   * Whether every other operation with a known output, pending now or called
+   * within the next few entries, can still follow nextState.
+   */
+  private pendingFeasible(current: number, nextState: State, feasible: Lookahead<State, Input>): boolean {
+    const { entries, inputs, known, isLinearized } = this;
+    const { next, isCall, operation } = entries;
+    let budget = LOOKAHEAD_ENTRIES;
+    for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
+      if (isCall[entry] === 0 || entry === current) continue;
+      const candidate = operation[entry]!;
+      if (known[candidate] === 1 && !feasible(nextState, inputs[candidate]!, isLinearized)) return false;
+    }
+    return true;
+  }
+
+  private failure(blocking: number): PassResult {
+    const { entries, stackEntries } = this;
+    const prefix: number[] = [];
+    for (let level = 0; level < this.depth; level++) prefix.push(entries.operation[stackEntries[level]!]!);
+    const pending: number[] = [];
+    for (let entry = entries.next[entries.head]!; entry !== NONE; entry = entries.next[entry]!) {
+      if (entries.isCall[entry] === 1) pending.push(entries.operation[entry]!);
+      if (entries.operation[entry] === blocking && entries.isCall[entry] === 0) break;
+    }
+    const failure = { prefix, blocking, pending, state: this.state };
+    return { valid: false, steps: this.steps, cacheSize: this.cache.size, failure, deepest: this.deepest };
+  }
+
+  private unknown(reason: 'timeout' | 'memory'): PassResult {
+    return { valid: 'unknown', steps: this.steps, cacheSize: this.cache.size, reason, deepest: this.deepest };
+  }
+}
+
+/**
+ * For each info operation, the latest earlier info operation with the same
+ * function and input. Two such operations are interchangeable: neither ever
+ * returns, and they do the same thing, so the search tries only the earlier.
+ */
+function findTwins<Input>(operations: PreparedOperation<Input>[]): Int32Array {
+  const twin = new Int32Array(operations.length).fill(NONE);
+  const latest = new Map<string, number>();
+  for (let index = 0; index < operations.length; index++) {
+    const prepared = operations[index]!;
+    if (prepared.outputKnown) continue;
+    const signature = `${prepared.operation.f}\u0000${JSON.stringify(prepared.input)}`;
+    const previous = latest.get(signature);
+    if (previous !== undefined) twin[index] = previous;
+    latest.set(signature, index);
+  }
+  return twin;
+}
+
