@@ -1,10 +1,99 @@
 /**
  * The set of (linearized operations, model state) pairs already explored.
  * The linearized set is a bitset whose hash is kept incrementally with
- * Zobrist keys, so adding or removing an operation costs O(1); the bitset is
- * copied only when a pair is stored.
+ * Zobrist keys, so adding or removing an operation costs O(1).
+ *
+ * Operations with a known output get the low bits in call order and info
+ * operations the high bits. Known operations are linearized roughly in order,
+ * so their bits are all ones up to a low-water mark and all zeros past a
+ * high-water mark; a stored set keeps only the words between the marks plus
+ * the info words. That keeps the cache small on long single-key histories.
  */
 import { SeededRandom } from '../../common/random.js';
+
+const FULL_WORD = 0xffffffff;
+
+export class LinearizedSet {
+  readonly bits: Uint32Array;
+  private readonly bitOf: Int32Array;
+  private readonly knownWords: number;
+  private readonly zobristLow: Int32Array;
+  private readonly zobristHigh: Int32Array;
+  /** First known word that is not all ones. */
+  private low = 0;
+  /** One past the last known word that is not zero. */
+  private high = 0;
+  hashLow = 0;
+  hashHigh = 0;
+
+  /** known[i] is 1 for operations with a known output. */
+  constructor(known: Uint8Array) {
+    const count = known.length;
+    this.bitOf = new Int32Array(count);
+    let knownCount = 0;
+    for (let index = 0; index < count; index++) if (known[index] === 1) this.bitOf[index] = knownCount++;
+    this.knownWords = Math.ceil(knownCount / 32);
+    let infoBit = this.knownWords * 32;
+    for (let index = 0; index < count; index++) if (known[index] === 0) this.bitOf[index] = infoBit++;
+    this.bits = new Uint32Array(Math.max(1, Math.ceil(infoBit / 32)));
+    this.zobristLow = new Int32Array(count);
+    this.zobristHigh = new Int32Array(count);
+    const random = new SeededRandom(count + 0x5eed);
+    for (let index = 0; index < count; index++) {
+      this.zobristLow[index] = random.nextUint32() | 0;
+      this.zobristHigh[index] = random.nextUint32() | 0;
+    }
+  }
+
+  has(operation: number): boolean {
+    const bit = this.bitOf[operation]!;
+    return (this.bits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  /** Flips membership of an operation (add when absent, remove when present). */
+  toggle(operation: number): void {
+    const bit = this.bitOf[operation]!;
+    const word = bit >>> 5;
+    const bits = this.bits;
+    bits[word]! ^= 1 << (bit & 31);
+    this.hashLow ^= this.zobristLow[operation]!;
+    this.hashHigh ^= this.zobristHigh[operation]!;
+    if (word >= this.knownWords) return;
+    if (bits[word] === FULL_WORD) {
+      while (this.low < this.knownWords && bits[this.low] === FULL_WORD) this.low++;
+    } else if (word < this.low) {
+      this.low = word;
+    }
+    if (bits[word] !== 0) {
+      if (word >= this.high) this.high = word + 1;
+    } else {
+      while (this.high > 0 && bits[this.high - 1] === 0) this.high--;
+    }
+  }
+
+  /** A compact copy: [low mark, words between the marks, info words]. */
+  snapshot(): Uint32Array {
+    const end = Math.max(this.high, this.low);
+    const infoWords = this.bits.length - this.knownWords;
+    const copy = new Uint32Array(1 + (end - this.low) + infoWords);
+    copy[0] = this.low;
+    copy.set(this.bits.subarray(this.low, end), 1);
+    copy.set(this.bits.subarray(this.knownWords), 1 + end - this.low);
+    return copy;
+  }
+
+  /** Whether a snapshot() taken earlier holds the same set as now. */
+  matches(snapshot: Uint32Array): boolean {
+    const end = Math.max(this.high, this.low);
+    const infoWords = this.bits.length - this.knownWords;
+    if (snapshot[0] !== this.low || snapshot.length !== 1 + (end - this.low) + infoWords) return false;
+    const bits = this.bits;
+    let position = 1;
+    for (let word = this.low; word < end; word++) if (snapshot[position++] !== bits[word]) return false;
+    for (let word = this.knownWords; word < bits.length; word++) if (snapshot[position++] !== bits[word]) return false;
+    return true;
+  }
+}
 
 interface Stored<State> {
   bits: Uint32Array;
@@ -12,52 +101,18 @@ interface Stored<State> {
   next: Stored<State> | null;
 }
 
-/** Approximate bytes per stored pair beyond its bitset words (objects, map slot). */
+/** Approximate bytes per stored pair beyond its words (objects, map slot). */
 const OVERHEAD_BYTES = 160;
-
-export class LinearizedSet {
-  readonly bits: Uint32Array;
-  private readonly zobristLow: Int32Array;
-  private readonly zobristHigh: Int32Array;
-  hashLow = 0;
-  hashHigh = 0;
-
-  constructor(operationCount: number) {
-    this.bits = new Uint32Array(Math.max(1, Math.ceil(operationCount / 32)));
-    this.zobristLow = new Int32Array(operationCount);
-    this.zobristHigh = new Int32Array(operationCount);
-    const random = new SeededRandom(operationCount + 0x5eed);
-    for (let index = 0; index < operationCount; index++) {
-      this.zobristLow[index] = random.nextUint32() | 0;
-      this.zobristHigh[index] = random.nextUint32() | 0;
-    }
-  }
-
-  has(operation: number): boolean {
-    return (this.bits[operation >>> 5]! & (1 << (operation & 31))) !== 0;
-  }
-
-  /** Flips membership of an operation (add when absent, remove when present). */
-  toggle(operation: number): void {
-    this.bits[operation >>> 5]! ^= 1 << (operation & 31);
-    this.hashLow ^= this.zobristLow[operation]!;
-    this.hashHigh ^= this.zobristHigh[operation]!;
-  }
-}
 
 export class ExploredCache<State> {
   private readonly table = new Map<number, Stored<State>>();
-  private readonly wordBytes: number;
   size = 0;
   bytes = 0;
 
   constructor(
     private readonly equal: (left: State, right: State) => boolean,
     private readonly hash: ((state: State) => number) | undefined,
-    words: number,
-  ) {
-    this.wordBytes = words * 4;
-  }
+  ) {}
 
   /** Stores the pair and returns true, or returns false when it was already there. */
   add(set: LinearizedSet, state: State): boolean {
@@ -67,16 +122,12 @@ export class ExploredCache<State> {
     const key = (set.hashHigh & 0x1fffff) * 0x100000000 + low;
     const first = this.table.get(key);
     for (let stored: Stored<State> | null = first ?? null; stored !== null; stored = stored.next) {
-      if (sameBits(stored.bits, set.bits) && this.equal(stored.state, state)) return false;
+      if (set.matches(stored.bits) && this.equal(stored.state, state)) return false;
     }
-    this.table.set(key, { bits: set.bits.slice(), state, next: first ?? null });
+    const bits = set.snapshot();
+    this.table.set(key, { bits, state, next: first ?? null });
     this.size++;
-    this.bytes += OVERHEAD_BYTES + this.wordBytes;
+    this.bytes += OVERHEAD_BYTES + bits.byteLength;
     return true;
   }
-}
-
-function sameBits(left: Uint32Array, right: Uint32Array): boolean {
-  for (let index = 0; index < left.length; index++) if (left[index] !== right[index]) return false;
-  return true;
 }

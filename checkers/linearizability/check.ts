@@ -6,8 +6,8 @@
  */
 import type { Operation } from '../../common/history/types.js';
 import { explain } from './explain.js';
-import type { Model, PreparedOperation } from './model.js';
-import { searchLinearization, type SearchLimits, type SearchResult } from './search.js';
+import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
+import { searchLinearization, type SearchFailure, type SearchLimits, type SearchResult } from './search.js';
 import { toCounterexample, type Counterexample } from './counterexample.js';
 
 export type Verdict = true | false | 'unknown';
@@ -129,7 +129,8 @@ function checkPart(
   };
   if (search.valid !== false) return { keyResult };
   const failure = search.failure;
-  const blocking = prepared[failure.blocking]!.operation;
+  const blamed = blameOperation(model, prepared, failure);
+  const blocking = prepared[blamed]!.operation;
   const sentence = explain({
     model,
     blocking,
@@ -138,7 +139,45 @@ function checkPart(
     pendingCount: failure.pending.length,
     stateAfterPrefix: failure.state,
   });
-  return { keyResult, counterexample: toCounterexample(model, key, prepared, failure, sentence) };
+  return { keyResult, counterexample: toCounterexample(model, key, prepared, failure, sentence, blamed) };
+}
+
+/**
+ * The operation to explain. The search stops at an operation whose return it
+ * cannot pass, but with lookahead that is often a write that would make some
+ * read impossible; that read is what a person wants to see. So: a known
+ * operation that no order can place after the prefix, else one that placing
+ * the stuck operation makes impossible, else the stuck operation itself.
+ */
+function blameOperation(
+  model: Model<unknown, unknown>,
+  prepared: PreparedOperation<unknown>[],
+  failure: SearchFailure,
+): number {
+  const lookahead = model.lookahead?.(prepared) ?? null;
+  if (lookahead === null) return failure.blocking;
+  const linearizedSet = new Set(failure.prefix);
+  const impossible = findImpossible(prepared, lookahead, failure.state, linearizedSet);
+  if (impossible !== undefined) return impossible;
+  const blocking = prepared[failure.blocking]!;
+  const afterBlocking = model.step(failure.state, blocking.input, blocking.outputKnown);
+  if (afterBlocking === INVALID) return failure.blocking;
+  linearizedSet.add(failure.blocking);
+  return findImpossible(prepared, lookahead, afterBlocking, linearizedSet) ?? failure.blocking;
+}
+
+function findImpossible(
+  prepared: PreparedOperation<unknown>[],
+  lookahead: Lookahead<unknown, unknown>,
+  state: unknown,
+  linearizedSet: Set<number>,
+): number | undefined {
+  const linearized = (operation: number) => linearizedSet.has(operation);
+  for (let index = 0; index < prepared.length; index++) {
+    if (linearizedSet.has(index) || !prepared[index]!.outputKnown) continue;
+    if (!lookahead(state, prepared[index]!.input, linearized)) return index;
+  }
+  return undefined;
 }
 
 function unknownReason(search: Extract<SearchResult, { valid: 'unknown' }>, key: string | null): string {

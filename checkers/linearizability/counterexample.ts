@@ -21,7 +21,7 @@ export interface OperationView {
 export interface Counterexample {
   key: string | null;
   sentence: string;
-  /** The operation that cannot be linearized. */
+  /** The operation that cannot be linearized (the one the sentence is about). */
   operation: OperationView;
   /** Operations in flight, not yet linearized, when the search got stuck. */
   concurrent: OperationView[];
@@ -55,13 +55,14 @@ export function toCounterexample(
   prepared: PreparedOperation<unknown>[],
   failure: SearchFailure,
   sentence: string,
+  blamed: number,
 ): Counterexample {
   const view = (index: number) => viewOperation(model, prepared[index]!.operation);
-  const concurrent = failure.pending.filter((index) => index !== failure.blocking).slice(0, CONCURRENT_SHOWN);
+  const concurrent = failure.pending.filter((index) => index !== blamed).slice(0, CONCURRENT_SHOWN);
   return {
     key,
     sentence,
-    operation: view(failure.blocking),
+    operation: view(blamed),
     concurrent: concurrent.map(view),
     prefixLength: failure.prefix.length,
     prefixTail: failure.prefix.slice(-PREFIX_TAIL_LENGTH).map(view),

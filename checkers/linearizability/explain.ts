@@ -26,8 +26,8 @@ export function when(operation: Operation, edge: 'call' | 'return'): string {
 
 export function explain(input: ExplainInput): string {
   const { blocking } = input;
-  const register = explainRegister(input);
-  if (register !== null) return register;
+  const specific = explainRegister(input) ?? explainKv(input);
+  if (specific !== null) return specific;
   const what = input.model.describeOperation(blocking);
   return (
     `${what} (process ${String(blocking.process)}, ${when(blocking, 'call')} to ${when(blocking, 'return')}) ` +
@@ -106,4 +106,33 @@ function findOverwriter(
     }
   }
   return best;
+}
+
+/**
+ * A kv get that misses an append which completed before the get began, with
+ * no put that could have replaced the value in between: a lost append.
+ */
+function explainKv(input: ExplainInput): string | null {
+  const { blocking, operations, model } = input;
+  if (model.name !== 'kv' || blocking.f !== 'get' || typeof blocking.output !== 'string') return null;
+  const value = blocking.output;
+  const key = blocking.key === undefined ? '' : ` of ${String(blocking.key)}`;
+  const opening = `get${key} returned ${describeValue(value)} at ${when(blocking, 'return')}`;
+  const puts = operations.filter((other) => other.f === 'put' && other.status !== 'fail');
+  const lost = operations.find(
+    (append) =>
+      append.f === 'append' &&
+      append.status === 'ok' &&
+      append.returnIndex < blocking.callIndex &&
+      typeof append.input === 'string' &&
+      !value.includes(append.input) &&
+      !puts.some((put) => put.callIndex < blocking.returnIndex && put.returnIndex > append.callIndex),
+  );
+  if (lost !== undefined) {
+    return `${opening}, which lacks ${model.describeOperation(lost)} that completed at ${when(lost, 'return')}, before the get began, with no put that could have replaced the value in between`;
+  }
+  return (
+    `${opening}, but no order of the operations around it allows that: the longest linearizable prefix ` +
+    `(${input.prefixLength} operations) leaves ${model.describeState(input.stateAfterPrefix)}, which no later put or append can turn into it`
+  );
 }

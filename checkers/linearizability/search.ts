@@ -90,8 +90,8 @@ class Search<State, Input> {
       this.remaining += this.known[index]!;
     }
     this.entries = new EntryList({ call, returned });
-    this.set = new LinearizedSet(count);
-    this.cache = new ExploredCache<State>(model.equal, model.hash, this.set.bits.length);
+    this.set = new LinearizedSet(this.known);
+    this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
     this.feasible = model.lookahead?.(operations) ?? null;
     this.isLinearized = (operation) => this.set.has(operation);

@@ -9,6 +9,7 @@ import {
   hashValue,
   valuesEqual,
   type Model,
+  type Lookahead,
   type ModelOptions,
   type PreparedOperation,
   type StepResult,
@@ -64,6 +65,7 @@ export function createCasRegister(options: ModelOptions, allowCas = true): Model
       return valuesEqual(state, input.from) ? input.value : INVALID;
     },
     readOnly: (input) => input.kind === READ,
+    lookahead: writerLookahead,
     equal: valuesEqual,
     hash: hashValue,
     prune: pruneUnobservedWrites,
@@ -89,6 +91,39 @@ function pruneUnobservedWrites(operations: PreparedOperation<RegisterInput>[]): 
     (prepared) =>
       prepared.outputKnown || prepared.input.kind === READ || observed.has(JSON.stringify(prepared.input.value ?? null)),
   );
+}
+
+/**
+ * A read of v (or a cas expecting v) can only be placed when the register
+ * holds v: now, or after some write of v that is not yet linearized and began
+ * before the read ended.
+ */
+function writerLookahead(operations: PreparedOperation<RegisterInput>[]): Lookahead<RegisterState, RegisterInput> {
+  const writersByValue = new Map<string, number[]>();
+  operations.forEach((prepared, index) => {
+    if (prepared.input.kind === READ) return;
+    const value = JSON.stringify(prepared.input.value ?? null);
+    const writers = writersByValue.get(value);
+    if (writers === undefined) writersByValue.set(value, [index]);
+    else writers.push(index);
+  });
+  const candidates = new Map<RegisterInput, number[]>();
+  for (const prepared of operations) {
+    const input = prepared.input;
+    if (input.kind === WRITE || !prepared.outputKnown) continue;
+    const needed = input.kind === READ ? input.value : input.from;
+    const writers = writersByValue.get(JSON.stringify(needed ?? null)) ?? [];
+    const returnIndex = prepared.operation.returnIndex;
+    candidates.set(input, writers.filter((index) => operations[index]!.operation.callIndex < returnIndex));
+  }
+  return (state, input, linearized) => {
+    if (input.kind === WRITE) return true;
+    if (valuesEqual(state, input.kind === READ ? input.value : input.from)) return true;
+    const writers = candidates.get(input);
+    if (writers === undefined) return true;
+    for (const writer of writers) if (!linearized(writer)) return true;
+    return false;
+  };
 }
 
 export function describeRegisterOperation(operation: Operation): string {

@@ -1,0 +1,107 @@
+/**
+ * Lock safety: no two processes hold the same lock at once in real time.
+ * Only certain holds count (see holds.ts); an acquire that ended info may or
+ * may not hold the lock, so it is counted in the stats and never blamed.
+ */
+import type { ProcessId } from '../../common/history/types.js';
+import {
+  DEFAULT_MAX_ANOMALIES,
+  describeMomentOf,
+  groupByKey,
+  momentOf,
+  onKey,
+  type Checker,
+  type CheckerInput,
+  type CheckerResult,
+  type Moment,
+} from '../checker.js';
+import { chooseSource, holdsOf, type Hold, type HoldSource } from './holds.js';
+
+export interface LockOverlap {
+  kind: 'overlap';
+  key: string | null;
+  processes: [ProcessId, ProcessId];
+  /** Both held the lock throughout [from, to]. */
+  from: Moment;
+  to: Moment;
+}
+
+export interface LockOptions {
+  /** Where holds come from; "auto" takes the critical-section records when the history has any. */
+  holdsFrom?: HoldSource | 'auto';
+  maxAnomalies?: number;
+}
+
+export type LockResult = CheckerResult<LockOverlap>;
+
+export const lockChecker: Checker<LockOptions, LockResult> = {
+  name: 'lock',
+  check: (input, options) => checkLock(input, options),
+};
+
+const LOCK_FUNCTIONS = new Set(['acquire', 'release', 'enter', 'exit']);
+
+export function checkLock(input: CheckerInput, options: LockOptions = {}): LockResult {
+  const maxAnomalies = options.maxAnomalies ?? DEFAULT_MAX_ANOMALIES;
+  const lockOperations = input.operations.filter((operation) => LOCK_FUNCTIONS.has(operation.f));
+  const anomalies: LockOverlap[] = [];
+  const sources = new Set<HoldSource>();
+  let [holdCount, uncertain, overlapCount] = [0, 0, 0];
+  for (const [key, operations] of groupByKey(lockOperations)) {
+    const source = options.holdsFrom === undefined || options.holdsFrom === 'auto' ? chooseSource(operations) : options.holdsFrom;
+    sources.add(source);
+    const ofKey = holdsOf(key, operations, source);
+    holdCount += ofKey.holds.length;
+    uncertain += ofKey.uncertain;
+    for (const overlap of overlapsOf(ofKey.holds)) {
+      overlapCount += 1;
+      if (anomalies.length < maxAnomalies) anomalies.push(overlap);
+    }
+  }
+  const first = anomalies[0];
+  return {
+    checker: 'lock',
+    valid: anomalies.length === 0,
+    anomalies,
+    stats: {
+      holdsFrom: sources.size > 1 ? 'critical-section where recorded, else acquire' : ([...sources][0] ?? 'acquire'),
+      holds: holdCount,
+      uncertainAcquires: uncertain,
+      overlaps: overlapCount,
+    },
+    ...(first === undefined ? {} : { sentence: describeOverlap(first) }),
+  };
+}
+
+/** Every pair of holds by different processes that overlap, by a sweep over start order. */
+export function* overlapsOf(holds: readonly Hold[]): Generator<LockOverlap> {
+  const byStart = [...holds].sort((left, right) => left.startIndex - right.startIndex);
+  // In a correct history at most one hold is active, so the active list stays tiny.
+  let active: Hold[] = [];
+  for (const hold of byStart) {
+    active = active.filter((other) => other.endIndex > hold.startIndex);
+    for (const other of active) {
+      if (other.process !== hold.process) yield overlap(other, hold);
+    }
+    active.push(hold);
+  }
+}
+
+function overlap(earlier: Hold, later: Hold): LockOverlap {
+  const ending = earlier.endIndex <= later.endIndex ? earlier : later;
+  return {
+    kind: 'overlap',
+    key: later.key,
+    processes: [earlier.process, later.process],
+    from: momentOf(later.startIndex, later.startTime),
+    to: momentOf(ending.endIndex, ending.endTime),
+  };
+}
+
+export function describeOverlap(anomaly: LockOverlap): string {
+  const [first, second] = anomaly.processes;
+  return (
+    `processes ${String(first)} and ${String(second)} both held the lock${onKey(anomaly.key)} ` +
+    `from ${describeMomentOf(anomaly.from)} to ${describeMomentOf(anomaly.to)}`
+  );
+}

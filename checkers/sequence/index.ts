@@ -1,0 +1,13 @@
+/** Sequences: unique ids, no gaps completed operations left, real-time order. */
+export {
+  checkSequence,
+  sequenceChecker,
+  describeSequenceAnomaly,
+  type DuplicateId,
+  type OrderViolation,
+  type SequenceAnomaly,
+  type SequenceOptions,
+  type SequenceResult,
+} from './check.js';
+export { findGaps, type SequenceGap } from './gaps.js';
+export { parseId, type IdHolder, type IssuedId } from './ids.js';

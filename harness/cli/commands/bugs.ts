@@ -1,0 +1,27 @@
+/** `faultline bugs`: the coordinator's deliberate bug modes, one line each. */
+import type { CommandModule } from 'yargs';
+import { BUG_MODES } from '../../../clusters/coordinator/bugs.js';
+
+interface BugsArguments {
+  json: boolean;
+}
+
+export const bugsCommand: CommandModule<object, BugsArguments> = {
+  command: 'bugs',
+  describe: "List the bundled coordinator's deliberate bug modes (for --bug)",
+  builder: (yargs) =>
+    yargs.option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' }).strict(),
+  handler: (argv) => {
+    if (argv.json) {
+      for (const bug of BUG_MODES) {
+        const { name, description, workload, nemesis } = bug;
+        process.stdout.write(`${JSON.stringify({ name, description, workload, nemesis })}\n`);
+      }
+      return;
+    }
+    const width = Math.max(...BUG_MODES.map((bug) => bug.name.length));
+    for (const bug of BUG_MODES) {
+      process.stdout.write(`${bug.name.padEnd(width)}  ${bug.description} (${bug.workload}, ${bug.nemesis})\n`);
+    }
+  },
+};

@@ -1,0 +1,125 @@
+/** `faultline check <history...>`: linearizability of recorded histories. */
+import { performance } from 'node:perf_hooks';
+import type { Argv, CommandModule } from 'yargs';
+import { isFaultlineError, UsageError } from '../../../common/errors.js';
+import { readOperations } from '../../../common/history/index.js';
+import { checkLinearizable, DEFAULT_MAX_CACHE_BYTES } from '../../../checkers/linearizability/check.js';
+import { createModel, MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
+import { EXIT_USAGE, exitCodeFor, type Verdict } from '../exit-codes.js';
+import { formatFileResult, type FileResult } from './check-output.js';
+
+export interface CheckArguments {
+  history: string[];
+  model: string;
+  init?: string;
+  json: boolean;
+  timeout: number;
+  'max-memory': number;
+  independent: string;
+}
+
+const MEBIBYTE = 1024 * 1024;
+
+function build(yargs: Argv): Argv<CheckArguments> {
+  return yargs
+    .positional('history', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'history files: faultline JSONL (.jsonl), Jepsen EDN (.edn) or Jepsen text logs (.log)',
+    })
+    .option('model', {
+      type: 'string',
+      choices: MODEL_NAMES as string[],
+      default: 'cas-register',
+      describe: 'the sequential model the history must be linearizable against',
+    })
+    .option('init', { type: 'string', describe: "the model's initial value, as JSON (default: absent)" })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file, one per line' })
+    .option('timeout', { type: 'number', default: 60, describe: 'seconds of search per file before the verdict is unknown' })
+    .option('max-memory', {
+      type: 'number',
+      default: DEFAULT_MAX_CACHE_BYTES / MEBIBYTE,
+      describe: 'MiB the search may spend on explored states per file before the verdict is unknown',
+    })
+    .option('independent', {
+      type: 'string',
+      choices: ['auto', 'true', 'false'],
+      default: 'auto',
+      describe: 'EDN only: whether values are [key value] tuples of independent keys',
+    })
+    .example('$0 check run/history.jsonl --model cas-register', 'check one history')
+    .example('$0 check jepsen/*.edn --model cas-register --json', 'JSON lines for scripts')
+    .strict() as unknown as Argv<CheckArguments>;
+}
+
+export function checkCommand(setExitCode: (code: number) => void): CommandModule<object, CheckArguments> {
+  return {
+    command: 'check <history...>',
+    describe: 'Check histories for linearizability against a model',
+    builder: build,
+    handler: async (argv) => setExitCode(await runCheck(argv, (text) => process.stdout.write(text))),
+  };
+}
+
+export async function runCheck(argv: CheckArguments, write: (text: string) => void): Promise<number> {
+  const options = parseOptions(argv);
+  const verdicts: Verdict[] = [];
+  let inputError = false;
+  for (const file of argv.history) {
+    try {
+      const result = await checkFile(file, argv, options);
+      verdicts.push(result.valid);
+      write(argv.json ? `${JSON.stringify(result)}\n` : formatFileResult(result));
+    } catch (error) {
+      if (!isFaultlineError(error)) throw error;
+      inputError = true;
+      const message = error.where?.includes(file) === true ? error.describe() : `${file}: ${error.describe()}`;
+      if (argv.json) write(`${JSON.stringify({ file, valid: 'unknown', error: message })}\n`);
+      else process.stderr.write(`faultline: ${message}\n`);
+    }
+  }
+  return inputError ? EXIT_USAGE : exitCodeFor(verdicts);
+}
+
+interface ParsedOptions {
+  initial: unknown;
+  timeoutMs: number;
+  maxCacheBytes: number;
+  independent: 'auto' | boolean;
+}
+
+function parseOptions(argv: CheckArguments): ParsedOptions {
+  let initial: unknown;
+  if (argv.init !== undefined) {
+    try {
+      initial = JSON.parse(argv.init);
+    } catch {
+      throw new UsageError(`not valid JSON: ${argv.init}`, {
+        where: '--init',
+        hint: 'quote it for the shell, e.g. --init 0 or --init \'"x"\' or --init null',
+      });
+    }
+  }
+  if (!(argv.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds', { where: '--timeout' });
+  if (!(argv['max-memory'] > 0)) throw new UsageError('--max-memory must be a positive number of MiB', { where: '--max-memory' });
+  const independent = argv.independent === 'auto' ? 'auto' : argv.independent === 'true';
+  return { initial, timeoutMs: argv.timeout * 1000, maxCacheBytes: argv['max-memory'] * MEBIBYTE, independent };
+}
+
+async function checkFile(file: string, argv: CheckArguments, options: ParsedOptions): Promise<FileResult> {
+  const parseStarted = performance.now();
+  const history = await readOperations(file, { independent: options.independent });
+  const parseMs = performance.now() - parseStarted;
+  const model = createModel(argv.model, options.initial === undefined ? {} : { initial: options.initial });
+  const result = checkLinearizable(model, history.operations, {
+    nowMs: () => performance.now(),
+    timeoutMs: options.timeoutMs,
+    maxCacheBytes: options.maxCacheBytes,
+  });
+  return { file, ...result, parseMs: round(parseMs), checkMs: round(result.checkMs) };
+}
+
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 1000) / 1000;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** The faultline command line. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from '../../common/errors.js';
+import { bugsCommand } from './commands/bugs.js';
+import { checkCommand } from './commands/check.js';
+import { reportError } from './errors.js';
+
+export async function main(argumentsList: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argumentsList)
+    .scriptName('faultline')
+    .usage('$0 <command> [options]\n\nJepsen-style fault injection for coordination services.')
+    .command(checkCommand((code) => (exitCode = code)))
+    .command(bugsCommand)
+    .demandCommand(1, 'name a command: faultline <command> --help shows its options')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(120, process.stdout.columns ?? 120))
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) throw error;
+      throw new UsageError(message, { hint: 'run faultline --help, or faultline <command> --help' });
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return reportError(error, (text) => process.stderr.write(text));
+  }
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error, (text) => process.stderr.write(text));
+  },
+);
