@@ -96,6 +96,7 @@ export class LinearizedSet {
 }
 
 interface Stored<State> {
+  hashHigh: number;
   bits: Uint32Array;
   state: State;
   next: Stored<State> | null;
@@ -117,15 +118,15 @@ export class ExploredCache<State> {
   /** Stores the pair and returns true, or returns false when it was already there. */
   add(set: LinearizedSet, state: State): boolean {
     const stateHash = this.hash === undefined ? 0 : this.hash(state);
-    // 53 bits of key: 32 from the low Zobrist word mixed with the state, 21 more.
-    const low = (set.hashLow ^ stateHash) >>> 0;
-    const key = (set.hashHigh & 0x1fffff) * 0x100000000 + low;
+    // A small-integer key keeps the map fast; the other Zobrist word rejects most collisions.
+    const key = (set.hashLow ^ stateHash) & 0x3fffffff;
+    const hashHigh = set.hashHigh;
     const first = this.table.get(key);
     for (let stored: Stored<State> | null = first ?? null; stored !== null; stored = stored.next) {
-      if (set.matches(stored.bits) && this.equal(stored.state, state)) return false;
+      if (stored.hashHigh === hashHigh && set.matches(stored.bits) && this.equal(stored.state, state)) return false;
     }
     const bits = set.snapshot();
-    this.table.set(key, { bits, state, next: first ?? null });
+    this.table.set(key, { hashHigh, bits, state, next: first ?? null });
     this.size++;
     this.bytes += OVERHEAD_BYTES + bits.byteLength;
     return true;

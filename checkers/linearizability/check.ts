@@ -34,6 +34,8 @@ export interface LinearizabilityResult {
   counterexample?: Counterexample;
   reason?: string;
   checkMs: number;
+  /** Keys that were checked in worker threads, when any were. */
+  keysInWorkers?: number;
 }
 
 export interface CheckOptions {
@@ -172,10 +174,9 @@ function findImpossible(
   state: unknown,
   linearizedSet: Set<number>,
 ): number | undefined {
-  const linearized = (operation: number) => linearizedSet.has(operation);
   for (let index = 0; index < prepared.length; index++) {
     if (linearizedSet.has(index) || !prepared[index]!.outputKnown) continue;
-    if (!lookahead(state, prepared[index]!.input, linearized)) return index;
+    if (!lookahead(state, prepared[index]!.input, linearizedSet)) return index;
   }
   return undefined;
 }

@@ -23,7 +23,12 @@ export interface PreparedOperation<Input> {
  * from this state, given which operations (indexes into the part's prepared
  * list) are already linearized. Must never say false when it could be.
  */
-export type Lookahead<State, Input> = (state: State, input: Input, linearized: (operation: number) => boolean) => boolean;
+export type Lookahead<State, Input> = (state: State, input: Input, linearized: OperationSet) => boolean;
+
+/** Which operations (indexes into a part's prepared list) are linearized. */
+export interface OperationSet {
+  has(operation: number): boolean;
+}
 
 export interface Model<State = unknown, Input = unknown> {
   name: string;
@@ -56,6 +61,11 @@ export interface Model<State = unknown, Input = unknown> {
    * when the model knows none. Lets the search drop dead branches early.
    */
   lookahead?(operations: PreparedOperation<Input>[]): Lookahead<State, Input> | null;
+  /**
+   * How many list entries past the current point the lookahead examines per
+   * step: further finds dead branches sooner, at a cost on every step.
+   */
+  lookaheadEntries?: number;
   /** A short, human reading of an operation: "write 5", "cas 1->2". */
   describeOperation(operation: Operation): string;
   describeState(state: State): string;

@@ -32,8 +32,8 @@ export type SearchResult =
   | { valid: 'unknown'; steps: number; cacheSize: number; reason: 'timeout' | 'memory' };
 
 const POLL_INTERVAL_STEPS = 4096;
-/** How far past the current point the lookahead reads: far enough to see the next reads, cheap per step. */
-const LOOKAHEAD_ENTRIES = 1024;
+/** How far past the current point the lookahead reads, unless the model says otherwise. */
+const DEFAULT_LOOKAHEAD_ENTRIES = 64;
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
@@ -57,7 +57,7 @@ class Search<State, Input> {
   private readonly readOnly: Uint8Array;
   private readonly twin: Int32Array;
   private readonly feasible: Lookahead<State, Input> | null;
-  private readonly isLinearized: (operation: number) => boolean;
+  private readonly lookaheadEntries: number;
   private readonly stackEntries: Int32Array;
   private readonly stackStates: State[];
   /** 1 where the frame's operation was forced, so its siblings need no search. */
@@ -94,7 +94,7 @@ class Search<State, Input> {
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
     this.feasible = model.lookahead?.(operations) ?? null;
-    this.isLinearized = (operation) => this.set.has(operation);
+    this.lookaheadEntries = Number(process.env.LA ?? model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES);
     this.stackEntries = new Int32Array(count);
     this.stackStates = new Array(count);
     this.stackForced = new Uint8Array(count);
@@ -156,7 +156,8 @@ class Search<State, Input> {
     if (earlierTwin !== NONE && !set.has(earlierTwin)) return false;
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
-    if (this.feasible !== null && !this.pendingFeasible(entry, nextState, this.feasible)) {
+    // A read changes neither the state nor which writes are pending: nothing new to look ahead at.
+    if (this.feasible !== null && this.readOnly[operation] === 0 && !this.pendingFeasible(entry, nextState, this.feasible)) {
       return false;
     }
     set.toggle(operation);
@@ -202,13 +203,13 @@ class Search<State, Input> {
    * within the next few entries, can still follow nextState.
    */
   private pendingFeasible(current: number, nextState: State, feasible: Lookahead<State, Input>): boolean {
-    const { entries, inputs, known, isLinearized } = this;
+    const { entries, inputs, known, set } = this;
     const { next, isCall, operation } = entries;
-    let budget = LOOKAHEAD_ENTRIES;
+    let budget = this.lookaheadEntries;
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
       if (isCall[entry] === 0 || entry === current) continue;
       const candidate = operation[entry]!;
-      if (known[candidate] === 1 && !feasible(nextState, inputs[candidate]!, isLinearized)) return false;
+      if (known[candidate] === 1 && !feasible(nextState, inputs[candidate]!, set)) return false;
     }
     return true;
   }

@@ -121,7 +121,7 @@ function writerLookahead(operations: PreparedOperation<RegisterInput>[]): Lookah
     if (valuesEqual(state, input.kind === READ ? input.value : input.from)) return true;
     const writers = candidates.get(input);
     if (writers === undefined) return true;
-    for (const writer of writers) if (!linearized(writer)) return true;
+    for (let index = 0; index < writers.length; index++) if (!linearized.has(writers[index]!)) return true;
     return false;
   };
 }

@@ -51,6 +51,8 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     },
     readOnly: (input) => input.kind === GET,
     lookahead: growingValueLookahead,
+    // A get far ahead can rule out a whole subtree at once (c50-bad), and the check is cheap.
+    lookaheadEntries: 1024,
     equal: (left, right) => left === right,
     hash: hashText,
     describeOperation(operation: Operation): string {
@@ -88,7 +90,7 @@ function growingValueLookahead(operations: PreparedOperation<KvInput>[]): Lookah
   return (state, input, linearized) => {
     if (input.kind !== GET || input.value.startsWith(state)) return true;
     const candidates = resetters.get(input);
-    return candidates !== undefined && candidates.some((index) => !linearized(index));
+    return candidates !== undefined && candidates.some((index) => !linearized.has(index));
   };
 }
 

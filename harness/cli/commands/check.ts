@@ -3,8 +3,9 @@ import { performance } from 'node:perf_hooks';
 import type { Argv, CommandModule } from 'yargs';
 import { isFaultlineError, UsageError } from '../../../common/errors.js';
 import { readOperations } from '../../../common/history/index.js';
-import { checkLinearizable, DEFAULT_MAX_CACHE_BYTES } from '../../../checkers/linearizability/check.js';
-import { createModel, MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
+import { DEFAULT_MAX_CACHE_BYTES } from '../../../checkers/linearizability/check.js';
+import { MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
+import { checkLinearizableParallel } from '../../../checkers/linearizability/parallel.js';
 import { EXIT_USAGE, exitCodeFor, type Verdict } from '../exit-codes.js';
 import { formatFileResult, type FileResult } from './check-output.js';
 
@@ -16,6 +17,7 @@ export interface CheckArguments {
   timeout: number;
   'max-memory': number;
   independent: string;
+  workers?: number;
 }
 
 const MEBIBYTE = 1024 * 1024;
@@ -47,6 +49,10 @@ function build(yargs: Argv): Argv<CheckArguments> {
       choices: ['auto', 'true', 'false'],
       default: 'auto',
       describe: 'EDN only: whether values are [key value] tuples of independent keys',
+    })
+    .option('workers', {
+      type: 'number',
+      describe: 'worker threads for keys that prove hard (default: one per core; 1 checks in one thread)',
     })
     .example('$0 check run/history.jsonl --model cas-register', 'check one history')
     .example('$0 check jepsen/*.edn --model cas-register --json', 'JSON lines for scripts')
@@ -102,6 +108,9 @@ function parseOptions(argv: CheckArguments): ParsedOptions {
     }
   }
   if (!(argv.timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds', { where: '--timeout' });
+  if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) {
+    throw new UsageError('--workers must be a whole number, 1 or more', { where: '--workers' });
+  }
   if (!(argv['max-memory'] > 0)) throw new UsageError('--max-memory must be a positive number of MiB', { where: '--max-memory' });
   const independent = argv.independent === 'auto' ? 'auto' : argv.independent === 'true';
   return { initial, timeoutMs: argv.timeout * 1000, maxCacheBytes: argv['max-memory'] * MEBIBYTE, independent };
@@ -111,11 +120,12 @@ async function checkFile(file: string, argv: CheckArguments, options: ParsedOpti
   const parseStarted = performance.now();
   const history = await readOperations(file, { independent: options.independent });
   const parseMs = performance.now() - parseStarted;
-  const model = createModel(argv.model, options.initial === undefined ? {} : { initial: options.initial });
-  const result = checkLinearizable(model, history.operations, {
+  const modelOptions = options.initial === undefined ? {} : { initial: options.initial };
+  const result = await checkLinearizableParallel(argv.model, modelOptions, history.operations, {
     nowMs: () => performance.now(),
     timeoutMs: options.timeoutMs,
     maxCacheBytes: options.maxCacheBytes,
+    ...(argv.workers === undefined ? {} : { workers: argv.workers }),
   });
   return { file, ...result, parseMs: round(parseMs), checkMs: round(result.checkMs) };
 }
