@@ -33,7 +33,7 @@ export type SearchResult =
 
 const POLL_INTERVAL_STEPS = 4096;
 /** How far past the current point the lookahead reads, unless the model says otherwise. */
-const DEFAULT_LOOKAHEAD_ENTRIES = 64;
+const DEFAULT_LOOKAHEAD_ENTRIES = 24;
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
@@ -94,7 +94,7 @@ class Search<State, Input> {
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
     this.feasible = model.lookahead?.(operations) ?? null;
-    this.lookaheadEntries = Number(process.env.LA ?? model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES);
+    this.lookaheadEntries = model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES;
     this.stackEntries = new Int32Array(count);
     this.stackStates = new Array(count);
     this.stackForced = new Uint8Array(count);
