@@ -5,12 +5,12 @@
  * verdicts: false beats unknown beats true.
  */
 import type { Operation } from '../../common/history/types.js';
+import { combineVerdicts, groupByKey, type Verdict } from '../checker.js';
 import { explain } from './explain.js';
 import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
 import { searchLinearization, type SearchFailure, type SearchLimits, type SearchResult } from './search.js';
 import { toCounterexample, type Counterexample } from './counterexample.js';
 
-export type Verdict = true | false | 'unknown';
 
 export interface KeyResult {
   /** The key, or null for a history without keys. */
@@ -59,22 +59,16 @@ export function checkLinearizable(
     expired: () => options.nowMs() > deadline,
     maxCacheBytes: options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES,
   };
-  const parts = partitionByKey(operations);
+  const parts = groupByKey(operations);
   const keyResults: KeyResult[] = [];
-  let valid: Verdict = true;
   let counterexample: Counterexample | undefined;
-  let reason: string | undefined;
   for (const [key, part] of parts) {
     const result = checkPart(model, key, part, limits);
     keyResults.push(result.keyResult);
-    if (result.keyResult.valid === false) {
-      valid = false;
-      counterexample ??= result.counterexample;
-    } else if (result.keyResult.valid === 'unknown' && valid === true) {
-      valid = 'unknown';
-      reason = result.keyResult.reason;
-    }
+    counterexample ??= result.counterexample;
   }
+  const valid = combineVerdicts(keyResults);
+  const reason = keyResults.find((item) => item.valid === 'unknown')?.reason;
   const shown = parts.size <= ALL_KEYS_SHOWN_BELOW ? keyResults : keyResults.filter((item) => item.valid !== true);
   return {
     valid,
@@ -86,18 +80,6 @@ export function checkLinearizable(
     ...(valid === 'unknown' && reason !== undefined ? { reason } : {}),
     checkMs: options.nowMs() - started,
   };
-}
-
-/** Groups operations by key, keeping history order inside each group. */
-export function partitionByKey(operations: Operation[]): Map<string | null, Operation[]> {
-  const parts = new Map<string | null, Operation[]>();
-  for (const operation of operations) {
-    const key = operation.key === undefined ? null : String(operation.key);
-    let part = parts.get(key);
-    if (part === undefined) parts.set(key, (part = []));
-    part.push(operation);
-  }
-  return parts;
 }
 
 export function prepareOperations(

@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FaultlineError, type ErrorCode } from '../../common/errors.js';
 import type { Operation } from '../../common/history/types.js';
-import { checkLinearizable, partitionByKey, type CheckOptions, type LinearizabilityResult, type Verdict } from './check.js';
+import { combineVerdicts, groupByKey } from '../checker.js';
+import { checkLinearizable, type CheckOptions, type LinearizabilityResult } from './check.js';
 import type { ModelOptions } from './model.js';
 import { createModel } from './models/index.js';
 
@@ -42,7 +43,7 @@ export async function checkLinearizableParallel(
 ): Promise<LinearizabilityResult> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const model = createModel(modelName, modelOptions);
-  const parts = partitionByKey(operations);
+  const parts = groupByKey(operations);
   if (workers === 1 || parts.size < 2) return checkLinearizable(model, operations, options);
   const started = options.nowMs();
   const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
@@ -108,11 +109,7 @@ function runWorker(request: WorkerRequest): Promise<LinearizabilityResult> {
 }
 
 function combine(results: LinearizabilityResult[], ops: number, checkMs: number): LinearizabilityResult {
-  let valid: Verdict = true;
-  for (const result of results) {
-    if (result.valid === false) valid = false;
-    else if (result.valid === 'unknown' && valid === true) valid = 'unknown';
-  }
+  const valid = combineVerdicts(results);
   // The first violated key in key order, so the counterexample does not depend on worker timing.
   const violated = results
     .filter((result) => result.counterexample !== undefined)

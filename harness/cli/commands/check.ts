@@ -6,7 +6,8 @@ import { readOperations } from '../../../common/history/index.js';
 import { DEFAULT_MAX_CACHE_BYTES } from '../../../checkers/linearizability/check.js';
 import { MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
 import { checkLinearizableParallel } from '../../../checkers/linearizability/parallel.js';
-import { EXIT_USAGE, exitCodeFor, type Verdict } from '../exit-codes.js';
+import type { Verdict } from '../../../checkers/checker.js';
+import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 import { formatFileResult, type FileResult } from './check-output.js';
 
 export interface CheckArguments {
