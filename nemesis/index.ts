@@ -7,7 +7,17 @@
 import type { Random } from '../common/random.js';
 import type { FaultAbility, FaultControl } from '../harness/runtimes/index.js';
 
-export type NemesisName = 'none' | 'partition' | 'kill' | 'pause' | 'clock';
+/** A kind of fault; also the suffix of its history events ("start-partition"). */
+export type FaultKind = 'partition' | 'kill' | 'pause' | 'clock';
+
+export type NemesisName = 'none' | FaultKind;
+
+/**
+ * What a fault holds while it is on. Two faults on the same resource never
+ * overlap: a kill and a pause of one node would undo each other (resuming a
+ * node that was killed meanwhile), and one heal() ends every partition.
+ */
+export type FaultResource = 'network' | 'process' | 'clock';
 
 /** What the nemesis knows of the cluster when it picks targets. */
 export interface ClusterView {
@@ -18,22 +28,50 @@ export interface ClusterView {
 
 /** A fault started, as recorded in the history: f "start-<kind>" with this value. */
 export interface FaultDescription {
-  kind: NemesisName;
-  /** e.g. { groups: [["n1"], ["n2","n3"]] } or { nodes: ["n2"] } or { node: "n1", bumpMs: 3600000 }. */
+  kind: FaultKind;
+  /** e.g. { target: "halves", groups: [["n1"], ["n2","n3"]] } or { target: "one", nodes: ["n2"] }. */
   value: unknown;
 }
 
 export interface Fault {
   /** Picks targets (pure: random + view) and applies the fault; returns what was done. */
   start(control: FaultControl, random: Random, view: ClusterView): FaultDescription;
-  /** Undoes exactly what start() did. */
+  /** Undoes exactly what start() did; returns the same description. */
   stop(control: FaultControl): FaultDescription;
 }
 
 export interface Nemesis {
-  name: NemesisName;
+  name: FaultKind;
   /** Abilities the runtime must have; checked before the run starts. */
   requires: readonly FaultAbility[];
+  /** What its faults hold while on; the schedule never overlaps two faults on one resource. */
+  resource: FaultResource;
   /** A new fault of this nemesis, to start now (its start() picks the targets). */
   fault(): Fault;
 }
+
+export { clockNemesis, type ClockOptions } from './clock.js';
+export { killNemesis } from './kill.js';
+export { pauseNemesis } from './pause.js';
+export { applyPartition, partitionNemesis, type PartitionOptions } from './partition.js';
+export type { NodeFaultOptions } from './process-fault.js';
+export {
+  DEFAULT_TIMING,
+  NemesisSchedule,
+  type DurationRangeMs,
+  type NemesisEvent,
+  type NemesisEventName,
+  type ScheduleContext,
+  type ScheduleTiming,
+} from './schedule.js';
+export {
+  FAULT_KINDS,
+  NEMESIS_CHOICES,
+  checkAbilities,
+  createNemeses,
+  createSchedule,
+  parseNemesisSpec,
+  type NemesisConfig,
+  type NemesisOptions,
+} from './spec.js';
+export * from './targets.js';
