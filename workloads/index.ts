@@ -1,6 +1,12 @@
 /**
  * The Workload seam: a seeded generator of operations, the op vocabulary a
  * system implements for it, and the checkers that judge its history.
+ *
+ * A workload describes the operations on one key (a register, a sequence,
+ * a lock); the harness (harness/generators) decides how keys are shared out
+ * among workers and rotated, how fast operations go, and when phases change.
+ * Generators live here as types only, because the dependency arrows run from
+ * harness to workloads and never back.
  */
 import type { Random } from '../common/random.js';
 
@@ -19,8 +25,10 @@ export type OperationOutcome =
 
 /**
  * A client of the system under test, one per worker process, speaking one
- * workload's vocabulary. invoke() calls back exactly once, and never retries
- * an operation that may have taken effect.
+ * workload's vocabulary. invoke() calls back exactly once (possibly before it
+ * returns), and never retries an operation that may have taken effect.
+ * An ok outcome names the server that served it (`node`) when the client
+ * knows, so the split-brain checker can attribute acknowledged writes.
  */
 export interface WorkloadClient {
   invoke(request: OperationRequest, done: (outcome: OperationOutcome) => void): void;
@@ -28,33 +36,80 @@ export interface WorkloadClient {
   close(): void;
 }
 
-export type WorkloadName = 'register' | 'lock' | 'sequence';
+export type WorkloadName = 'register' | 'lock' | 'lock-fencing' | 'sequence';
 
 export interface GeneratorContext {
+  /** The asking worker's own random stream, so each worker's choices do not depend on the others' timing. */
   random: Random;
-  /** Worker (slot) asking for its next operation. */
+  /** Worker (slot) asking for its next operation, 0-based; stable for the whole run. */
   worker: number;
-  /** Milliseconds since the run started. */
+  /** The process the worker runs as now; a worker takes a fresh process after an info outcome. */
+  process: number;
+  /** Milliseconds since the run started, on the run's Scheduler. */
   nowMs: number;
 }
 
-/** Seeded and pure: the same random stream gives the same operations. */
-export interface OperationGenerator {
-  /** The next operation for this worker, or null when the workload has nothing more for it now. */
-  next(context: GeneratorContext): OperationRequest | null;
+/** An operation for the asking worker, to invoke after delayMs. */
+export interface Invocation {
+  request: OperationRequest;
+  delayMs: number;
 }
 
-export interface WorkloadOptions {
-  keys: number;
-  concurrency: number;
+/**
+ * What a generator says when a worker asks:
+ * - an Invocation;
+ * - 'pending': nothing for this worker now; ask again whenever the generator's
+ *   state may have changed: an operation completed, or another worker was
+ *   handed an operation or heard 'done';
+ * - { pendingUntilMs }: the same, and ask again at that time at the latest;
+ * - 'done': exhausted, for every worker, for good.
+ */
+export type Step = Invocation | 'pending' | { pendingUntilMs: number } | 'done';
+
+export interface Completion {
+  request: OperationRequest;
+  outcome: OperationOutcome;
+}
+
+/**
+ * Seeded and deterministic: the same random streams and the same order of
+ * calls give the same operations. Protocol (what a worker does): ask with
+ * next() only while the worker has no operation in flight; report the outcome
+ * of each invocation with update() before asking again. One operation at a
+ * time per worker, and so per process.
+ */
+export interface OperationGenerator {
+  next(context: GeneratorContext): Step;
+  /** The outcome of the last invocation handed to context.worker (context.process is the one that ran it). */
+  update?(context: GeneratorContext, completion: Completion): void;
+}
+
+export interface KeyOptions {
+  /** Budget of one key: operations (for locks: acquires) before its workers move on to a fresh key. */
+  operationsPerKey: number;
+}
+
+/** How a workload shares keys out, unless the run says otherwise. */
+export interface KeyDefaults extends KeyOptions {
+  /** Workers working on one key at once; the others work on other keys. */
+  workersPerKey: number;
 }
 
 export interface Workload {
   name: WorkloadName;
   summary: string;
-  generator(options: WorkloadOptions): OperationGenerator;
-  /** Reads of every key after heal and recovery, so lost writes show. */
-  finalOperations(options: WorkloadOptions): OperationRequest[];
+  /** The op names this workload's generator produces, for docs and for systems to check support. */
+  functions: readonly string[];
+  keyDefaults: KeyDefaults;
+  /**
+   * A fresh generator of the operations on one key. Requests carry no key:
+   * the harness sets it. 'done' ends the key and its workers move to a fresh one.
+   */
+  keyGenerator(options: KeyOptions): OperationGenerator;
+  /** After heal and recovery, on the keys the run used: e.g. reads of every key, so lost writes show. */
+  finalOperations(keys: readonly string[]): OperationRequest[];
   /** Names of the checkers (in checkers/) that judge this workload's history. */
   checkers: readonly string[];
 }
+
+export { WORKLOADS, WORKLOAD_NAMES, workloadNamed } from './registry.js';

@@ -10,7 +10,7 @@ import type { Address, Endpoint, Message, World } from './world.js';
 import { ServiceStateMachine } from './service/state-machine.js';
 import { CoordinatorServer } from './service/server.js';
 import { DEFAULT_SERVICE_TIMING, type ServiceTiming } from './service/handlers.js';
-import type { SessionInfo } from './service/types.js';
+import type { OperationResult, ReadOperation, SessionInfo } from './service/types.js';
 import { createEngine as createRealEngine, type EngineTuning } from './engines/index.js';
 
 /** Builds an engine of the given kind; the engines' own factory, or a fake in tests. */
@@ -52,6 +52,8 @@ export interface ServiceView {
   digest: string;
   liveSessions: SessionInfo[];
   snapshot(): Snapshot;
+  /** A read of this replica's own applied state, for final-state dumps (no consensus involved). */
+  read(operation: ReadOperation): OperationResult;
 }
 
 export interface CoordinatorNode extends Endpoint {
@@ -119,6 +121,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
       digest: state.digest(),
       liveSessions: state.liveSessions(),
       snapshot: () => state.takeSnapshot(),
+      read: (operation) => state.read(operation),
     }),
     connectionCount: () => liveServer.connectionCount(),
   };

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../common/errors.js';
+import { WORKLOAD_NAMES, workloadNamed } from './index.js';
+
+describe('workload registry', () => {
+  it('finds each workload by its name', () => {
+    assert.deepEqual([...WORKLOAD_NAMES].sort(), ['lock', 'lock-fencing', 'register', 'sequence']);
+    for (const name of WORKLOAD_NAMES) assert.equal(workloadNamed(name).name, name);
+  });
+
+  it('refuses an unknown name with a usage error that lists the valid ones', () => {
+    for (const name of ['queue', 'toString', '']) {
+      assert.throws(
+        () => workloadNamed(name),
+        (error: unknown) =>
+          error instanceof UsageError &&
+          error.message === `unknown workload "${name}"` &&
+          error.where === '--workload' &&
+          error.hint === 'choose one of: register, lock, lock-fencing, sequence',
+      );
+    }
+  });
+});

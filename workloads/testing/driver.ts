@@ -1,0 +1,196 @@
+/**
+ * Test support: a minimal worker loop that drives a generator against
+ * workload clients and records the history, on a Scheduler. It follows the
+ * generator protocol of workloads/index.ts exactly (one operation at a time
+ * per worker, update before the next ask, a fresh process and client after
+ * info), so it is also a reference for the run orchestrator's workers.
+ * Not used by runs themselves.
+ */
+import assert from 'node:assert/strict';
+import type { HistoryEvent } from '../../common/history/types.js';
+import { SeededRandom } from '../../common/random.js';
+import type { Scheduler } from '../../harness/runtimes/index.js';
+import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from '../index.js';
+
+/** Virtual time: timers run in time order, ties in the order they were set. */
+export class VirtualScheduler implements Scheduler {
+  private now = 0;
+  private order = 0;
+  private timers: Array<{ atMs: number; order: number; fn: () => void }> = [];
+
+  nowMs(): number {
+    return this.now;
+  }
+
+  after(delayMs: number, _label: string, fn: () => void): void {
+    assert.ok(delayMs >= 0 && Number.isFinite(delayMs), `bad delay ${delayMs}`);
+    const timer = { atMs: this.now + delayMs, order: this.order++, fn };
+    let position = this.timers.length;
+    while (position > 0 && this.timers[position - 1]!.atMs > timer.atMs) position -= 1;
+    this.timers.splice(position, 0, timer);
+  }
+
+  /** Runs timers until none is left or the next is past untilMs. */
+  run(untilMs = Infinity): void {
+    while (this.timers.length > 0 && this.timers[0]!.atMs <= untilMs) {
+      const timer = this.timers.shift()!;
+      this.now = timer.atMs;
+      timer.fn();
+    }
+  }
+}
+
+export type RecordedEvent = HistoryEvent & { node?: string };
+
+export interface WorkerOptions {
+  generator: OperationGenerator;
+  concurrency: number;
+  scheduler: Scheduler;
+  /** Each worker draws from its own stream forked from this seed. */
+  seed: number;
+  /** A client for a worker's process; called again for the fresh process after an info outcome. */
+  openClient(worker: number, process: number): WorkloadClient;
+}
+
+export interface WorkerRun {
+  events: RecordedEvent[];
+  /** True once every worker has heard 'done'. */
+  finished(): boolean;
+}
+
+interface WorkerState {
+  worker: number;
+  process: number;
+  client: WorkloadClient;
+  random: SeededRandom;
+  busy: boolean;
+  waiting: boolean;
+  done: boolean;
+  /** When the worker's wake-up timer fires, if it has one; a timer for another time is stale. */
+  wakeAtMs: number | undefined;
+}
+
+/** Starts `concurrency` workers; run the scheduler to make progress. Processes are numbered from 0. */
+export function startWorkers(options: WorkerOptions): WorkerRun {
+  const pool = new WorkerPool(options);
+  return { events: pool.events, finished: () => pool.finished() };
+}
+
+class WorkerPool {
+  readonly events: RecordedEvent[] = [];
+  private readonly workers: WorkerState[] = [];
+  private nextProcess: number;
+  private polling = false;
+
+  constructor(private readonly options: WorkerOptions) {
+    const master = new SeededRandom(options.seed);
+    this.nextProcess = options.concurrency;
+    for (let worker = 0; worker < options.concurrency; worker++) {
+      const random = master.fork(`worker ${worker}`);
+      const client = options.openClient(worker, worker);
+      const state: WorkerState = { worker, process: worker, client, random, busy: false, waiting: false, done: false, wakeAtMs: undefined };
+      this.workers.push(state);
+      options.scheduler.after(0, `worker ${worker}`, () => this.ask(state));
+    }
+  }
+
+  finished(): boolean {
+    return this.workers.every((state) => state.done);
+  }
+
+  /** Asks, then lets every waiting worker ask again until none makes progress: a generator's state may have changed. */
+  private ask(state: WorkerState): void {
+    this.askOnce(state);
+    if (this.polling) return;
+    this.polling = true;
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const other of this.workers) {
+        if (!other.waiting) continue;
+        this.askOnce(other);
+        progressed ||= !other.waiting;
+      }
+    }
+    this.polling = false;
+  }
+
+  private askOnce(state: WorkerState): void {
+    const { generator, scheduler } = this.options;
+    assert.ok(!state.busy && !state.done, `worker ${state.worker} asked while busy or done`);
+    state.waiting = false;
+    const step = generator.next(this.contextOf(state));
+    if (step === 'done') {
+      state.done = true;
+    } else if (step === 'pending') {
+      state.waiting = true;
+    } else if ('pendingUntilMs' in step) {
+      state.waiting = true;
+      if (state.wakeAtMs === step.pendingUntilMs) return;
+      state.wakeAtMs = step.pendingUntilMs;
+      scheduler.after(Math.max(0, step.pendingUntilMs - scheduler.nowMs()), `worker ${state.worker}`, () => {
+        if (state.wakeAtMs !== step.pendingUntilMs) return;
+        state.wakeAtMs = undefined;
+        if (state.waiting) this.ask(state);
+      });
+    } else {
+      state.busy = true;
+      scheduler.after(step.delayMs, `worker ${state.worker}`, () => this.invoke(state, step.request));
+    }
+  }
+
+  private invoke(state: WorkerState, request: OperationRequest): void {
+    this.record(state, request, 'invoke');
+    let completed = false;
+    state.client.invoke(request, (outcome) => {
+      assert.ok(!completed, `a client completed ${request.f} twice`);
+      completed = true;
+      // A client may call back before invoke returns; completing on a fresh timer keeps the stack flat.
+      this.options.scheduler.after(0, `worker ${state.worker}`, () => this.complete(state, request, outcome));
+    });
+  }
+
+  private complete(state: WorkerState, request: OperationRequest, outcome: OperationOutcome): void {
+    this.record(state, request, outcome.type, outcome);
+    this.options.generator.update?.(this.contextOf(state), { request, outcome });
+    if (outcome.type === 'info') {
+      state.client.close();
+      state.process = this.nextProcess++;
+      state.client = this.options.openClient(state.worker, state.process);
+    }
+    state.busy = false;
+    this.ask(state);
+  }
+
+  private contextOf(state: WorkerState): GeneratorContext {
+    return { random: state.random, worker: state.worker, process: state.process, nowMs: this.options.scheduler.nowMs() };
+  }
+
+  private record(state: WorkerState, request: OperationRequest, type: HistoryEvent['type'], outcome?: OperationOutcome): void {
+    const time = Math.round(this.options.scheduler.nowMs() * 1e6);
+    const event: RecordedEvent = { index: this.events.length, time, process: state.process, type, f: request.f };
+    if (request.key !== undefined) event.key = request.key;
+    const value = completionValue(request, outcome);
+    if (value !== undefined) event.value = value;
+    if (outcome !== undefined && outcome.type !== 'ok') event.error = outcome.error;
+    if (outcome?.type === 'ok' && outcome.node !== undefined) event.node = outcome.node;
+    this.events.push(event);
+  }
+}
+
+/** As in Jepsen: the argument on invoke; on completion the result when ok, else the argument. */
+function completionValue(request: OperationRequest, outcome: OperationOutcome | undefined): unknown {
+  if (outcome?.type === 'ok') return outcome.value ?? null;
+  if (outcome?.type === 'fail' && outcome.value !== undefined) return outcome.value;
+  return request.value;
+}
+
+/** Runs workers on a VirtualScheduler (a fresh one unless given) until nothing is left to do, or untilMs. */
+export function runWorkers(
+  options: Omit<WorkerOptions, 'scheduler'> & { scheduler?: VirtualScheduler },
+  untilMs = Infinity,
+): WorkerRun & { scheduler: VirtualScheduler } {
+  const scheduler = options.scheduler ?? new VirtualScheduler();
+  const run = startWorkers({ ...options, scheduler });
+  scheduler.run(untilMs);
+  return { ...run, scheduler };
+}
