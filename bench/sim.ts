@@ -1,13 +1,17 @@
 /**
- * How fast the deterministic simulator runs a small cluster: 3 nodes, 10
+ * How fast the deterministic simulator runs the real coordinator: 3 nodes, 10
  * clients writing 100 ops/s in all, for 60 simulated seconds, with the
- * consensus invariants checked after every step. Prints the speed-up over
- * real time (best of three runs, which must also leave the same trace hash);
- * the last line reads `sim: <n>x real time`.
+ * consensus invariants checked after every step. By default both engines
+ * run; each prints its speed-up over real time (best of several identical
+ * runs, which must leave the same trace hash) by wall time and by CPU time,
+ * and the last line reads `sim: <n>x real time` for the slower engine.
  *
- * The system under test is chosen in one place, DEFAULT_SYSTEM below (or by
- * name on the command line: toy, coordinator-raft, coordinator-zab): the toy
- * primary-backup protocol until the coordinator is ready.
+ *   node dist/bench/sim.js [system ...] [--runs N] [--seconds S] [--reordering]
+ *
+ * Systems: coordinator-zab, coordinator-raft, toy (the simulator's own toy
+ * primary-backup protocol, a floor for the simulator's overhead). Links are
+ * FIFO, as over the TCP connections of a real deployment, unless
+ * --reordering asks for the simulator's default reordering links.
  */
 import { performance } from 'node:perf_hooks';
 import { CoordinatorClient } from '../clusters/coordinator/client/client.js';
@@ -21,36 +25,47 @@ import { toyClient, toyReplicaNode, type ToyNode } from '../harness/runtimes/sim
 interface BenchClientOptions {
   opsPerSecond: number;
   record(event: string): void;
+  /** Called with each completed write's latency, in ms of true virtual time. */
+  latency(latencyMs: number): void;
+  now(): number;
 }
 
 /** What the benchmark needs from a system: its server nodes, its clients, and each node's engine. */
 interface BenchSystem {
   name: string;
-  node(address: Address, members: readonly Address[]): NodeFactory;
-  client(address: Address, members: readonly Address[], options: BenchClientOptions): NodeFactory;
+  node(members: readonly Address[]): NodeFactory;
+  client(members: readonly Address[], options: BenchClientOptions): NodeFactory;
   engine(endpoint: NodeEndpoint): EngineView;
 }
 
 const toySystem: BenchSystem = {
   name: 'toy primary-backup',
-  node: (_address, members) => toyReplicaNode(members),
-  client: (_address, members, options) => toyClient({ leader: members[0] as Address, timeoutMs: 1000, ...options }),
+  node: (members) => toyReplicaNode(members),
+  client: (members, options) => toyClient({ leader: members[0] as Address, timeoutMs: 1000, ...options }),
   engine: (endpoint) => endpoint as ToyNode,
 };
 
 /** The bundled coordinator: real nodes (service + engine) and real clients doing setData on one znode. */
 function coordinatorSystem(engineKind: EngineKind): BenchSystem {
   return {
-    name: `coordinator (${engineKind})`,
-    node: (_address, members) => (world) => createCoordinatorNode({ world, engineKind, members: [...members] }),
-    client: (_address, members, options) => (world) => coordinatorWriter(world, members, options),
+    name: `coordinator-${engineKind}`,
+    node: (members) => (world) => createCoordinatorNode({ world, engineKind, members: [...members] }),
+    client: (members, options) => (world) => coordinatorWriter(world, members, options),
     engine: (endpoint) => (endpoint as CoordinatorNode).engine,
   };
 }
 
 /** A worker that connects, then writes at its rate, one write in flight at a time, as a history worker would. */
 function coordinatorWriter(world: World, members: readonly Address[], options: BenchClientOptions): CoordinatorClient {
-  const client = new CoordinatorClient({ self: world.self, servers: members, transport: world.transport, clock: world.clock, firstServerIndex: world.random.integer(0, members.length), log: (line) => world.log(line) });
+  const client = new CoordinatorClient({
+    self: world.self,
+    servers: members,
+    transport: world.transport,
+    clock: world.clock,
+    random: world.random,
+    firstServerIndex: world.random.integer(0, members.length),
+    log: (line) => world.log(line),
+  });
   const intervalMs = 1000 / options.opsPerSecond;
   let inFlight = false;
   const writeOnce = (): void => {
@@ -58,9 +73,11 @@ function coordinatorWriter(world: World, members: readonly Address[], options: B
     if (inFlight || client.state !== 'connected') return;
     inFlight = true;
     const value = String(world.random.integer(0, 1000));
+    const startedMs = options.now();
     options.record(`invoke ${world.self} write ${value}`);
     client.submit(setData('/bench', value), (outcome) => {
       inFlight = false;
+      if (outcome.type === 'ok') options.latency(options.now() - startedMs);
       options.record(`${outcome.type} ${world.self} write ${value}`);
     });
   };
@@ -69,66 +86,108 @@ function coordinatorWriter(world: World, members: readonly Address[], options: B
 }
 
 const SYSTEMS: Record<string, BenchSystem> = {
-  toy: toySystem,
-  'coordinator-raft': coordinatorSystem('raft'),
   'coordinator-zab': coordinatorSystem('zab'),
+  'coordinator-raft': coordinatorSystem('raft'),
+  toy: toySystem,
 };
-
-// The one place to change: which system the benchmark runs by default (another may be named on the command line).
-const DEFAULT_SYSTEM = 'toy';
-const system: BenchSystem = SYSTEMS[process.argv[2] ?? DEFAULT_SYSTEM] ?? fail(`unknown system ${process.argv[2]}; one of ${Object.keys(SYSTEMS).join(', ')}`);
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+const DEFAULT_SYSTEMS = ['coordinator-zab', 'coordinator-raft'];
 
 const NODE_COUNT = 3;
 const CLIENT_COUNT = 10;
 const TOTAL_OPS_PER_SECOND = 100;
-const SIMULATED_MS = 60_000;
-const TIMED_RUNS = 3;
 
-function buildCluster(seed: number): { simulation: Simulation; invariants: ConsensusInvariants } {
-  // FIFO links, as over the TCP connections of a real deployment.
-  const simulation = new Simulation({ seed, network: { latency: { baseMs: 0.2, tailMeanMs: 0.3 }, ordered: true } });
-  const members = Array.from({ length: NODE_COUNT }, (_, index) => `n${index + 1}`);
-  for (const address of members) simulation.addNode(address, system.node(address, members));
-  const record = (event: string): void => simulation.recordClientEvent(event);
-  for (let index = 1; index <= CLIENT_COUNT; index++) {
-    const address = `c${index}`;
-    simulation.addClient(address, system.client(address, members, { opsPerSecond: TOTAL_OPS_PER_SECOND / CLIENT_COUNT, record }));
-  }
-  const invariants = new ConsensusInvariants();
-  simulation.addInvariantChecks(invariants, system.engine);
-  return { simulation, invariants };
+interface BenchSettings {
+  systems: BenchSystem[];
+  runs: number;
+  simulatedMs: number;
+  reordering: boolean;
 }
 
-/** Runs the cluster for SIMULATED_MS and returns the wall time it took. */
-function timedRun(seed: number): { wallMs: number; cpuMs: number; simulation: Simulation; invariants: ConsensusInvariants } {
-  const { simulation, invariants } = buildCluster(seed);
+interface RunResult {
+  wallMs: number;
+  cpuMs: number;
+  simulation: Simulation;
+  invariants: ConsensusInvariants;
+  latenciesMs: number[];
+}
+
+function parseArguments(argumentsGiven: string[]): BenchSettings {
+  const settings: BenchSettings = { systems: [], runs: 7, simulatedMs: 60_000, reordering: false };
+  for (let index = 0; index < argumentsGiven.length; index++) {
+    const argument = argumentsGiven[index] as string;
+    if (argument === '--runs') settings.runs = positiveNumber(argument, argumentsGiven[++index]);
+    else if (argument === '--seconds') settings.simulatedMs = 1000 * positiveNumber(argument, argumentsGiven[++index]);
+    else if (argument === '--reordering') settings.reordering = true;
+    else settings.systems.push(SYSTEMS[argument] ?? fail(`unknown system ${argument}; one of ${Object.keys(SYSTEMS).join(', ')}`));
+  }
+  if (settings.systems.length === 0) settings.systems = DEFAULT_SYSTEMS.map((name) => SYSTEMS[name] as BenchSystem);
+  return settings;
+}
+
+function positiveNumber(flag: string, text: string | undefined): number {
+  const value = Number(text);
+  return Number.isFinite(value) && value > 0 ? value : fail(`${flag} needs a positive number, got ${text}`);
+}
+
+function fail(message: string): never {
+  console.error(`bench:sim: ${message}`);
+  process.exit(3);
+}
+
+function timedRun(system: BenchSystem, settings: BenchSettings, seed: number): RunResult {
+  const latency = settings.reordering ? {} : { ordered: true };
+  const simulation = new Simulation({ seed, network: { latency: { baseMs: 0.2, tailMeanMs: 0.3 }, ...latency } });
+  const members = Array.from({ length: NODE_COUNT }, (_, index) => `n${index + 1}`);
+  for (const address of members) simulation.addNode(address, system.node(members));
+  const latenciesMs: number[] = [];
+  const options: BenchClientOptions = {
+    opsPerSecond: TOTAL_OPS_PER_SECOND / CLIENT_COUNT,
+    record: (event) => simulation.recordClientEvent(event),
+    latency: (latencyMs) => latenciesMs.push(latencyMs),
+    now: () => simulation.now(),
+  };
+  for (let index = 1; index <= CLIENT_COUNT; index++) simulation.addClient(`c${index}`, system.client(members, options));
+  const invariants = new ConsensusInvariants();
+  simulation.addInvariantChecks(invariants, system.engine);
   const startedMs = performance.now();
   const startedCpu = process.cpuUsage();
-  simulation.run(SIMULATED_MS);
+  simulation.run(settings.simulatedMs);
   const cpu = process.cpuUsage(startedCpu);
-  return { wallMs: performance.now() - startedMs, cpuMs: (cpu.user + cpu.system) / 1000, simulation, invariants };
+  return { wallMs: performance.now() - startedMs, cpuMs: (cpu.user + cpu.system) / 1000, simulation, invariants, latenciesMs };
+}
+
+function percentileMs(sortedMs: number[], fraction: number): string {
+  if (sortedMs.length === 0) return '-';
+  return (sortedMs[Math.min(sortedMs.length - 1, Math.floor(fraction * sortedMs.length))] as number).toFixed(1);
+}
+
+/** Runs one system and prints its figures; returns its best wall-time ratio. */
+function benchSystem(system: BenchSystem, settings: BenchSettings): number {
+  // An untimed run first lets the JIT compile the hot path, as it will have in any long run.
+  timedRun(system, settings, 7);
+  // Best of several identical runs, since other work on the machine only ever slows a run down.
+  const runs = Array.from({ length: settings.runs }, () => timedRun(system, settings, 1));
+  const hashes = new Set(runs.map((run) => run.simulation.traceHash()));
+  if (hashes.size !== 1) throw new Error(`${system.name}: the same seed gave different traces: ${[...hashes].join(', ')}`);
+  const best = runs.reduce((fastest, run) => (run.wallMs < fastest.wallMs ? run : fastest));
+  const leastCpuMs = Math.min(...runs.map((run) => run.cpuMs));
+  const stats = best.simulation.stats();
+  const latencies = [...best.latenciesMs].sort((left, right) => left - right);
+  const wallRatio = Math.round(settings.simulatedMs / best.wallMs);
+  console.log(`${system.name}: ${stats.events} events (${stats.delivered} messages, ${stats.timersFired} timers), ${best.invariants.committedCount} committed, trace ${[...hashes][0]}`);
+  console.log(`  write latency: p50 ${percentileMs(latencies, 0.5)} ms, p99 ${percentileMs(latencies, 0.99)} ms, max ${percentileMs(latencies, 1)} ms of ${latencies.length} writes`);
+  console.log(`  wall: best ${best.wallMs.toFixed(1)} ms of ${runs.map((run) => run.wallMs.toFixed(0)).join('/')} ms: ${wallRatio}x real time`);
+  // CPU time (all of the process's threads, the collector's too) is steadier than wall time on a busy machine.
+  console.log(`  cpu: best ${leastCpuMs.toFixed(1)} ms: ${Math.round(settings.simulatedMs / leastCpuMs)}x simulated per CPU second`);
+  return wallRatio;
 }
 
 function main(): void {
-  // An untimed run first lets the JIT compile the hot path, as it will have in any long run.
-  buildCluster(7).simulation.run(SIMULATED_MS);
-  // Best of a few identical runs, since other work on the machine only ever slows a run down.
-  const runs = Array.from({ length: TIMED_RUNS }, () => timedRun(1));
-  const hashes = new Set(runs.map((run) => run.simulation.traceHash()));
-  if (hashes.size !== 1) throw new Error(`the same seed gave different traces: ${[...hashes].join(', ')}`);
-  const best = runs.reduce((fastest, run) => (run.wallMs < fastest.wallMs ? run : fastest));
-  const stats = best.simulation.stats();
-  console.log(`system: ${system.name}; ${NODE_COUNT} nodes, ${CLIENT_COUNT} clients, ${TOTAL_OPS_PER_SECOND} ops/s, ${SIMULATED_MS / 1000} s simulated`);
-  console.log(`events: ${stats.events} (${stats.delivered} messages, ${stats.timersFired} timers), committed: ${best.invariants.committedCount}`);
-  console.log(`wall: best ${best.wallMs.toFixed(1)} ms of ${runs.map((run) => run.wallMs.toFixed(0)).join('/')} ms, ${Math.round(stats.events / (best.wallMs / 1000))} events/s, trace ${[...hashes][0]}`);
-  // CPU time (all of the process's threads) is steadier than wall time on a busy machine.
-  const leastCpuMs = Math.min(...runs.map((run) => run.cpuMs));
-  console.log(`cpu: best ${leastCpuMs.toFixed(1)} ms, ${Math.round(SIMULATED_MS / leastCpuMs)}x simulated per CPU second`);
-  console.log(`sim: ${Math.round(SIMULATED_MS / best.wallMs)}x real time`);
+  const settings = parseArguments(process.argv.slice(2));
+  const links = settings.reordering ? 'reordering links' : 'FIFO links';
+  console.log(`${NODE_COUNT} nodes, ${CLIENT_COUNT} clients, ${TOTAL_OPS_PER_SECOND} ops/s, ${settings.simulatedMs / 1000} s simulated, ${links}, best of ${settings.runs}`);
+  const ratios = settings.systems.map((system) => benchSystem(system, settings));
+  console.log(`sim: ${Math.min(...ratios)}x real time`);
 }
 
 main();

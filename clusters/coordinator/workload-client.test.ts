@@ -4,7 +4,7 @@ import { inputFromEvents } from '../../checkers/checker.js';
 import type { Scheduler } from '../../harness/runtimes/index.js';
 import { WORKLOADS, type OperationOutcome, type OperationRequest, type WorkloadClient, type WorkloadName } from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
-import { startWorkers } from '../../workloads/testing/driver.js';
+import { startWorkers } from '../../workloads/driver.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
 import type { ClientOptions } from './client/client.js';
 import { FakeCluster, type FakeClusterOptions } from './service/fake-cluster.js';

@@ -17,6 +17,13 @@ export interface Clock {
   /** Runs callback after delayMs as measured by this node's (possibly drifting) clock. */
   setTimer(delayMs: number, callback: () => void): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /**
+   * The clock timers run on, in milliseconds: it only moves forward, at the
+   * node's (possibly drifting) rate, and ignores jumps of the wall clock.
+   * Optional; with it, a deadline pushed back on every message costs a
+   * number instead of a new timer (TimerSet.extend).
+   */
+  monotonicMs?(): number;
 }
 
 /** Seeded randomness; the only source of chance in the core. */
@@ -30,7 +37,8 @@ export interface Random {
 /**
  * Durable key-value storage with explicit fsync. Writes are visible at once
  * but survive a crash only after sync(): a crash keeps exactly what the last
- * sync() covered. Values must be plain JSON-serializable data.
+ * sync() covered. Values must be plain JSON-serializable data, and are not to
+ * be changed once stored: a host may freeze them (the simulator does).
  */
 export interface Storage {
   get(key: string): unknown;
@@ -47,7 +55,11 @@ export interface Message {
   [field: string]: unknown;
 }
 
-/** Best effort, like a network: may lose, delay, duplicate or reorder. */
+/**
+ * Best effort, like a network: may lose, delay, duplicate or reorder. A
+ * message is not to be changed once sent, by sender or receiver: a host may
+ * freeze it (the simulator does) rather than copy it.
+ */
 export interface Transport {
   send(to: Address, message: Message): void;
 }

@@ -11,10 +11,11 @@
  * outcome is info (unknown); a call never sent (no connection in time) fails.
  */
 import assert from 'node:assert/strict';
-import type { Address, Clock, Endpoint, Message, TimerHandle, Transport } from '../world.js';
+import type { Address, Clock, Endpoint, Message, Random, TimerHandle, Transport } from '../world.js';
 import { OrderedInbox, isServerMessage, type ClientRequest, type ServerMessage } from '../service/protocol.js';
 import type { Callback, ClientState, Outcome, WatchEvent } from './types.js';
 import { ClientWatchers } from './watchers.js';
+import { TimerSet } from '../engines/shared/timers.js';
 
 export interface ClientOptions {
   self: Address;
@@ -29,6 +30,13 @@ export interface ClientOptions {
   reconnectDelayMs?: number;
   /** Index into servers of the first server to try (the harness spreads clients). */
   firstServerIndex?: number;
+  /**
+   * Picks where connection numbers start. Give it wherever a client may be
+   * restarted at the same address: a server knows a connection by (address,
+   * number), and would take a restarted client's connection 1 for its
+   * predecessor's, sessions included. Without it numbers start at 1.
+   */
+  random?: Random;
   log?(line: string): void;
 }
 
@@ -56,8 +64,12 @@ interface LiveConnection {
   inbox: OrderedInbox<ServerMessage>;
   established: boolean;
   timers: TimerHandle[];
-  readTimer: TimerHandle | null;
+  /** The read timeout, pushed back by every message from the server. */
+  readTimer: TimerSet;
 }
+
+/** Random first connection numbers stay below this, leaving room to count up as safe integers. */
+const CONNECTION_ID_START_LIMIT = 2 ** 40;
 
 export class CoordinatorClient implements Endpoint {
   readonly self: Address;
@@ -74,7 +86,7 @@ export class CoordinatorClient implements Endpoint {
   private lastZxidSeen = 0;
   private connection: LiveConnection | null = null;
   private serverIndex: number;
-  private nextConnectionId = 1;
+  private nextConnectionId: number;
   private nextRequestId = 1;
   /** In request order, so calls queued while disconnected go out in order. */
   private readonly pending = new Map<number, PendingCall>();
@@ -93,6 +105,7 @@ export class CoordinatorClient implements Endpoint {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 100;
     this.serverIndex = options.firstServerIndex ?? 0;
+    this.nextConnectionId = options.random === undefined ? 1 : options.random.integer(1, CONNECTION_ID_START_LIMIT);
     this.log = options.log ?? (() => {});
   }
 
@@ -234,7 +247,7 @@ export class CoordinatorClient implements Endpoint {
       inbox: new OrderedInbox<ServerMessage>(),
       established: false,
       timers: [],
-      readTimer: null,
+      readTimer: new TimerSet(this.clock),
     };
     this.connection = connection;
     this.clientState = 'connecting';
@@ -304,9 +317,8 @@ export class CoordinatorClient implements Endpoint {
     this.reconnectTimer = null;
     if (connection === null) return;
     for (const timer of connection.timers) this.clock.clearTimer(timer);
-    if (connection.readTimer !== null) this.clock.clearTimer(connection.readTimer);
+    connection.readTimer.stop();
     connection.timers = [];
-    connection.readTimer = null;
   }
 
   private send(call: PendingCall): void {
@@ -330,7 +342,7 @@ export class CoordinatorClient implements Endpoint {
   }
 
   private complete(call: PendingCall, outcome: Outcome): void {
-    assert.ok(this.pending.delete(call.requestId), `call ${call.requestId} completed twice`);
+    if (!this.pending.delete(call.requestId)) assert.fail(`call ${call.requestId} completed twice`);
     this.clock.clearTimer(call.timer);
     call.callback(outcome);
   }
@@ -343,10 +355,8 @@ export class CoordinatorClient implements Endpoint {
 
   /** No message in 2/3 of the session timeout means the connection is dead (ZooKeeper's read timeout). */
   private armReadTimer(connection: LiveConnection): void {
-    if (connection.readTimer !== null) this.clock.clearTimer(connection.readTimer);
     const readTimeoutMs = Math.max(1, Math.floor((this.sessionTimeoutMs * 2) / 3));
-    connection.readTimer = this.clock.setTimer(readTimeoutMs, () => {
-      connection.readTimer = null;
+    connection.readTimer.extend('read', readTimeoutMs, () => {
       if (this.connection === connection) this.connectionLost('read timed out');
     });
   }

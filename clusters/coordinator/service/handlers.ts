@@ -62,6 +62,7 @@ export interface ServerCore {
   answer(request: PendingRequest, result: ServerResult): void;
   /** Finishes the request without a reply: its outcome stays unknown to the client. */
   finish(request: PendingRequest): void;
+  /** Numbers and sends a freshly built message (completed in place). */
   sendToClient(connection: Connection, message: DistributiveOmit<ServerMessage, 'seq' | 'connectionId'>): void;
   closeConnection(connection: Connection): void;
   /** Proposes or forwards; a result when the command certainly entered no log. */

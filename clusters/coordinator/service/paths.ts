@@ -2,17 +2,28 @@
 import assert from 'node:assert/strict';
 
 export const ROOT = '/';
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
 /** Why a path is invalid, or null when it is valid. */
 export function pathProblem(path: unknown): string | null {
   if (typeof path !== 'string' || path.length === 0) return 'path must be a non-empty string';
-  if (!path.startsWith('/')) return 'path must start with /';
+  if (path.charCodeAt(0) !== SLASH) return 'path must start with /';
   if (path === ROOT) return null;
-  if (path.endsWith('/')) return 'path must not end with /';
-  for (const name of path.slice(1).split('/')) {
-    if (name.length === 0) return 'path has an empty component';
-    if (name === '.' || name === '..') return 'path has a relative component';
-    if (name.includes('\u0000')) return 'path has a null character';
+  if (path.charCodeAt(path.length - 1) === SLASH) return 'path must not end with /';
+  // One scan over the characters, component by component: every request validates its path,
+  // and splitting it into an array each time was a measurable share of the simulator's time.
+  let start = 1;
+  for (let index = 1; index <= path.length; index++) {
+    const code = index === path.length ? SLASH : path.charCodeAt(index);
+    if (code === 0) return 'path has a null character';
+    if (code !== SLASH) continue;
+    const length = index - start;
+    if (length === 0) return 'path has an empty component';
+    if (path.charCodeAt(start) === DOT && (length === 1 || (length === 2 && path.charCodeAt(start + 1) === DOT))) {
+      return 'path has a relative component';
+    }
+    start = index + 1;
   }
   return null;
 }

@@ -168,10 +168,13 @@ export class CoordinatorServer implements ServerCore {
     });
   }
 
+  /** Numbers the message on the connection's stream; it must be a fresh object, as it is completed in place. */
   sendToClient(connection: Connection, message: Record<string, unknown> & { type: string }): void {
     if (connection.closed) return;
-    const seq = connection.nextSendSeq++;
-    this.send(connection.client, { ...message, connectionId: connection.connectionId, seq });
+    // In place rather than a spread copy: every reply goes through here.
+    message.connectionId = connection.connectionId;
+    message.seq = connection.nextSendSeq++;
+    this.send(connection.client, message);
   }
 
   closeConnection(connection: Connection): void {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { LogEntry, Position, Snapshot } from '../engine.js';
 import type { Address } from '../world.js';
 import { hashString } from '../../../common/random.js';
-import { DataTree, failure, type MutationContext, type TreeSnapshot } from './tree.js';
+import { DataTree, failure, type Journal, type MutationContext, type TreeSnapshot } from './tree.js';
 import { isValidPath } from './paths.js';
 import type {
   CreateSessionCommand,
@@ -75,7 +75,7 @@ export class ServiceStateMachine {
   }
 
   apply(entry: LogEntry): ApplyOutcome {
-    assert.ok(entry.position > this.position, `entry ${entry.position} applied after ${this.position}`);
+    if (!(entry.position > this.position)) assert.fail(`entry ${entry.position} applied after ${this.position}`);
     this.position = entry.position;
     this.epoch = entry.epoch;
     const command = entry.command;
@@ -139,17 +139,22 @@ export class ServiceStateMachine {
     return this.tree.ephemeralsOf(sessionId);
   }
 
+  /**
+   * A snapshot shares nothing mutable with the live state: the tree snapshot
+   * is built fresh and session records are copied (their remembered results
+   * are never changed once made, so those are shared).
+   */
   takeSnapshot(): Snapshot {
-    const sessions = [...this.sessions.values()].sort((a, b) => a.sessionId - b.sessionId);
-    const state: ServiceState = structuredClone({ tree: this.tree.toSnapshot(), sessions });
+    const sessions = [...this.sessions.values()].sort((a, b) => a.sessionId - b.sessionId).map(copySessionRecord);
+    const state: ServiceState = { tree: this.tree.toSnapshot(), sessions };
     return { position: this.position, epoch: this.epoch, state };
   }
 
   installSnapshot(snapshot: Snapshot): void {
-    const state = structuredClone(snapshot.state) as ServiceState;
+    const state = snapshot.state as ServiceState;
     assert.ok(state !== null && typeof state === 'object' && Array.isArray(state.sessions), 'bad snapshot');
     this.tree = DataTree.fromSnapshot(state.tree);
-    this.sessions = new Map(state.sessions.map((record) => [record.sessionId, record]));
+    this.sessions = new Map(state.sessions.map((record) => [record.sessionId, copySessionRecord(record)]));
     this.sessionsByConnection = new Map(
       state.sessions.map((record) => [connectKey(record.owner, record.connectionId), record.sessionId]),
     );
@@ -219,8 +224,8 @@ export class ServiceStateMachine {
 
   private endSession(sessionId: number, outcome: ApplyOutcome): OperationResult {
     const record = this.sessions.get(sessionId);
-    assert.ok(record !== undefined, `ending unknown session ${sessionId}`);
-    const context: MutationContext = { zxid: outcome.position, journal: [], triggers: outcome.triggers };
+    if (record === undefined) assert.fail(`ending unknown session ${sessionId}`);
+    const context: MutationContext = { zxid: outcome.position, journal: null, triggers: outcome.triggers };
     this.tree.deleteEphemerals(sessionId, context);
     this.sessions.delete(sessionId);
     this.sessionsByConnection.delete(connectKey(record.owner, record.connectionId));
@@ -231,7 +236,7 @@ export class ServiceStateMachine {
 
   private applyWrite(operation: WriteOperation, sessionId: number, outcome: ApplyOutcome): OperationResult {
     if (operation?.type === 'multi') return this.applyMulti(operation.operations, sessionId, outcome);
-    const context: MutationContext = { zxid: outcome.position, journal: [], triggers: [] };
+    const context: MutationContext = { zxid: outcome.position, journal: null, triggers: [] };
     const result = this.applyStep(operation, sessionId, context);
     if (result.ok) outcome.triggers.push(...context.triggers);
     return result;
@@ -245,7 +250,7 @@ export class ServiceStateMachine {
     for (const [index, step] of steps.entries()) {
       const result = this.applyStep(step, sessionId, context);
       if (!result.ok) {
-        for (const undo of context.journal.reverse()) undo();
+        for (const undo of (context.journal as Journal).reverse()) undo();
         const errors: MultiStepResult[] = steps.map((_, other) => ({
           type: 'error',
           code: other < index ? 'OK' : other === index ? result.code : 'RUNTIMEINCONSISTENCY',
@@ -283,6 +288,10 @@ function multiStepResult(step: MultiStep, value: unknown): MultiStepResult {
     default:
       return { type: step.type };
   }
+}
+
+function copySessionRecord(record: SessionRecord): SessionRecord {
+  return { ...record, recentResults: record.recentResults.slice() };
 }
 
 function sessionInfo(record: SessionRecord): SessionInfo {

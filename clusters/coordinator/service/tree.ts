@@ -45,7 +45,8 @@ export type Journal = Array<() => void>;
 /** Where a mutation reports its effects: undo steps and watch triggers. */
 export interface MutationContext {
   zxid: Zxid;
-  journal: Journal;
+  /** Null when nothing will be rolled back (anything but a multi), which spares making undo steps. */
+  journal: Journal | null;
   triggers: WatchTrigger[];
 }
 
@@ -127,7 +128,7 @@ export class DataTree {
     parent.cversion += 1;
     parent.pzxid = context.zxid;
     if (owner !== 0) this.addEphemeral(owner, finalPath);
-    context.journal.push(() => {
+    context.journal?.push(() => {
       this.nodes.delete(finalPath);
       parent.children.delete(childName(finalPath));
       Object.assign(parent, parentBefore);
@@ -155,12 +156,14 @@ export class DataTree {
     const node = this.nodes.get(path);
     if (node === undefined) return failure('NONODE');
     if (version !== ANY_VERSION && version !== node.version) return failure('BADVERSION');
-    const before = { data: node.data, dataLength: node.dataLength, version: node.version, mzxid: node.mzxid };
+    if (context.journal !== null) {
+      const before = { data: node.data, dataLength: node.dataLength, version: node.version, mzxid: node.mzxid };
+      context.journal.push(() => Object.assign(node, before));
+    }
     node.data = data;
     node.dataLength = byteLength(data);
     node.version += 1;
     node.mzxid = context.zxid;
-    context.journal.push(() => Object.assign(node, before));
     context.triggers.push({ type: 'data-changed', path, zxid: context.zxid });
     return { ok: true, value: statOf(node) };
   }
@@ -179,7 +182,7 @@ export class DataTree {
     const paths = this.ephemeralsOf(sessionId);
     for (const path of paths) {
       const node = this.nodes.get(path);
-      assert.ok(node !== undefined && node.ephemeralOwner === sessionId, `ephemeral ${path} lost`);
+      if (!(node !== undefined && node.ephemeralOwner === sessionId)) assert.fail(`ephemeral ${path} lost`);
       assert.equal(node.children.size, 0, `ephemeral ${path} has children`);
       this.removeNode(path, node, context);
     }
@@ -202,7 +205,7 @@ export class DataTree {
       tree.nodes.set(path, node);
       if (path === ROOT) continue;
       const parent = tree.nodes.get(parentPath(path));
-      assert.ok(parent !== undefined, `snapshot has ${path} without its parent`);
+      if (parent === undefined) assert.fail(`snapshot has ${path} without its parent`);
       parent.children.add(childName(path));
       if (node.ephemeralOwner !== 0) tree.addEphemeral(node.ephemeralOwner, path);
     }
@@ -213,14 +216,14 @@ export class DataTree {
   private removeNode(path: string, node: Znode, context: MutationContext): void {
     const parentName = parentPath(path);
     const parent = this.nodes.get(parentName);
-    assert.ok(parent !== undefined, `${path} has no parent`);
+    if (parent === undefined) assert.fail(`${path} has no parent`);
     const parentBefore = { cversion: parent.cversion, pzxid: parent.pzxid };
     this.nodes.delete(path);
     parent.children.delete(childName(path));
     parent.cversion += 1;
     parent.pzxid = context.zxid;
     if (node.ephemeralOwner !== 0) this.removeEphemeral(node.ephemeralOwner, path);
-    context.journal.push(() => {
+    context.journal?.push(() => {
       this.nodes.set(path, node);
       parent.children.add(childName(path));
       Object.assign(parent, parentBefore);
@@ -238,7 +241,7 @@ export class DataTree {
 
   private removeEphemeral(sessionId: number, path: string): void {
     const paths = this.ephemerals.get(sessionId);
-    assert.ok(paths !== undefined && paths.delete(path), `${path} was not an ephemeral of ${sessionId}`);
+    if (!(paths !== undefined && paths.delete(path))) assert.fail(`${path} was not an ephemeral of ${sessionId}`);
     if (paths.size === 0) this.ephemerals.delete(sessionId);
   }
 }

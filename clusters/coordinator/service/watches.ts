@@ -7,6 +7,8 @@ import type { Stat, WatchTrigger, Zxid } from './types.js';
 
 export type WatchKind = 'data' | 'child';
 
+const NOBODY: readonly string[] = Object.freeze([]);
+
 export class WatchManager {
   private readonly byKind: Record<WatchKind, Map<string, Set<string>>> = {
     data: new Map(),
@@ -25,7 +27,11 @@ export class WatchManager {
   }
 
   /** Connections to tell about the trigger, each once; their watches are used up. */
-  fire(trigger: WatchTrigger): string[] {
+  fire(trigger: WatchTrigger): readonly string[] {
+    // Most changes are watched by nobody: every applied entry asks, so that answer allocates nothing.
+    const dataWatched = trigger.type !== 'children-changed' && this.byKind.data.has(trigger.path);
+    const childWatched = (trigger.type === 'deleted' || trigger.type === 'children-changed') && this.byKind.child.has(trigger.path);
+    if (!dataWatched && !childWatched) return NOBODY;
     const kinds: WatchKind[] =
       trigger.type === 'deleted' ? ['data', 'child'] : trigger.type === 'children-changed' ? ['child'] : ['data'];
     const notified = new Set<string>();

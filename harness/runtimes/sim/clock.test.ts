@@ -84,6 +84,27 @@ test('trueDelayUs ignores float noise and rounds partial microseconds up', () =>
   assert.equal(clock.trueDelayUs(1), 334);
 });
 
+test('a positive delay, however tiny, waits at least a microsecond, so the clock moves before it fires', () => {
+  const clock = new SkewedClock(-1136);
+  assert.equal(clock.trueDelayUs(1.1368683772161603e-13), 1);
+  assert.equal(clock.trueDelayUs(0.0004), 1);
+  const simulation = new Simulation({ seed: 1 });
+  const { factory, worlds } = capturingFactory(() => simulation.now());
+  const world = simulation.addNode('n1', factory);
+  simulation.bumpClock('n1', -1136);
+  // A node that waits until its clock passes a mark a float hair away must get there.
+  const markMs = world.clock.nowMs() + 1e-13;
+  let waits = 0;
+  const waitForMark = (): void => {
+    waits += 1;
+    if (world.clock.nowMs() < markMs) world.clock.setTimer(markMs - world.clock.nowMs(), waitForMark);
+  };
+  waitForMark();
+  simulation.run(1);
+  assert.ok(waits <= 2, `waited ${waits} times`);
+  assert.equal(worlds.length, 1);
+});
+
 test('client hosts get skewable clocks too', () => {
   const simulation = new Simulation({ seed: 1 });
   const { factory, worlds } = capturingFactory(() => simulation.now());

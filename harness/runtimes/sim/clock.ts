@@ -49,8 +49,10 @@ export class SkewedClock {
     if (delayMs <= 0) return 0;
     const exactUs = (delayMs * 1000) / this.rateValue;
     const roundedUs = Math.round(exactUs);
-    // Float noise (0.1 * 1000 = 100.00000000000001) must not cost a whole extra µs.
-    return Math.abs(exactUs - roundedUs) < 1e-6 ? roundedUs : Math.ceil(exactUs);
+    // Float noise (0.1 * 1000 = 100.00000000000001) must not cost a whole extra µs. But a positive
+    // delay waits at least 1 µs: a node that waits for its clock to pass a point (a float hair
+    // away) would otherwise find the clock unmoved and wait again, forever, at one instant.
+    return Math.max(1, Math.abs(exactUs - roundedUs) < 1e-6 ? roundedUs : Math.ceil(exactUs));
   }
 
   setRate(rate: number, nowUs: number): void {

@@ -96,6 +96,7 @@ export class Host {
       self: this.address,
       clock: {
         nowMs: () => clock.wallMs(services.nowUs),
+        monotonicMs: () => clock.monotonicMs(services.nowUs),
         setTimer: (delayMs, callback) => services.setTimer(this, incarnation, delayMs, callback),
         clearTimer: (handle) => services.clearTimer(this, incarnation, handle),
       },

@@ -16,3 +16,8 @@ export {
   type InvariantName,
   type InvariantOptions,
 } from './invariants.js';
+export { CoordinatorCluster, type ClientSettings, type CoordinatorClusterOptions } from './coordinator-cluster.js';
+export { startWorkload, type OperationKind, type RecordedOperation, type WorkloadMix, type WorkloadOptions } from './coordinator-workload.js';
+export { RANDOM_FAULT_KINDS, scheduleRandomFaults, type RandomFaultKind, type RandomFaultOptions } from './random-faults.js';
+export { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anomalies.js';
+export { describeFailure, runCoordinator, type CoordinatorRunOptions, type CoordinatorRunResult } from './coordinator-run.js';

@@ -22,7 +22,7 @@
 import { AssertionError } from 'node:assert/strict';
 import type { EngineStatus, LogEntry, Position } from '../../../clusters/coordinator/engine.js';
 import type { Address } from '../../../clusters/coordinator/world.js';
-import { PlainDataCloner } from './clone.js';
+import { PlainDataHasher } from './plain-data.js';
 import { CommittedSequence } from './committed-sequence.js';
 
 /** The part of ConsensusEngine the invariants read. */
@@ -74,7 +74,7 @@ export class ConsensusInvariants {
   private readonly leaders = new Map<number, Address>();
   private readonly nodes = new Map<Address, NodeTrack>();
   private readonly sequence = new CommittedSequence();
-  private readonly hasher = new PlainDataCloner();
+  private readonly hasher = new PlainDataHasher();
   private readonly allowSnapshotJumps: boolean;
 
   constructor(options: InvariantOptions = {}) {
@@ -136,8 +136,7 @@ export class ConsensusInvariants {
     const mayHaveJumped = firstInBatch && this.allowSnapshotJumps && position !== track.lastEntryPosition + 1;
     track.lastEntryPosition = position;
     track.lastEntryEpoch = epoch;
-    this.hasher.clone(entry.command);
-    const fingerprint = this.hasher.hash;
+    const fingerprint = this.hasher.hashOf(entry.command);
     const sequence = this.sequence;
     const next = track.cursor + 1;
     if (next < sequence.length && sequence.position(next) === position) return this.agree(self, track, next, entry, fingerprint, !mayHaveJumped);

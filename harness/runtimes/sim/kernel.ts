@@ -3,12 +3,12 @@
  * of pooled events, and the three things that can happen (a message arrives,
  * a timer fires, a scheduled action runs). Every event that happens is mixed
  * into the trace. The public face, with node lifecycle and faults, is
- * simulation.ts; this file is the hot path and stays free of allocation beyond
- * the message copies themselves.
+ * simulation.ts; this file is the hot path and allocates nothing per event:
+ * events are pooled and messages are frozen in place, not copied.
  */
 import assert from 'node:assert/strict';
 import type { Address, Message, TimerHandle } from '../../../clusters/coordinator/world.js';
-import { PlainDataCloner } from './clone.js';
+import { PlainDataHasher } from './plain-data.js';
 import { EventKind, EventPool, TraceCode, type SimulationEvent } from './events.js';
 import { EventQueue } from './heap.js';
 import type { Host, HostServices } from './host.js';
@@ -41,7 +41,7 @@ export class SimulationKernel implements HostServices {
   readonly counts: SimulationStats = { events: 0, delivered: 0, dropped: 0, duplicated: 0, timersFired: 0, actions: 0, queued: 0 };
   private readonly queue: EventQueue<SimulationEvent>;
   private readonly pool = new EventPool();
-  private readonly cloner = new PlainDataCloner();
+  private readonly hasher = new PlainDataHasher();
   readonly maxVirtualTimeUs: number;
 
   constructor(
@@ -98,16 +98,19 @@ export class SimulationKernel implements HostServices {
 
   send(host: Host, incarnation: number, to: Address, message: Message): void {
     if (host.incarnation !== incarnation || host.state === 'crashed') return;
+    // Frozen, not copied, and before any drop so a sender meets the same rule whatever the network does:
+    // the message is shared by sender, receiver and any duplicate, and none of them can change it.
+    const contentHash = this.hasher.freezeAndHash(message);
     const source = host.index;
     const target = this.indexByAddress.get(to);
     if (target === undefined) return this.dropAtSend(TraceCode.dropUnroutable, source, -1, `unroutable ${host.address}->${to}`);
     if (this.network.isBlocked(source, target)) return this.dropAtSend(TraceCode.dropPartition, source, target, 'cut');
     if (this.network.drawLoss(source, target)) return this.dropAtSend(TraceCode.dropLoss, source, target, 'lost');
-    this.enqueueDelivery(source, target, message);
+    this.enqueueDelivery(source, target, message, contentHash);
     if (this.network.drawDuplicate(source, target)) {
       this.counts.duplicated++;
       this.trace.record(TraceCode.duplicate, this.nowUs, source, target, 0);
-      this.enqueueDelivery(source, target, message);
+      this.enqueueDelivery(source, target, message, contentHash);
     }
   }
 
@@ -221,13 +224,13 @@ export class SimulationKernel implements HostServices {
     return true;
   }
 
-  private enqueueDelivery(source: number, target: number, message: Message): void {
+  private enqueueDelivery(source: number, target: number, message: Message, contentHash: number): void {
     const event = this.pool.acquire();
     event.kind = EventKind.deliver;
     event.source = source;
     event.target = target;
-    event.message = this.cloner.clone(message);
-    event.contentHash = this.cloner.hash;
+    event.message = message;
+    event.contentHash = contentHash;
     this.queue.push(this.network.drawArrivalUs(source, target, this.nowUs), event);
   }
 

@@ -98,16 +98,25 @@ test('a message in flight when a partition starts is dropped on arrival', () => 
   assert.deepEqual((inbox.get('b') as Recorder).types(), []);
 });
 
-test('messages are copied at send: later mutation by the sender changes nothing', () => {
+test('messages are frozen at send: the sender cannot change one in flight', () => {
   const { simulation, worlds, inbox } = cluster(['a', 'b']);
   const message = { type: 'm', nested: { values: [1, 2] } };
   (worlds.get('a') as World).transport.send('b', message);
-  message.nested.values.push(3);
+  assert.throws(() => message.nested.values.push(3), TypeError);
+  assert.throws(() => ((message as { type: string }).type = 'changed'), TypeError);
   simulation.run(100);
   const received = (inbox.get('b') as Recorder).received[0]?.message;
   assert.deepEqual(received, { type: 'm', nested: { values: [1, 2] } });
-  assert.notEqual(received, message);
+  assert.ok(Object.isFrozen(received));
   assert.throws(() => (worlds.get('a') as World).transport.send('b', { type: 'bad', when: new Date() }), /plain JSON data/);
+});
+
+test('a message dropped at send is frozen too, so senders meet one rule whatever the network does', () => {
+  const { simulation, worlds } = cluster(['a', 'b']);
+  simulation.cutLink('a', 'b');
+  const message = { type: 'm', values: [1] };
+  (worlds.get('a') as World).transport.send('b', message);
+  assert.ok(Object.isFrozen(message) && Object.isFrozen(message.values));
 });
 
 test('per-link options override the defaults for that direction only', () => {

@@ -32,15 +32,15 @@ test('deletes survive a crash only once synced', () => {
   assert.equal(storage.get('a'), undefined);
 });
 
-test('values are copied in and out, and keys come sorted by prefix', () => {
+test('values are frozen on the way in, reads share them, and keys come sorted by prefix', () => {
   const storage = new SimulatedStorage();
-  const entry = { items: [1] };
+  const entry = { items: [1], nested: { frozen: Object.freeze({ deep: [2] }) } };
   storage.set('log/0002', entry);
-  entry.items.push(2);
-  const read = storage.get('log/0002') as { items: number[] };
-  assert.deepEqual(read, { items: [1] });
-  read.items.push(9);
-  assert.deepEqual(storage.get('log/0002'), { items: [1] });
+  assert.throws(() => entry.items.push(2), TypeError);
+  const read = storage.get('log/0002') as typeof entry;
+  assert.deepEqual(read, { items: [1], nested: { frozen: { deep: [2] } } });
+  assert.throws(() => read.items.push(9), TypeError);
+  assert.throws(() => storage.set('bad', { when: new Date() }), /plain JSON data/);
   storage.set('log/0001', 'x');
   storage.set('meta', 'y');
   assert.deepEqual(storage.keys('log/'), ['log/0001', 'log/0002']);

@@ -1,32 +1,35 @@
 /**
  * A host's disk. Writes are visible at once; a crash keeps exactly what the
- * last sync() covered, as after a power loss. Values are copied on the way in
- * and out, as a real disk serializes them, so a caller that keeps mutating an
- * object it stored cannot change what was written.
+ * last sync() covered, as after a power loss. Values are deep-frozen on the
+ * way in (see plain-data.ts) rather than copied: a caller cannot change what
+ * was written, as with a real disk that serializes, and reads cost nothing.
  */
 import type { Storage } from '../../../clusters/coordinator/world.js';
-import { copyPlainData } from './clone.js';
+import { deepFreeze } from './plain-data.js';
+
+/** Marks a key deleted since the last sync. */
+const DELETED = Symbol('deleted');
 
 export class SimulatedStorage implements Storage {
   private current = new Map<string, unknown>();
   private readonly durable = new Map<string, unknown>();
-  /** Keys written or deleted since the last sync, so sync costs what changed, not what is stored. */
-  private readonly dirty = new Set<string>();
+  /** What changed since the last sync, key by key, so sync costs what changed, not what is stored. */
+  private readonly dirty = new Map<string, unknown>();
   private syncCount = 0;
 
   get(key: string): unknown {
-    const value = this.current.get(key);
-    return value === undefined ? undefined : copyPlainData(value);
+    return this.current.get(key);
   }
 
   set(key: string, value: unknown): void {
-    this.current.set(key, copyPlainData(value));
-    this.dirty.add(key);
+    const frozen = deepFreeze(value);
+    this.current.set(key, frozen);
+    this.dirty.set(key, frozen);
   }
 
   delete(key: string): void {
     this.current.delete(key);
-    this.dirty.add(key);
+    this.dirty.set(key, DELETED);
   }
 
   keys(prefix: string): string[] {
@@ -37,10 +40,10 @@ export class SimulatedStorage implements Storage {
 
   sync(): void {
     this.syncCount++;
-    for (const key of this.dirty) {
-      // Stored values are private copies nobody mutates, so both maps may share them.
-      if (this.current.has(key)) this.durable.set(key, this.current.get(key));
-      else this.durable.delete(key);
+    // Stored values are frozen, so both maps may share them.
+    for (const [key, value] of this.dirty) {
+      if (value === DELETED) this.durable.delete(key);
+      else this.durable.set(key, value);
     }
     this.dirty.clear();
   }

@@ -14,7 +14,7 @@ export function resetElectionTimer(node: RaftNode): void {
   if (node.isObserver || node.role === 'leader') return;
   const timeoutMs = node.options.electionTimeoutMs;
   const delayMs = node.world.random.integer(timeoutMs, 2 * timeoutMs);
-  node.timers.set('election', delayMs, () => onElectionTimeout(node));
+  node.timers.extend('election', delayMs, () => onElectionTimeout(node));
 }
 
 function onElectionTimeout(node: RaftNode): void {

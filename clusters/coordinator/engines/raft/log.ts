@@ -41,8 +41,8 @@ export class RaftLog {
     for (const key of this.storage.keys(LOG_PREFIX)) {
       const entry = this.storage.get(key) as RaftEntry;
       assert.equal(entry.index, this.lastIndex + 1, `log on disk has a gap before ${entry.index}`);
-      assert.ok(entry.term >= this.lastTerm, `log on disk has term ${entry.term} after ${this.lastTerm}`);
-      assert.ok(entry.term <= this.term, `log on disk has term ${entry.term} above the current term ${this.term}`);
+      if (!(entry.term >= this.lastTerm)) assert.fail(`log on disk has term ${entry.term} after ${this.lastTerm}`);
+      if (!(entry.term <= this.term)) assert.fail(`log on disk has term ${entry.term} above the current term ${this.term}`);
       this.entries.push(entry);
     }
   }
@@ -86,14 +86,14 @@ export class RaftLog {
   /** The first index of the run of entries with the same term as the entry at index. */
   firstIndexOfTerm(index: number): number {
     const term = this.termAt(index);
-    assert.ok(term !== undefined, `no entry at ${index}`);
+    if (term === undefined) assert.fail(`no entry at ${index}`);
     let first = index;
     while (first - 1 > this.snapshotIndex && this.termAt(first - 1) === term) first -= 1;
     return first;
   }
 
   saveHardState(term: number, votedFor: Address | null): void {
-    assert.ok(term >= this.term, `term went back from ${this.term} to ${term}`);
+    if (!(term >= this.term)) assert.fail(`term went back from ${this.term} to ${term}`);
     if (term === this.term && this.votedFor !== null) {
       assert.equal(votedFor, this.votedFor, `vote changed within term ${term}`);
     }
@@ -104,15 +104,15 @@ export class RaftLog {
 
   append(entry: RaftEntry): void {
     assert.equal(entry.index, this.lastIndex + 1, 'appends extend the log by one');
-    assert.ok(entry.term >= this.lastTerm, `term ${entry.term} appended after ${this.lastTerm}`);
-    assert.ok(entry.term <= this.term, `entry of term ${entry.term} while in term ${this.term}`);
+    if (!(entry.term >= this.lastTerm)) assert.fail(`term ${entry.term} appended after ${this.lastTerm}`);
+    if (!(entry.term <= this.term)) assert.fail(`entry of term ${entry.term} while in term ${this.term}`);
     this.entries.push(entry);
     this.storage.set(logKey(entry.index), entry);
   }
 
   /** Drops the entries at fromIndex and after. */
   truncateFrom(fromIndex: number): void {
-    assert.ok(fromIndex > this.snapshotIndex, `cannot truncate into the snapshot at ${this.snapshotIndex}`);
+    if (!(fromIndex > this.snapshotIndex)) assert.fail(`cannot truncate into the snapshot at ${this.snapshotIndex}`);
     for (let index = fromIndex; index <= this.lastIndex; index++) this.storage.delete(logKey(index));
     this.entries.length = Math.max(0, fromIndex - this.snapshotIndex - 1);
   }

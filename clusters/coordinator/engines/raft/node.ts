@@ -58,7 +58,7 @@ export class RaftNode {
     this.voters = [...options.members];
     const observers = options.observers ?? [];
     this.isObserver = observers.includes(this.self);
-    assert.ok(this.isObserver !== this.voters.includes(this.self), `${this.self} must be exactly one of voter or observer`);
+    if (!(this.isObserver !== this.voters.includes(this.self))) assert.fail(`${this.self} must be exactly one of voter or observer`);
     this.peers = [...this.voters, ...observers].filter((address) => address !== this.self);
     this.quorum = majority(this.voters.length);
     this.compactAfterEntries = options.compactAfterEntries ?? DEFAULT_COMPACT_AFTER_ENTRIES;
@@ -93,7 +93,7 @@ export class RaftNode {
 
   /** Moves to a higher term (forgetting the vote) or stays; never goes back. */
   observeTerm(term: number): void {
-    assert.ok(term >= this.log.term, `term went back from ${this.log.term} to ${term}`);
+    if (!(term >= this.log.term)) assert.fail(`term went back from ${this.log.term} to ${term}`);
     if (term > this.log.term) {
       this.log.saveHardState(term, null);
       if (this.role !== 'follower') this.stepDown('saw a higher term');
@@ -123,7 +123,7 @@ export class RaftNode {
 
   setCommitIndex(index: number): void {
     if (index <= this.commitIndex) return;
-    assert.ok(index <= this.log.lastIndex, `commit ${index} beyond the log end ${this.log.lastIndex}`);
+    if (!(index <= this.log.lastIndex)) assert.fail(`commit ${index} beyond the log end ${this.log.lastIndex}`);
     this.commitIndex = index;
     this.applyCommitted();
   }
@@ -141,7 +141,7 @@ export class RaftNode {
     while (this.appliedIndex < this.commitIndex) {
       const index = this.appliedIndex + 1;
       const entry = this.log.entryAt(index);
-      assert.ok(entry !== undefined, `committed entry ${index} missing from the log`);
+      if (entry === undefined) assert.fail(`committed entry ${index} missing from the log`);
       this.appliedIndex = index;
       this.options.onCommit({ position: entry.index, epoch: entry.term, command: entry.command });
     }

@@ -78,7 +78,7 @@ function sendAppend(node: RaftNode, peer: Address, round: number): void {
   }
   const previousIndex = nextIndex - 1;
   const previousTerm = node.log.termAt(previousIndex);
-  assert.ok(previousTerm !== undefined, `leader lacks entry ${previousIndex}`);
+  if (previousTerm === undefined) assert.fail(`leader lacks entry ${previousIndex}`);
   const entries = node.log.slice(nextIndex, node.maxEntriesPerMessage);
   node.send(peer, {
     type: 'raft.append',
@@ -107,7 +107,7 @@ export function handleAppendReply(node: RaftNode, from: Address, reply: AppendRe
   leader.rounds.acknowledge(from, reply.round);
   const matchIndex = leader.matchIndex.get(from) as number;
   if (reply.success) {
-    assert.ok(reply.matchIndex <= node.log.lastIndex, `${from} matched ${reply.matchIndex} beyond the leader's log`);
+    if (!(reply.matchIndex <= node.log.lastIndex)) assert.fail(`${from} matched ${reply.matchIndex} beyond the leader's log`);
     leader.matchIndex.set(from, Math.max(matchIndex, reply.matchIndex));
     const nextIndex = Math.max(leader.nextIndex.get(from) as number, reply.matchIndex + 1);
     leader.nextIndex.set(from, nextIndex);

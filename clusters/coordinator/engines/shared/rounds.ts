@@ -46,7 +46,7 @@ export class LeadershipRounds {
 
   acknowledge(peer: Address, round: number): void {
     if (peer === this.self || !this.voters.includes(peer)) return;
-    assert.ok(round <= this.round, `peer ${peer} acknowledged round ${round} never sent (at ${this.round})`);
+    if (!(round <= this.round)) assert.fail(`peer ${peer} acknowledged round ${round} never sent (at ${this.round})`);
     if (round <= (this.ackedRound.get(peer) ?? 0)) return;
     this.ackedRound.set(peer, round);
     this.recompute();

@@ -42,9 +42,11 @@ function pingAll(node: ZabNode): number {
   const round = leader.rounds.startRound();
   for (const link of leader.links.values()) {
     if (link.stage !== 'synced') continue;
-    node.send(link.address, {
+    node.sendOnLink(link, {
       type: 'zab.ping',
       connection: link.connection,
+      stream: link.outgoing.stream,
+      seq: link.outgoing.take(),
       epoch: node.history.currentEpoch,
       round,
       commitZxid: node.lastCommitted,
@@ -69,9 +71,11 @@ function resendMissing(node: ZabNode, link: FollowerLink): void {
 function sendEntry(node: ZabNode, link: FollowerLink, entry: ZabEntry): void {
   const previousZxid = node.history.previousOf(entry.zxid);
   assert.ok(previousZxid !== undefined, 'the leader logged what it sends');
-  node.send(link.address, {
+  node.sendOnLink(link, {
     type: link.observer ? 'zab.inform' : 'zab.proposal',
     connection: link.connection,
+    stream: link.outgoing.stream,
+    seq: link.outgoing.take(),
     epoch: node.history.currentEpoch,
     zxid: entry.zxid,
     previousZxid,
@@ -81,9 +85,11 @@ function sendEntry(node: ZabNode, link: FollowerLink, entry: ZabEntry): void {
 }
 
 export function sendUpToDate(node: ZabNode, link: FollowerLink): void {
-  node.send(link.address, {
+  node.sendOnLink(link, {
     type: 'zab.uptodate',
     connection: link.connection,
+    stream: link.outgoing.stream,
+    seq: link.outgoing.take(),
     epoch: node.history.currentEpoch,
     commitZxid: node.lastCommitted,
   });
@@ -116,7 +122,7 @@ function establishedLink(node: ZabNode, from: Address, connection: number, epoch
 export function handleAck(node: ZabNode, from: Address, message: Ack): void {
   const link = establishedLink(node, from, message.connection, message.epoch);
   if (link === null) return;
-  assert.ok(message.zxid <= node.history.lastZxid, `${from} acknowledged a proposal never made`);
+  if (!(message.zxid <= node.history.lastZxid)) assert.fail(`${from} acknowledged a proposal never made`);
   link.ackedZxid = Math.max(link.ackedZxid, message.zxid);
   tryCommit(node);
 }
@@ -150,7 +156,14 @@ function commitAsLeader(node: ZabNode, zxid: number): void {
   for (const link of leader.links.values()) {
     if (link.stage !== 'synced') continue;
     if (!link.observer) {
-      node.send(link.address, { type: 'zab.commit', connection: link.connection, epoch: node.history.currentEpoch, zxid });
+      node.sendOnLink(link, {
+        type: 'zab.commit',
+        connection: link.connection,
+        stream: link.outgoing.stream,
+        seq: link.outgoing.take(),
+        epoch: node.history.currentEpoch,
+        zxid,
+      });
     } else if (link.ackedZxid >= previous) {
       for (const entry of node.history.entriesBetween(previous, zxid)) sendEntry(node, link, entry);
     }

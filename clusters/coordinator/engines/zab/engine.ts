@@ -16,9 +16,10 @@ import {
   handleReconnect,
   handleSync,
   handleUpToDate,
+  receiveInOrder,
 } from './follower.js';
 import type { ZabEntry } from './history.js';
-import { handleAckEpoch, handleAckNewLeader, handleFollowerInfo } from './leader.js';
+import { handleAckEpoch, handleAckNewLeader, handleFollowerInfo, handleResendRequest } from './leader.js';
 import type { ZabMessage } from './messages.js';
 import { ZabNode } from './node.js';
 import { epochOf } from './zxid.js';
@@ -26,9 +27,13 @@ import { epochOf } from './zxid.js';
 export class ZabEngine implements InspectableEngine {
   private readonly node: ZabNode;
   private started = false;
+  /** Made once, so that putting messages in order allocates nothing per message. */
+  private readonly deliver: (from: Address, message: ZabMessage) => void;
 
   constructor(options: TunedEngineOptions) {
-    this.node = new ZabNode(options);
+    const node = new ZabNode(options);
+    this.node = node;
+    this.deliver = (from, message) => dispatch(node, from, message);
   }
 
   start(): void {
@@ -59,7 +64,7 @@ export class ZabEngine implements InspectableEngine {
     const node = this.node;
     if (node.stopped || !this.started) return;
     const before = { accepted: node.history.acceptedEpoch, current: node.history.currentEpoch, committed: node.lastCommitted };
-    dispatch(node, from, message as unknown as ZabMessage);
+    receiveInOrder(node, from, message as unknown as ZabMessage, this.deliver);
     assert.ok(node.history.acceptedEpoch >= before.accepted, 'acceptedEpoch never goes back');
     assert.ok(node.history.currentEpoch >= before.current, 'currentEpoch never goes back');
     assert.ok(node.lastCommitted >= before.committed || node.options.bugs.size > 0, 'commits never go back');
@@ -152,6 +157,8 @@ function dispatch(node: ZabNode, from: Address, message: ZabMessage): void {
       return handlePingReply(node, from, message);
     case 'zab.reconnect':
       return handleReconnect(node, from, message);
+    case 'zab.resend':
+      return handleResendRequest(node, from, message);
     default:
       node.world.log(`zab: ${node.self} ignores a message of type ${(message as Message).type} from ${from}`);
   }

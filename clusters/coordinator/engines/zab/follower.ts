@@ -3,10 +3,11 @@
  * its new epoch, take its history (DIFF, TRUNC or SNAP), then log proposals in
  * zxid order, acknowledging each only once it is synced to storage.
  */
-import type { Address } from '../../world.js';
+import type { Address, Message } from '../../world.js';
 import { expectPeersCorrect } from '../shared/options.js';
+import { IncomingStream, type Sequenced } from './channel.js';
 import { goLooking } from './election.js';
-import type { Commit, NewEpoch, Ping, Proposal, Reconnect, SyncHistory, UpToDate } from './messages.js';
+import type { Commit, NewEpoch, Ping, Proposal, Reconnect, SyncHistory, UpToDate, ZabMessage } from './messages.js';
 import type { FollowerState, ZabNode } from './node.js';
 
 const CONNECTION_LIMIT = 2 ** 31;
@@ -25,7 +26,9 @@ function connect(node: ZabNode, leader: Address): void {
     phase: 'discovery',
     epoch: 0,
     leaderCommit: 0,
+    incoming: new IncomingStream(),
   };
+  node.timers.clear('gap');
   sendFollowerInfo(node);
   armLeaderTimeout(node);
 }
@@ -43,7 +46,7 @@ function sendFollowerInfo(node: ZabNode): void {
 }
 
 function armLeaderTimeout(node: ZabNode): void {
-  node.timers.set('leader-timeout', node.options.electionTimeoutMs, () => goLooking(node, 'lost the leader'));
+  node.timers.extend('leader-timeout', node.options.electionTimeoutMs, () => goLooking(node, 'lost the leader'));
 }
 
 /** The follower state when a message belongs to the current connection; it also proves the leader alive. */
@@ -182,7 +185,56 @@ export function handlePing(node: ZabNode, from: Address, message: Ping): void {
   applyLeaderCommit(node, follower, message.commitZxid);
 }
 
+/** The leader ended this connection (it cannot fill a gap, or cannot catch us up incrementally). */
 export function handleReconnect(node: ZabNode, from: Address, message: Reconnect): void {
-  const follower = established(node, from, message.connection, message.epoch);
+  const follower = fromLeader(node, from, message.connection);
   if (follower !== null) connect(node, follower.leader);
+}
+
+/**
+ * Hands `deliver` the numbered messages of the current leader connection in
+ * the order the leader sent them, holding back early ones (channel.ts);
+ * anything else passes straight through.
+ */
+export function receiveInOrder(node: ZabNode, from: Address, message: ZabMessage, deliver: (from: Address, message: ZabMessage) => void): void {
+  const follower = node.follower;
+  const numbered = message as ZabMessage & Partial<Sequenced> & { connection?: number };
+  if (follower === null || numbered.seq === undefined || follower.leader !== from || numbered.connection !== follower.connection) {
+    deliver(from, message);
+    return;
+  }
+  const incoming = follower.incoming;
+  switch (incoming.accept(numbered as unknown as Message & Sequenced)) {
+    case 'deliver':
+      break;
+    case 'held':
+      if (!node.timers.isSet('gap')) node.timers.set('gap', gapWaitMs(node), () => requestMissing(node));
+      return;
+    case 'duplicate':
+      return;
+    case 'other-stream':
+    case 'overflow':
+      // The leader re-created its end, or the gap grew past all reason: start a fresh connection.
+      connect(node, follower.leader);
+      return;
+  }
+  deliver(from, message);
+  for (let next = incoming.takeNext(); next !== undefined && node.follower === follower; next = incoming.takeNext()) {
+    deliver(from, next as unknown as ZabMessage);
+  }
+  if (node.follower === follower && incoming.missing() === null) node.timers.clear('gap');
+}
+
+/** Reordering fills most gaps within a few milliseconds; only then is a message presumed lost. */
+function gapWaitMs(node: ZabNode): number {
+  return Math.max(1, node.options.heartbeatIntervalMs / 10);
+}
+
+function requestMissing(node: ZabNode): void {
+  const follower = node.follower;
+  const missing = follower?.incoming.missing() ?? null;
+  if (follower === null || missing === null) return;
+  node.send(follower.leader, { type: 'zab.resend', connection: follower.connection, ...missing });
+  // The request or the resends may be lost too: ask again until the gap closes or the connection ends.
+  node.timers.set('gap', node.options.heartbeatIntervalMs, () => requestMissing(node));
 }

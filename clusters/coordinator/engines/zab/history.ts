@@ -49,7 +49,7 @@ export class ZabHistory {
     this.entries = [];
     for (const key of this.storage.keys(LOG_PREFIX)) {
       const entry = this.storage.get(key) as ZabEntry;
-      assert.ok(entry.zxid > this.lastZxid, `history on disk out of order at ${entry.zxid}`);
+      if (!(entry.zxid > this.lastZxid)) assert.fail(`history on disk out of order at ${entry.zxid}`);
       this.entries.push(entry);
     }
     assert.ok(this.currentEpoch <= this.acceptedEpoch, 'currentEpoch never passes acceptedEpoch');
@@ -79,6 +79,16 @@ export class ZabHistory {
     return result;
   }
 
+  /** Index (for entryAt) of the first logged entry past zxid; iterating by index allocates nothing. */
+  indexAfter(zxid: number): number {
+    return this.firstIndexAfter(zxid);
+  }
+
+  /** The index-th logged entry after the snapshot; undefined past the end. */
+  entryAt(index: number): ZabEntry | undefined {
+    return this.entries[index];
+  }
+
   /** The zxid logged just before `zxid`, or the snapshot's; undefined when `zxid` is not logged. */
   previousOf(zxid: number): number | undefined {
     const index = this.firstIndexAfter(zxid - 1);
@@ -99,21 +109,21 @@ export class ZabHistory {
   }
 
   setAcceptedEpoch(epoch: number): void {
-    assert.ok(epoch > this.acceptedEpoch, `acceptedEpoch must grow: ${this.acceptedEpoch} -> ${epoch}`);
+    if (!(epoch > this.acceptedEpoch)) assert.fail(`acceptedEpoch must grow: ${this.acceptedEpoch} -> ${epoch}`);
     assert.ok(epoch < EPOCH_LIMIT, 'epochs stay below 2^21 so zxids stay exact');
     this.acceptedEpoch = epoch;
     this.saveEpochs();
   }
 
   setCurrentEpoch(epoch: number): void {
-    assert.ok(epoch >= this.currentEpoch, `currentEpoch went back: ${this.currentEpoch} -> ${epoch}`);
+    if (!(epoch >= this.currentEpoch)) assert.fail(`currentEpoch went back: ${this.currentEpoch} -> ${epoch}`);
     assert.ok(epoch <= this.acceptedEpoch, 'currentEpoch never passes acceptedEpoch');
     this.currentEpoch = epoch;
     this.saveEpochs();
   }
 
   append(entry: ZabEntry): void {
-    assert.ok(entry.zxid > this.lastZxid, `zxids strictly increase: ${entry.zxid} after ${this.lastZxid}`);
+    if (!(entry.zxid > this.lastZxid)) assert.fail(`zxids strictly increase: ${entry.zxid} after ${this.lastZxid}`);
     assert.ok(epochOf(entry.zxid) <= this.acceptedEpoch, 'no proposal from an epoch not yet accepted');
     this.entries.push(entry);
     this.storage.set(logKey(entry.zxid), entry);
@@ -121,7 +131,7 @@ export class ZabHistory {
 
   /** Drops every entry after zxid. */
   truncateAfter(zxid: number): void {
-    assert.ok(zxid >= this.snapshotZxid, `cannot truncate into the snapshot at ${this.snapshotZxid}`);
+    if (!(zxid >= this.snapshotZxid)) assert.fail(`cannot truncate into the snapshot at ${this.snapshotZxid}`);
     const keep = this.firstIndexAfter(zxid);
     for (const entry of this.entries.slice(keep)) this.storage.delete(logKey(entry.zxid));
     this.entries.length = keep;

@@ -11,8 +11,9 @@ import { hasBug } from '../shared/options.js';
 import { LeadershipRounds } from '../shared/rounds.js';
 import { checkQuorum, scheduleLeaderTicks, sendUpToDate } from './broadcast.js';
 import { goLooking } from './election.js';
+import { OutgoingStream } from './channel.js';
 import { commonPoint } from './history.js';
-import type { AckEpoch, AckNewLeader, FollowerInfo, SyncMode } from './messages.js';
+import type { AckEpoch, AckNewLeader, FollowerInfo, ResendRequest, SyncMode } from './messages.js';
 import type { FollowerLink, LeaderState, ZabNode } from './node.js';
 import { EPOCH_LIMIT, formatZxid } from './zxid.js';
 
@@ -35,6 +36,8 @@ export function becomeLeading(node: ZabNode): void {
   tryChooseEpoch(node);
 }
 
+const STREAM_ID_LIMIT = 2 ** 31;
+
 export function leaderState(node: ZabNode): LeaderState {
   assert.ok(node.state === 'leading' && node.leader !== null, 'leader state only exists on a leader');
   return node.leader;
@@ -55,6 +58,7 @@ export function handleFollowerInfo(node: ZabNode, from: Address, message: Follow
       ackEpoch: null,
       ackedZxid: 0,
       lastAckMs: node.nowMs(),
+      outgoing: new OutgoingStream(node.world.random.integer(1, STREAM_ID_LIMIT)),
     });
   }
   const link = leader.links.get(from) as FollowerLink;
@@ -85,7 +89,13 @@ function tryChooseEpoch(node: ZabNode): void {
 export function sendNewEpoch(node: ZabNode, link: FollowerLink): void {
   const epoch = leaderState(node).newEpoch;
   assert.ok(epoch !== null);
-  node.send(link.address, { type: 'zab.new-epoch', connection: link.connection, epoch });
+  node.sendOnLink(link, {
+    type: 'zab.new-epoch',
+    connection: link.connection,
+    stream: link.outgoing.stream,
+    seq: link.outgoing.take(),
+    epoch,
+  });
   if (link.stage === 'info') link.stage = 'epoch-sent';
 }
 
@@ -141,9 +151,11 @@ export function sendSync(node: ZabNode, link: FollowerLink): void {
   } else if (ackEpoch.lastZxid > common) {
     mode = 'trunc';
   }
-  node.send(link.address, {
+  node.sendOnLink(link, {
     type: 'zab.sync',
     connection: link.connection,
+    stream: link.outgoing.stream,
+    seq: link.outgoing.take(),
     epoch: history.currentEpoch,
     mode,
     truncateZxid: common,
@@ -161,7 +173,7 @@ export function handleAckNewLeader(node: ZabNode, from: Address, message: AckNew
   const link = leader.links.get(from);
   if (link === undefined || link.connection !== message.connection || message.epoch !== node.history.currentEpoch) return;
   if (link.stage !== 'sync-sent' && link.stage !== 'synced') return;
-  assert.ok(message.lastZxid <= node.history.lastZxid, `${from} synced beyond the leader's history`);
+  if (!(message.lastZxid <= node.history.lastZxid)) assert.fail(`${from} synced beyond the leader's history`);
   link.stage = 'synced';
   link.lastAckMs = node.nowMs();
   link.ackedZxid = Math.max(link.ackedZxid, message.lastZxid);
@@ -182,4 +194,17 @@ function checkSyncQuorum(node: ZabNode): void {
   for (const link of leader.links.values()) {
     if (link.stage === 'synced') sendUpToDate(node, link);
   }
+}
+
+/** A follower missed messages on its connection: send them again, or end the connection if they are gone. */
+export function handleResendRequest(node: ZabNode, from: Address, message: ResendRequest): void {
+  if (node.state !== 'leading' || node.leader === null) return;
+  const link = node.leader.links.get(from);
+  if (link === undefined || link.connection !== message.connection) return;
+  const missing = link.outgoing.range(message.fromSeq, message.throughSeq);
+  if (missing === null) {
+    node.send(from, { type: 'zab.reconnect', connection: link.connection, epoch: node.history.currentEpoch });
+    return;
+  }
+  for (const resent of missing) node.world.transport.send(from, resent);
 }

@@ -2,10 +2,13 @@
  * ZAB's wire messages: plain JSON, every type prefixed "zab.". After election,
  * every message between a leader and one follower carries the follower's
  * connection number, standing in for ZooKeeper's TCP connection: a message of
- * an older connection is ignored, as a closed socket would drop it.
+ * an older connection is ignored, as a closed socket would drop it. What the
+ * leader sends on a connection is also numbered (Sequenced, channel.ts), so
+ * the follower takes it in order, as over TCP.
  */
 import type { Command, Snapshot } from '../../engine.js';
 import type { Address } from '../../world.js';
+import type { Sequenced } from './channel.js';
 import type { EpochMark, ZabEntry } from './history.js';
 
 export type PeerState = 'looking' | 'following' | 'leading' | 'observing';
@@ -28,13 +31,16 @@ interface Connected {
   connection: number;
 }
 
+/** Sent by the leader on a follower connection, in order. */
+interface FromLeader extends Connected, Sequenced {}
+
 export interface FollowerInfo extends Connected {
   type: 'zab.follower-info';
   acceptedEpoch: number;
   observer: boolean;
 }
 
-export interface NewEpoch extends Connected {
+export interface NewEpoch extends FromLeader {
   type: 'zab.new-epoch';
   epoch: number;
 }
@@ -49,7 +55,7 @@ export interface AckEpoch extends Connected {
 
 export type SyncMode = 'diff' | 'trunc' | 'snap';
 
-export interface SyncHistory extends Connected {
+export interface SyncHistory extends FromLeader {
   type: 'zab.sync';
   epoch: number;
   mode: SyncMode;
@@ -68,14 +74,14 @@ export interface AckNewLeader extends Connected {
   lastZxid: number;
 }
 
-export interface UpToDate extends Connected {
+export interface UpToDate extends FromLeader {
   type: 'zab.uptodate';
   epoch: number;
   commitZxid: number;
 }
 
 /** A PROPOSAL to a follower or an INFORM (an already committed proposal) to an observer. */
-export interface Proposal extends Connected {
+export interface Proposal extends FromLeader {
   type: 'zab.proposal' | 'zab.inform';
   epoch: number;
   zxid: number;
@@ -90,13 +96,13 @@ export interface Ack extends Connected {
   zxid: number;
 }
 
-export interface Commit extends Connected {
+export interface Commit extends FromLeader {
   type: 'zab.commit';
   epoch: number;
   zxid: number;
 }
 
-export interface Ping extends Connected {
+export interface Ping extends FromLeader {
   type: 'zab.ping';
   epoch: number;
   round: number;
@@ -116,6 +122,16 @@ export interface Reconnect extends Connected {
   epoch: number;
 }
 
+/** A follower asks the leader to send again what it is missing on this connection. */
+export interface ResendRequest extends Connected {
+  type: 'zab.resend';
+  fromSeq: number;
+  throughSeq: number;
+}
+
+/** What the leader sends, numbered and in order, on a follower connection. */
+export type LeaderStreamMessage = NewEpoch | SyncHistory | UpToDate | Proposal | Commit | Ping;
+
 export type ZabMessage =
   | Notification
   | FollowerInfo
@@ -129,4 +145,5 @@ export type ZabMessage =
   | Commit
   | Ping
   | PingReply
-  | Reconnect;
+  | Reconnect
+  | ResendRequest;

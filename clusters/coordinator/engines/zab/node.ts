@@ -14,7 +14,8 @@ import {
 import type { LeadershipRounds } from '../shared/rounds.js';
 import { TimerSet } from '../shared/timers.js';
 import { ZabHistory, type EpochMark } from './history.js';
-import type { PeerState, Vote, ZabMessage } from './messages.js';
+import type { IncomingStream, OutgoingStream, Sequenced } from './channel.js';
+import type { LeaderStreamMessage, PeerState, Vote, ZabMessage } from './messages.js';
 import { epochOf } from './zxid.js';
 
 export interface ElectionState {
@@ -40,6 +41,8 @@ export interface FollowerLink {
   /** Highest zxid this peer has logged of the leader's history (valid once synced). */
   ackedZxid: number;
   lastAckMs: number;
+  /** Numbers what the leader sends on this connection (channel.ts). */
+  outgoing: OutgoingStream;
 }
 
 export interface LeaderState {
@@ -56,6 +59,8 @@ export interface FollowerState {
   phase: 'discovery' | 'sync' | 'synced' | 'broadcast';
   epoch: number;
   leaderCommit: number;
+  /** Puts what the leader sends on this connection back in order (channel.ts). */
+  incoming: IncomingStream;
 }
 
 export class ZabNode {
@@ -101,6 +106,16 @@ export class ZabNode {
     this.world.transport.send(to, message as unknown as Message);
   }
 
+  /**
+   * Sends on a follower connection; the message was built with the link's
+   * stream and seq (link.outgoing.take()), and is kept for resends.
+   */
+  sendOnLink(link: FollowerLink, message: LeaderStreamMessage): void {
+    assert.equal(message.connection, link.connection, 'a link carries its own connection');
+    link.outgoing.record(message as unknown as Message & Sequenced);
+    this.world.transport.send(link.address, message as unknown as Message);
+  }
+
   isVoter(address: Address): boolean {
     return this.voters.includes(address);
   }
@@ -127,7 +142,10 @@ export class ZabNode {
     const target = Math.min(zxid, this.history.lastZxid);
     if (target <= this.lastCommitted) return;
     this.lastCommitted = target;
-    for (const entry of this.history.entriesBetween(this.appliedZxid, target)) {
+    const history = this.history;
+    for (let index = history.indexAfter(this.appliedZxid); ; index++) {
+      const entry = history.entryAt(index);
+      if (entry === undefined || entry.zxid > target) break;
       assert.ok(entry.zxid > this.appliedZxid, 'delivery follows zxid order');
       this.appliedZxid = entry.zxid;
       this.options.onCommit({ position: entry.zxid, epoch: epochOf(entry.zxid), command: entry.command });

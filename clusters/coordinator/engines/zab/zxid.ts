@@ -9,13 +9,13 @@ export const EPOCH_LIMIT = 2 ** 21;
 const COUNTER_SPAN = 2 ** 32;
 
 export function makeZxid(epoch: number, counter: number): number {
-  assert.ok(Number.isInteger(epoch) && epoch >= 0 && epoch < EPOCH_LIMIT, `epoch ${epoch} outside [0, 2^21)`);
-  assert.ok(Number.isInteger(counter) && counter >= 0 && counter < COUNTER_SPAN, `counter ${counter} outside 32 bits`);
+  if (!(Number.isInteger(epoch) && epoch >= 0 && epoch < EPOCH_LIMIT)) assert.fail(`epoch ${epoch} outside [0, 2^21)`);
+  if (!(Number.isInteger(counter) && counter >= 0 && counter < COUNTER_SPAN)) assert.fail(`counter ${counter} outside 32 bits`);
   return epoch * COUNTER_SPAN + counter;
 }
 
 export function epochOf(zxid: number): number {
-  assert.ok(Number.isSafeInteger(zxid) && zxid >= 0, `bad zxid ${zxid}`);
+  if (!(Number.isSafeInteger(zxid) && zxid >= 0)) assert.fail(`bad zxid ${zxid}`);
   return Math.floor(zxid / COUNTER_SPAN);
 }
 

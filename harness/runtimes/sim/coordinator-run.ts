@@ -1,0 +1,71 @@
+/**
+ * One whole simulated run of the coordinator, as the tests use it: boot the
+ * cluster, start the workers and the random fault schedule, run until the
+ * faults end (everything heals then and the workers stop invoking), give the
+ * cluster time to converge, and collect what broke: a consensus invariant
+ * (the run stops at the step that broke it), a client-visible anomaly, or
+ * replicas that never agreed again.
+ */
+import type { SeededRandom } from '../../../common/random.js';
+import type { ReadMode } from '../../../clusters/coordinator/service/types.js';
+import { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anomalies.js';
+import { CoordinatorCluster, type CoordinatorClusterOptions } from './coordinator-cluster.js';
+import { startWorkload, type RecordedOperation, type WorkloadOptions } from './coordinator-workload.js';
+import { InvariantViolation } from './invariants.js';
+import { scheduleRandomFaults, type RandomFaultOptions } from './random-faults.js';
+
+export interface CoordinatorRunOptions extends CoordinatorClusterOptions {
+  /** Workers invoke and faults strike until this time; then everything heals. */
+  durationMs: number;
+  workload: Omit<WorkloadOptions, 'stopAtMs'>;
+  /** Null for a run without faults. */
+  faults: Omit<RandomFaultOptions, 'endMs'> | null;
+  /** How long after the faults end the replicas get to agree again. */
+  recoveryMs?: number;
+  /** Reads of these modes must never be stale. */
+  checkedReadModes?: readonly ReadMode[];
+}
+
+export interface CoordinatorRunResult {
+  seed: number;
+  violation: InvariantViolation | null;
+  anomalies: Anomaly[];
+  /** Null when an invariant broke first. */
+  converged: boolean | null;
+  history: RecordedOperation[];
+  faults: string[];
+  traceHash: string;
+  cluster: CoordinatorCluster;
+}
+
+export function runCoordinator(options: CoordinatorRunOptions): CoordinatorRunResult {
+  const cluster = new CoordinatorCluster(options);
+  const simulation = cluster.simulation;
+  const nemesis: SeededRandom = simulation.random('nemesis');
+  const faults = options.faults === null ? [] : scheduleRandomFaults(cluster, nemesis, { ...options.faults, endMs: options.durationMs });
+  if (options.faults === null) simulation.at(options.durationMs, 'heal everything', () => cluster.healAll());
+  const history = startWorkload(cluster, { ...options.workload, stopAtMs: options.durationMs });
+  const result: CoordinatorRunResult = { seed: options.seed, violation: null, anomalies: [], converged: null, history, faults, traceHash: '', cluster };
+  try {
+    simulation.run(options.durationMs);
+    // Calls still in flight get their answer or their timeout before the replicas are compared.
+    simulation.runFor(options.workload.client?.requestTimeoutMs ?? 1000);
+    result.converged = cluster.awaitConvergence(options.recoveryMs ?? 10_000);
+  } catch (error) {
+    if (!(error instanceof InvariantViolation)) throw error;
+    result.violation = error;
+  }
+  result.anomalies = [...staleReads(history, options.checkedReadModes ?? ['linearizable']), ...sequenceAnomalies(history)];
+  result.traceHash = simulation.traceHash();
+  return result;
+}
+
+/** One line on what went wrong in a run, or null when nothing did. */
+export function describeFailure(result: CoordinatorRunResult): string | null {
+  const problems: string[] = [];
+  if (result.violation !== null) problems.push(result.violation.message);
+  if (result.converged === false) problems.push(`replicas did not converge: ${result.cluster.describeReplicas()}`);
+  for (const anomaly of result.anomalies.slice(0, 3)) problems.push(`${anomaly.kind}: ${anomaly.detail}`);
+  if (problems.length === 0) return null;
+  return `seed ${result.seed}: ${problems.join('; ')}\nfaults:\n  ${result.faults.join('\n  ')}`;
+}
