@@ -1,16 +1,16 @@
 /**
- * Test support: a minimal worker loop that drives a generator against
- * workload clients and records the history, on a Scheduler. It follows the
- * generator protocol of workloads/index.ts exactly (one operation at a time
- * per worker, update before the next ask, a fresh process and client after
- * info), so it is also a reference for the run orchestrator's workers.
- * Not used by runs themselves.
+ * The workers: one per process slot, each pulling operations from the
+ * workload's generator and invoking them through its client, on a Scheduler
+ * (virtual time on the simulator). It follows the generator protocol of
+ * workloads/index.ts exactly: one operation at a time per worker, update
+ * before the next ask, a fresh process and client after info. Runs and tests
+ * both drive workloads through it.
  */
 import assert from 'node:assert/strict';
-import type { HistoryEvent } from '../../common/history/types.js';
-import { SeededRandom } from '../../common/random.js';
-import type { Scheduler } from '../../harness/runtimes/index.js';
-import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from '../index.js';
+import type { HistoryEvent } from '../common/history/types.js';
+import { SeededRandom } from '../common/random.js';
+import type { Scheduler } from '../harness/runtimes/index.js';
+import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from './index.js';
 
 /** Virtual time: timers run in time order, ties in the order they were set. */
 export class VirtualScheduler implements Scheduler {
@@ -50,6 +50,10 @@ export interface WorkerOptions {
   seed: number;
   /** A client for a worker's process; called again for the fresh process after an info outcome. */
   openClient(worker: number, process: number): WorkloadClient;
+  /** Where events go as they happen; without it they are kept in `events`. */
+  onEvent?(event: RecordedEvent): void;
+  /** Asked before each invocation; false ends the worker (a bound on the history's size). */
+  mayInvoke?(): boolean;
 }
 
 export interface WorkerRun {
@@ -81,6 +85,7 @@ class WorkerPool {
   private readonly workers: WorkerState[] = [];
   private nextProcess: number;
   private polling = false;
+  private recorded = 0;
 
   constructor(private readonly options: WorkerOptions) {
     const master = new SeededRandom(options.seed);
@@ -118,7 +123,7 @@ class WorkerPool {
     const { generator, scheduler } = this.options;
     assert.ok(!state.busy && !state.done, `worker ${state.worker} asked while busy or done`);
     state.waiting = false;
-    const step = generator.next(this.contextOf(state));
+    const step = this.options.mayInvoke?.() === false ? 'done' : generator.next(this.contextOf(state));
     if (step === 'done') {
       state.done = true;
     } else if (step === 'pending') {
@@ -167,13 +172,15 @@ class WorkerPool {
 
   private record(state: WorkerState, request: OperationRequest, type: HistoryEvent['type'], outcome?: OperationOutcome): void {
     const time = Math.round(this.options.scheduler.nowMs() * 1e6);
-    const event: RecordedEvent = { index: this.events.length, time, process: state.process, type, f: request.f };
+    const event: RecordedEvent = { index: this.recorded, time, process: state.process, type, f: request.f };
     if (request.key !== undefined) event.key = request.key;
     const value = completionValue(request, outcome);
     if (value !== undefined) event.value = value;
     if (outcome !== undefined && outcome.type !== 'ok') event.error = outcome.error;
     if (outcome?.type === 'ok' && outcome.node !== undefined) event.node = outcome.node;
-    this.events.push(event);
+    if (this.options.onEvent === undefined) this.events.push(event);
+    else this.options.onEvent(event);
+    this.recorded += 1;
   }
 }
 

@@ -6,7 +6,7 @@ import { SeededRandom } from '../common/random.js';
 import type { GeneratorContext, OperationRequest, Workload } from './index.js';
 import { lockFencingWorkload, lockWorkload } from './lock.js';
 import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './testing/driver.js';
+import { runWorkers, VirtualScheduler } from './driver.js';
 import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
 import { onFixedKeys } from './testing/keyed.js';
 

@@ -5,7 +5,7 @@ import { SeededRandom } from '../common/random.js';
 import type { GeneratorContext, OperationRequest, Step } from './index.js';
 import { registerWorkload } from './register.js';
 import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './testing/driver.js';
+import { runWorkers, VirtualScheduler } from './driver.js';
 import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
 import { onFixedKeys } from './testing/keyed.js';
 

@@ -4,7 +4,7 @@ import { inputFromEvents } from '../checkers/checker.js';
 import { SeededRandom } from '../common/random.js';
 import { sequenceWorkload } from './sequence.js';
 import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './testing/driver.js';
+import { runWorkers, VirtualScheduler } from './driver.js';
 import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
 import { onFixedKeys } from './testing/keyed.js';
 

@@ -5,6 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../../common/errors.js';
 import { bugsCommand } from './commands/bugs.js';
 import { checkCommand } from './commands/check.js';
+import { replayCommand } from './commands/replay.js';
+import { testCommand } from './commands/run-tests.js';
 import { reportError } from './errors.js';
 
 export async function main(argumentsList: string[]): Promise<number> {
@@ -13,6 +15,8 @@ export async function main(argumentsList: string[]): Promise<number> {
     .scriptName('faultline')
     .usage('$0 <command> [options]\n\nJepsen-style fault injection for coordination services.')
     .command(checkCommand((code) => (exitCode = code)))
+    .command(testCommand((code) => (exitCode = code)))
+    .command(replayCommand((code) => (exitCode = code)))
     .command(bugsCommand)
     .demandCommand(1, 'name a command: faultline <command> --help shows its options')
     .recommendCommands()

@@ -4,7 +4,7 @@
  */
 import { SeededRandom } from '../../common/random.js';
 import type { OperationGenerator, OperationOutcome, WorkloadClient } from '../../workloads/index.js';
-import { runWorkers, VirtualScheduler, type RecordedEvent } from '../../workloads/testing/driver.js';
+import { runWorkers, VirtualScheduler, type RecordedEvent } from '../../workloads/driver.js';
 
 export interface EchoOptions {
   maxLatencyMs?: number;

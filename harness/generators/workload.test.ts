@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { inputFromEvents, type RoleSample } from '../../checkers/checker.js';
 import { WORKLOADS, type Workload } from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
-import { runWorkers, VirtualScheduler } from '../../workloads/testing/driver.js';
+import { runWorkers, VirtualScheduler } from '../../workloads/driver.js';
 import { InMemorySystem } from '../../workloads/testing/fakes.js';
 import { planWorkload, runPhases, type PhaseName, type RunPhaseOptions } from './index.js';
 

@@ -1,4 +1,6 @@
 /** `faultline check <history...>`: linearizability of recorded histories. */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Argv, CommandModule } from 'yargs';
 import { isFaultlineError, UsageError } from '../../../common/errors.js';
@@ -9,6 +11,9 @@ import { checkLinearizableParallel } from '../../../checkers/linearizability/par
 import type { Verdict } from '../../../checkers/checker.js';
 import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 import { formatFileResult, type FileResult } from './check-output.js';
+import { describeResults } from './run-output.js';
+import { checkRunDirectory } from '../../run/execute.js';
+import { FILES, readRunConfig } from '../../run/run-store.js';
 
 export interface CheckArguments {
   history: string[];
@@ -29,7 +34,7 @@ function build(yargs: Argv): Argv<CheckArguments> {
       type: 'string',
       array: true,
       demandOption: true,
-      describe: 'history files: faultline JSONL (.jsonl), Jepsen EDN (.edn) or Jepsen text logs (.log)',
+      describe: 'history files (faultline JSONL, Jepsen EDN .edn, Jepsen text logs .log), or run directories to re-check with their workload\'s checkers',
     })
     .option('model', {
       type: 'string',
@@ -63,10 +68,14 @@ function build(yargs: Argv): Argv<CheckArguments> {
 export function checkCommand(setExitCode: (code: number) => void): CommandModule<object, CheckArguments> {
   return {
     command: 'check <history...>',
-    describe: 'Check histories for linearizability against a model',
+    describe: 'Check histories for linearizability against a model, or re-check stored runs',
     builder: build,
     handler: async (argv) => setExitCode(await runCheck(argv, (text) => process.stdout.write(text))),
   };
+}
+
+function isRunDirectory(path: string): boolean {
+  return existsSync(join(path, FILES.config)) && statSync(path).isDirectory();
 }
 
 export async function runCheck(argv: CheckArguments, write: (text: string) => void): Promise<number> {
@@ -75,6 +84,12 @@ export async function runCheck(argv: CheckArguments, write: (text: string) => vo
   let inputError = false;
   for (const file of argv.history) {
     try {
+      if (isRunDirectory(file)) {
+        const results = await checkRunDirectory(file, readRunConfig(file));
+        verdicts.push(results.valid);
+        write(argv.json ? `${JSON.stringify({ run: file, valid: results.valid, ops: results.ops })}\n` : describeResults(`${file}: ${results.ops} ops`, results, file));
+        continue;
+      }
       const result = await checkFile(file, argv, options);
       verdicts.push(result.valid);
       write(argv.json ? `${JSON.stringify(result)}\n` : formatFileResult(result));

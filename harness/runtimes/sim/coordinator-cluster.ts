@@ -16,6 +16,7 @@ import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } f
 import type { Address, World } from '../../../clusters/coordinator/world.js';
 import { ConsensusInvariants } from './invariants.js';
 import type { LinkOptionsInput } from './network.js';
+import type { SimulationLimits } from './limits.js';
 import { Simulation } from './simulation.js';
 
 export interface CoordinatorClusterOptions {
@@ -30,6 +31,8 @@ export interface CoordinatorClusterOptions {
   timing?: Partial<CoordinatorTiming>;
   engineTuning?: EngineTuning;
   traceBufferSize?: number;
+  /** Bounds on the simulation (events, virtual time); past one, a SimulationLimitError. */
+  limits?: Partial<SimulationLimits>;
 }
 
 /** What a client host is given beyond its World. */
@@ -50,7 +53,12 @@ export class CoordinatorCluster {
     this.engineKind = options.engine;
     this.bugs = [...(options.bugs ?? [])];
     this.network = options.network ?? {};
-    const simulationOptions = { seed: options.seed, network: this.network, traceBufferSize: options.traceBufferSize ?? 0 };
+    const simulationOptions = {
+      seed: options.seed,
+      network: this.network,
+      traceBufferSize: options.traceBufferSize ?? 0,
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    };
     this.simulation = new Simulation(simulationOptions);
     this.members = Array.from({ length: nodeCount }, (_, index) => `n${index + 1}`);
     for (const address of this.members) {

@@ -1,0 +1,49 @@
+/** `faultline replay <run-dir>`: run a stored run again from its config and seed, and compare. */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { FILES, readRunConfig } from '../../run/run-store.js';
+import { runTest } from '../../run/execute.js';
+import { EXIT_INFRASTRUCTURE, exitCodeFor } from '../exit-codes.js';
+import { describeResults } from './run-output.js';
+
+interface ReplayArguments {
+  run: string;
+}
+
+export function replayCommand(setExitCode: (code: number) => void): CommandModule<object, ReplayArguments> {
+  return {
+    command: 'replay <run>',
+    describe: 'Run a stored run again from its config and seed; on the simulator the history must be identical',
+    builder: (yargs) =>
+      yargs
+        .positional('run', { type: 'string', demandOption: true, describe: 'a run directory, e.g. runs/latest' })
+        .strict() as never,
+    handler: async (argv) => setExitCode(await replay(argv.run)),
+  };
+}
+
+async function replay(runDirectory: string): Promise<number> {
+  const config = readRunConfig(runDirectory);
+  // The replay goes beside the original, whatever --out the original had.
+  const outcome = await runTest({ ...config, out: dirname(resolve(runDirectory)) }, new Date(), () => {});
+  const original = readFileSync(join(runDirectory, FILES.history), 'utf8').split('\n');
+  const replayed = readFileSync(join(outcome.directory, FILES.history), 'utf8').split('\n');
+  const divergence = firstDifference(original, replayed);
+  process.stdout.write(describeResults(`replay of ${runDirectory} (seed ${config.seed})`, outcome.results, outcome.directory));
+  if (divergence === -1) {
+    process.stdout.write(`  history: identical to the stored run (${original.length - 1} events), trace ${outcome.report.traceHash}\n`);
+    return exitCodeFor([outcome.results.valid]);
+  }
+  process.stdout.write(
+    `  history: DIVERGED at event ${divergence} of ${original.length - 1}:\n    stored:   ${original[divergence] ?? '(end)'}\n    replayed: ${replayed[divergence] ?? '(end)'}\n` +
+      '  On the simulator this is a determinism bug in faultline: please report it with both run directories.\n',
+  );
+  return EXIT_INFRASTRUCTURE;
+}
+
+function firstDifference(left: string[], right: string[]): number {
+  const length = Math.max(left.length, right.length);
+  for (let index = 0; index < length; index++) if (left[index] !== right[index]) return index;
+  return -1;
+}

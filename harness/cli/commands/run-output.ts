@@ -1,0 +1,20 @@
+/** How a run's results look to a person, for test, check <run-dir> and replay. */
+import type { RunResults } from '../../run/check-run.js';
+
+const VERDICT_WORDS = { true: 'valid', false: 'VIOLATION', unknown: 'unknown' } as const;
+
+export function verdictWord(valid: RunResults['valid']): string {
+  return VERDICT_WORDS[String(valid) as keyof typeof VERDICT_WORDS];
+}
+
+/** One line per checker, with the sentence or reason of any that is not valid, then the verdict. */
+export function describeResults(heading: string, results: RunResults, runDirectory: string): string {
+  const lines = [heading];
+  if (results.incomplete !== undefined) lines.push(`  incomplete: ${results.incomplete}`);
+  for (const [name, result] of Object.entries(results.checkers)) {
+    const detail = result.valid === true ? '' : `  ${result.sentence ?? result.reason ?? ''}`;
+    lines.push(`  ${name.padEnd(30)} ${verdictWord(result.valid)}${detail}`);
+  }
+  lines.push(`  verdict: ${verdictWord(results.valid)}   run: ${runDirectory}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+/** `faultline test`: boot a cluster, run a workload under faults, record, check, store. */
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
+import type { Verdict } from '../../../checkers/checker.js';
+import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { runTest, type TestRunOutcome } from '../../run/execute.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { describeResults } from './run-output.js';
+
+interface TestArguments {
+  system?: string;
+  runtime?: string;
+  workload?: string;
+  nemesis?: string;
+  nodes?: number;
+  concurrency?: number;
+  rate?: number;
+  'time-limit'?: number;
+  seed?: number;
+  bug?: string[];
+  'read-mode'?: string;
+  'max-active-faults'?: number;
+  out?: string;
+  config?: string;
+  'test-count': number;
+  'stop-on-failure': boolean;
+  json: boolean;
+}
+
+export const VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
+
+function build(yargs: Argv): Argv<TestArguments> {
+  return yargs
+    .option('system', { type: 'string', choices: SYSTEMS as unknown as string[], describe: `system under test (default ${DEFAULTS.system})` })
+    .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
+    .option('workload', { type: 'string', describe: `register, lock, lock-fencing or sequence (default ${DEFAULTS.workload})` })
+    .option('nemesis', { type: 'string', describe: `none, partition, kill, pause, clock, all, or a comma list (default ${DEFAULTS.nemesis})` })
+    .option('nodes', { type: 'number', describe: `cluster size (default ${DEFAULTS.nodes})` })
+    .option('concurrency', { type: 'number', describe: `client workers (default ${DEFAULTS.concurrency})` })
+    .option('rate', { type: 'number', describe: `operations per second, all workers together (default ${DEFAULTS.rate})` })
+    .option('time-limit', { type: 'number', describe: `seconds of workload under faults (default ${DEFAULTS.timeLimitSeconds})` })
+    .option('seed', { type: 'number', describe: 'the run\'s one seed (default: from the clock, and stored for replay)' })
+    .option('bug', { type: 'string', array: true, describe: 'switch on a deliberate coordinator bug (see faultline bugs)' })
+    .option('read-mode', { type: 'string', choices: READ_MODES as unknown as string[], describe: 'how the coordinator serves register reads (default linearizable)' })
+    .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
+    .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
+    .option('config', { type: 'string', describe: 'a JSON file of run options; flags override it' })
+    .option('test-count', { type: 'number', default: 1, describe: 'runs, with seeds n, n+1, ...' })
+    .option('stop-on-failure', { type: 'boolean', default: false, describe: 'with --test-count, stop at the first run that is not valid' })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON summary per run on stdout' })
+    .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
+    .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
+    .strict() as unknown as Argv<TestArguments>;
+}
+
+export function testCommand(setExitCode: (code: number) => void): CommandModule<object, TestArguments> {
+  return { command: 'test', describe: 'Run a workload against a cluster under faults, then check it', builder: build, handler: async (argv) => setExitCode(await runTests(argv)) };
+}
+
+function flagsOf(argv: TestArguments): Partial<RunConfig> {
+  return {
+    system: argv.system as RunConfig['system'] | undefined,
+    runtime: argv.runtime as RunConfig['runtime'] | undefined,
+    workload: argv.workload as RunConfig['workload'] | undefined,
+    nemesis: argv.nemesis,
+    nodes: argv.nodes,
+    concurrency: argv.concurrency,
+    rate: argv.rate,
+    timeLimitSeconds: argv['time-limit'],
+    bugs: argv.bug,
+    readMode: argv['read-mode'] as RunConfig['readMode'] | undefined,
+    maxActiveFaults: argv['max-active-faults'],
+    out: argv.out,
+  };
+}
+
+async function runTests(argv: TestArguments): Promise<number> {
+  const fileLayer = argv.config === undefined ? {} : readConfigFile(argv.config);
+  const firstSeed = argv.seed ?? fileLayer.seed ?? Date.now() % 1_000_000_000;
+  const verdicts: Verdict[] = [];
+  for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
+    const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
+    const outcome = await runTest(config, new Date(), progressLine(config));
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
+    verdicts.push(outcome.results.valid);
+    if (argv['stop-on-failure'] && outcome.results.valid !== true) break;
+  }
+  return exitCodeFor(verdicts);
+}
+
+function progressLine(config: RunConfig): (nowMs: number, events: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  return (nowMs, events) => process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s simulated, ${events} events`);
+}
+
+function summary(outcome: TestRunOutcome): Record<string, unknown> {
+  const checkers = Object.fromEntries(Object.entries(outcome.results.checkers).map(([name, result]) => [name, result.valid]));
+  return { run: outcome.directory, seed: outcome.config.seed, valid: outcome.results.valid, ops: outcome.results.ops, checkers, traceHash: outcome.report.traceHash };
+}
+
+function describe(outcome: TestRunOutcome): string {
+  const { config, results } = outcome;
+  const bugs = config.bugs.length > 0 ? ` bugs=${config.bugs.join(',')}` : '';
+  const heading = `${config.system} ${config.workload} nemesis=${config.nemesis} seed=${config.seed}${bugs}: ${results.ops} ops, ${(outcome.report.virtualMs / 1000).toFixed(1)} s simulated`;
+  return describeResults(heading, results, outcome.directory);
+}

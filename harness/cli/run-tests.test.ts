@@ -1,0 +1,53 @@
+/** faultline test, check <run-dir> and replay, run as a user would. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+const out = mkdtempSync(join(tmpdir(), 'faultline-cli-runs-'));
+
+function faultline(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('a run prints its verdicts and path, exits 0, and can be re-checked and replayed identically', () => {
+  const run = faultline('test', '--time-limit', '5', '--seed', '21', '--out', out);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /linearizability:cas-register\s+valid/);
+  assert.match(run.stdout, /verdict: valid\s+run: .*coordinator-raft-register-21/);
+  const check = faultline('check', join(out, 'latest'));
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  const replay = faultline('replay', join(out, 'latest'));
+  assert.equal(replay.code, 0, replay.stdout + replay.stderr);
+  assert.match(replay.stdout, /history: identical to the stored run/);
+});
+
+test('--json and --test-count give one summary per seed; a caught bug exits 1', () => {
+  const args = ['test', '--time-limit', '20', '--seed', '3', '--test-count', '2', '--bug', 'follower-local-read', '--json', '--out', out];
+  const run = faultline(...args);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seed: number; valid: unknown; run: string });
+  assert.deepEqual(lines.map((line) => line.seed), [3, 4]);
+  assert.ok(lines.some((line) => line.valid === false));
+});
+
+test('run option mistakes exit 3 with one clear message', () => {
+  const cases: [string[], RegExp][] = [
+    [['--nodes', '0'], /--nodes must be a whole number from 1 to 9/],
+    [['--bug', 'nope'], /unknown bug "nope"[\s\S]*vote-ignores-log/],
+    [['--workload', 'queue'], /unknown workload "queue"/],
+    [['--nemesis', 'flood'], /flood/],
+    [['--config', join(out, 'missing.json')], /config file not found/],
+  ];
+  for (const [args, pattern] of cases) {
+    const run = faultline('test', '--time-limit', '1', '--out', out, ...args);
+    assert.equal(run.code, 3, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stderr, pattern, args.join(' '));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  }
+});

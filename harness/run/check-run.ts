@@ -1,0 +1,45 @@
+/**
+ * The check stage: reads a run directory's history, roles and final states,
+ * runs the workload's checkers, and writes results.json. Used at the end of
+ * `faultline test` and by `faultline check <run-dir>`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { combineVerdicts, type CheckerInput, type CheckerResult, type FinalStates, type RoleSample, type Verdict } from '../../checkers/checker.js';
+import { runNamedChecker, type CheckLimits } from '../../checkers/registry.js';
+import { pairEvents, readHistory, type HistoryEvent } from '../../common/history/index.js';
+import { FILES } from './run-store.js';
+
+export const FINAL_STATES_FILE = 'final-states.json';
+
+export interface RunResults {
+  valid: Verdict;
+  /** One entry per checker, by name. */
+  checkers: Record<string, CheckerResult>;
+  ops: number;
+  /** Set when the run itself was cut short (Ctrl-C, a crash): the verdict is then at best unknown. */
+  incomplete?: string;
+}
+
+export async function loadCheckerInput(runDirectory: string): Promise<CheckerInput> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(join(runDirectory, FILES.history))) events.push(event);
+  const { operations } = pairEvents(events);
+  const input: CheckerInput = { operations, events };
+  const rolesFile = join(runDirectory, FILES.roles);
+  if (existsSync(rolesFile)) {
+    const text = readFileSync(rolesFile, 'utf8').trim();
+    input.roles = text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as RoleSample);
+  }
+  const finalStatesFile = join(runDirectory, FINAL_STATES_FILE);
+  if (existsSync(finalStatesFile)) input.finalStates = JSON.parse(readFileSync(finalStatesFile, 'utf8')) as FinalStates;
+  return input;
+}
+
+export function runCheckers(input: CheckerInput, checkerNames: readonly string[], limits: CheckLimits, incomplete?: string): RunResults {
+  const checkers: Record<string, CheckerResult> = {};
+  for (const name of checkerNames) checkers[name] = runNamedChecker(name, input, limits);
+  let valid = combineVerdicts(Object.values(checkers));
+  if (incomplete !== undefined && valid === true) valid = 'unknown';
+  return { valid, checkers, ops: input.operations.length, ...(incomplete === undefined ? {} : { incomplete }) };
+}

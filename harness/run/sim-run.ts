@@ -1,0 +1,200 @@
+/**
+ * One run on the simulator, end to end: boot the coordinator cluster, start
+ * the workers and the nemesis schedule, sample roles, heal at the time limit,
+ * recover, do the final operations, dump final states and logs, then check.
+ * Everything happens in virtual time from the run's one seed, so a replay of
+ * the same config gives the same history byte for byte.
+ */
+import type { HistoryEvent } from '../../common/history/types.js';
+import { createSchedule } from '../../nemesis/spec.js';
+import { planWorkload, runPhases } from '../generators/workload.js';
+import { startWorkers } from '../../workloads/driver.js';
+import { workloadNamed } from '../../workloads/registry.js';
+import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
+import type { CoordinatorClient } from '../../clusters/coordinator/client/client.js';
+import type { Clock } from '../../clusters/coordinator/world.js';
+import { CoordinatorCluster } from '../runtimes/sim/coordinator-cluster.js';
+import { SimulationFaultControl } from '../runtimes/sim/fault-control.js';
+import { InvariantViolation } from '../runtimes/sim/invariants.js';
+import { SimulationLimitError } from '../runtimes/sim/limits.js';
+import type { Scheduler } from '../runtimes/index.js';
+import type { RunConfig } from './config.js';
+import { FILES, type RunDirectory } from './run-store.js';
+import { FINAL_STATES_FILE } from './check-run.js';
+
+/** Every this many virtual milliseconds each node's role goes into roles.jsonl. */
+const ROLE_SAMPLE_INTERVAL_MS = 100;
+/**
+ * The simulated coordinator elects in a few hundred milliseconds, so faults
+ * of one to five seconds with short quiet gaps exercise many elections in a
+ * 30-second run.
+ */
+const SIMULATED_FAULT_TIMING = { faultMs: { min: 1000, max: 5000 }, quietMs: { min: 500, max: 3000 } };
+/** Bound on one run's history, so a fast workload cannot outgrow the checkers. */
+export const MAX_HISTORY_EVENTS = 2_000_000;
+/** Virtual time allowed after the phases for the last operations to finish. */
+const DRAIN_SLACK_MS = 60_000;
+/**
+ * A healthy 3-node run makes about a thousand simulator events per simulated
+ * second; far more means a livelock (a timer re-arming itself at one
+ * instant), which must end the run as unknown rather than spin for hours.
+ */
+const EVENTS_PER_SIMULATED_SECOND = 200_000;
+const MIN_EVENT_LIMIT = 5_000_000;
+
+function runSeconds(config: RunConfig): number {
+  return config.warmupSeconds + config.timeLimitSeconds + config.recoverySeconds + DRAIN_SLACK_MS / 1000;
+}
+
+export interface SimRunReport {
+  traceHash: string;
+  /** A consensus invariant the simulator saw broken, which ended the run early. */
+  invariantViolation?: string;
+  /** Why the run ended before its phases did (a simulation bound reached). */
+  incomplete?: string;
+  virtualMs: number;
+  events: number;
+}
+
+export function runOnSimulator(config: RunConfig, directory: RunDirectory, progress: (nowMs: number, events: number) => void): SimRunReport {
+  const cluster = new CoordinatorCluster({
+    seed: config.seed,
+    engine: config.system === 'coordinator-zab' ? 'zab' : 'raft',
+    nodes: config.nodes,
+    bugs: config.bugs,
+    limits: { maxEvents: Math.max(MIN_EVENT_LIMIT, EVENTS_PER_SIMULATED_SECOND * runSeconds(config)) },
+  });
+  const simulation = cluster.simulation;
+  const scheduler: Scheduler = { nowMs: () => simulation.now(), after: (delayMs, label, fn) => simulation.after(delayMs, label, fn) };
+  const control = new SimulationFaultControl(simulation);
+  let events = 0;
+  const sink = (event: Omit<HistoryEvent, 'index'>): void => {
+    directory.appendEvent({ ...event, index: events++ } as HistoryEvent);
+  };
+  const schedule = createSchedule({ nemesis: config.nemesis, nodes: cluster.members, timing: { ...SIMULATED_FAULT_TIMING, maxActiveFaults: config.maxActiveFaults } }, simulation.random('nemesis'), control.abilities, 'sim');
+  const warmUpMs = config.warmupSeconds * 1000;
+  const faultsMs = config.timeLimitSeconds * 1000;
+  const recoveryMs = config.recoverySeconds * 1000;
+  scheduler.after(warmUpMs, 'nemesis', () =>
+    schedule.start({
+      scheduler,
+      control,
+      view: () => ({ nodes: cluster.members, leader: cluster.leader() }),
+      onEvent: (event) => sink({ time: nanoseconds(scheduler), process: 'nemesis', type: 'info', f: event.f, value: event.value }),
+    }),
+  );
+  // Heal on the run's own clock: the faults phase may wait for slow operations to finish.
+  scheduler.after(warmUpMs + faultsMs, 'nemesis', () => {
+    schedule.healAll(control);
+    cluster.healAll();
+  });
+  const workload = workloadNamed(config.workload);
+  const plan = planWorkload(workload, { concurrency: config.concurrency, rate: config.rate });
+  const generator = runPhases(plan, { warmUpMs, faultsMs, recoveryMs });
+  let clientCount = 0;
+  const run = startWorkers({
+    generator,
+    concurrency: config.concurrency,
+    scheduler,
+    seed: simulation.random('workers').nextUint32(),
+    openClient: () => coordinatorWorkloadClient({ ...openSimulatedClient(cluster, () => `c${++clientCount}`), readMode: config.readMode }),
+    onEvent: (event) => sink(event),
+    mayInvoke: () => events + 2 <= MAX_HISTORY_EVENTS,
+  });
+  sampleRoles(cluster, scheduler, directory);
+  const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
+  let invariantViolation: string | undefined;
+  let incomplete: string | undefined;
+  try {
+    while (!run.finished() && simulation.now() < deadlineMs) {
+      simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
+      progress(simulation.now(), events);
+    }
+  } catch (error) {
+    if (error instanceof InvariantViolation) invariantViolation = error.message;
+    else if (error instanceof SimulationLimitError) incomplete = `the run stopped early: ${error.message}`;
+    else throw error;
+  }
+  if (incomplete === undefined) finish(cluster, directory, plan.keysUsed(), config.workload);
+  storeTrace(cluster, directory);
+  return {
+    traceHash: simulation.traceHash(),
+    virtualMs: simulation.now(),
+    events,
+    ...(invariantViolation === undefined ? {} : { invariantViolation }),
+    ...(incomplete === undefined ? {} : { incomplete }),
+  };
+}
+
+function nanoseconds(scheduler: Scheduler): number {
+  return Math.round(scheduler.nowMs() * 1_000_000);
+}
+
+/** A client host of its own per process; the adapter calls open() again only after a session expires. */
+function openSimulatedClient(cluster: CoordinatorCluster, nextAddress: () => string): { open(): CoordinatorClient; clock: Pick<Clock, 'setTimer' | 'clearTimer'> } {
+  let clock: Clock | undefined;
+  const open = (): CoordinatorClient => {
+    let client: CoordinatorClient | undefined;
+    cluster.addClient(nextAddress(), {}, (booted, world) => {
+      client = booted;
+      clock = world.clock;
+    });
+    return client!;
+  };
+  const first = open();
+  let handedFirst = false;
+  return {
+    open: () => {
+      if (handedFirst) return open();
+      handedFirst = true;
+      return first;
+    },
+    clock: { setTimer: (delayMs, callback) => clock!.setTimer(delayMs, callback), clearTimer: (handle) => clock!.clearTimer(handle) },
+  };
+}
+
+function sampleRoles(cluster: CoordinatorCluster, scheduler: Scheduler, directory: RunDirectory): void {
+  const sample = (): void => {
+    const time = nanoseconds(scheduler);
+    for (const address of cluster.members) {
+      const node = cluster.node(address);
+      if (node === null) continue;
+      const status = node.status();
+      directory.roles.append(JSON.stringify({ time, node: address, role: status.role, epoch: status.epoch, commitPosition: status.commitPosition }));
+    }
+    scheduler.after(ROLE_SAMPLE_INTERVAL_MS, 'roles', sample);
+  };
+  sample();
+}
+
+/** Heals, lets replicas converge, and stores what the checkers and people read afterwards. */
+function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: string[], workload: string): void {
+  try {
+    cluster.healAll();
+    cluster.awaitConvergence(30_000);
+  } catch (error) {
+    // The run already ended over a broken invariant or a bound; what is stored so far stands.
+    if (!(error instanceof InvariantViolation) && !(error instanceof SimulationLimitError)) throw error;
+  }
+  if (workload === 'register') {
+    const states: Record<string, Record<string, unknown>> = {};
+    for (const address of cluster.members) {
+      const node = cluster.node(address);
+      if (node === null) continue;
+      const values: Record<string, unknown> = {};
+      for (const key of keys) {
+        const result = node.service().read({ type: 'getData', path: `/registers/${key}` });
+        values[key] = result.ok ? Number((result.value as { data: string }).data) : null;
+      }
+      states[address] = values;
+    }
+    directory.writeJson(FINAL_STATES_FILE, states);
+  }
+}
+
+function storeTrace(cluster: CoordinatorCluster, directory: RunDirectory): void {
+  for (const address of cluster.simulation.addresses('node')) {
+    directory.writeNodeLog(address, 'node.log', cluster.simulation.logs(address));
+  }
+  directory.writeJson(FILES.trace, { traceHash: cluster.simulation.traceHash(), stats: cluster.simulation.stats() });
+}
