@@ -61,7 +61,7 @@ function malformedLine(line: string, error: unknown, source: EventSource): Histo
   return new HistoryError(`malformed JSON: ${reason}`, { where: locate(source), hint });
 }
 
-const FIELD_ORDER = ['index', 'time', 'process', 'type', 'f', 'key', 'value', 'error'] as const;
+const FIELD_ORDER = ['index', 'time', 'process', 'type', 'f', 'key', 'value', 'error', 'node'] as const;
 
 /**
  * One JSONL line (no newline) with the keys in DESIGN.md's order; absent

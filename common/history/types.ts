@@ -23,6 +23,8 @@ export interface HistoryEvent {
   value?: unknown;
   /** Why a completion is not ok. */
   error?: unknown;
+  /** The server that answered an ok completion, when known (for the split-brain checker). */
+  node?: string;
 }
 
 /** Where an event came from, for error messages: "file:line". */
