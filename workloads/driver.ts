@@ -132,7 +132,7 @@ class WorkerPool {
       state.waiting = true;
       if (state.wakeAtMs === step.pendingUntilMs) return;
       state.wakeAtMs = step.pendingUntilMs;
-      scheduler.after(Math.max(0, step.pendingUntilMs - scheduler.nowMs()), `worker ${state.worker}`, () => {
+      scheduler.after(wakeDelayMs(step.pendingUntilMs - scheduler.nowMs()), `worker ${state.worker}`, () => {
         if (state.wakeAtMs !== step.pendingUntilMs) return;
         state.wakeAtMs = undefined;
         if (state.waiting) this.ask(state);
@@ -182,6 +182,16 @@ class WorkerPool {
     else this.options.onEvent(event);
     this.recorded += 1;
   }
+}
+
+/**
+ * Rounds a wait up to whole microseconds. A wait shorter than the
+ * scheduler's resolution (a rounding error of a few femtoseconds) would fire
+ * at the same instant, the generator would ask to wait again, and the run
+ * would spin forever without virtual time moving.
+ */
+function wakeDelayMs(delayMs: number): number {
+  return delayMs <= 0 ? 0 : Math.ceil(delayMs * 1000) / 1000;
 }
 
 /** As in Jepsen: the argument on invoke; on completion the result when ok, else the argument. */

@@ -26,6 +26,15 @@ export class SessionTracker {
 
   constructor(private readonly options: SessionTrackerOptions) {}
 
+  /**
+   * Session ages are measured on the monotonic clock, as ZooKeeper's leader
+   * does with nanoTime: a jump of the wall clock must not expire every
+   * session at once (a drifting clock still ages them faster or slower).
+   */
+  private elapsedMs(): number {
+    return this.options.clock.monotonicMs?.() ?? this.options.clock.nowMs();
+  }
+
   touch(sessionId: number): void {
     this.touched.add(sessionId);
   }
@@ -33,7 +42,7 @@ export class SessionTracker {
   /** Leader: a follower heard from these sessions. */
   touchedElsewhere(sessionIds: readonly number[]): void {
     if (!this.options.isLeader()) return;
-    const now = this.options.clock.nowMs();
+    const now = this.elapsedMs();
     for (const sessionId of sessionIds) if (Number.isInteger(sessionId)) this.lastHeardMs.set(sessionId, now);
   }
 
@@ -57,7 +66,7 @@ export class SessionTracker {
       this.expiring.clear();
       this.wasLeader = true;
     }
-    const now = this.options.clock.nowMs();
+    const now = this.elapsedMs();
     for (const sessionId of this.touched) this.lastHeardMs.set(sessionId, now);
     this.touched = new Set();
     const live = new Set<number>();

@@ -1,0 +1,72 @@
+/**
+ * npm run bench:detect — for each bug mode of the coordinator and each
+ * engine, with the workload and nemesis the bug names: the share of 20 seeds
+ * whose run ends in a violation, and the median simulated time at which the
+ * first violation showed (the invariant break, or the offending operation).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUG_MODES, type BugMode } from '../clusters/coordinator/bugs.js';
+import type { CheckerResult } from '../checkers/checker.js';
+import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
+
+const SEEDS = 20;
+const TIME_LIMIT_SECONDS = 30;
+
+/** Seconds into the run of the first violation a checker points at, when it says. */
+function detectionSeconds(outcome: TestRunOutcome): number {
+  if (outcome.report.invariantViolation !== undefined) return outcome.report.virtualMs / 1000;
+  const times: number[] = [];
+  for (const result of Object.values(outcome.results.checkers) as CheckerResult[]) {
+    if (result.valid !== false) continue;
+    const anomaly = result.anomalies[0] as { operation?: { returnSeconds?: number; callSeconds?: number } } | undefined;
+    const seconds = anomaly?.operation?.returnSeconds ?? anomaly?.operation?.callSeconds;
+    times.push(seconds ?? outcome.report.virtualMs / 1000);
+  }
+  return Math.min(...times);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function suggested(bug: BugMode): Partial<RunConfig> {
+  const extra = bug as BugMode & Partial<Pick<RunConfig, 'readMode' | 'maxActiveFaults'>>;
+  return {
+    workload: bug.workload as RunConfig['workload'],
+    nemesis: bug.nemesis,
+    ...(extra.readMode === undefined ? {} : { readMode: extra.readMode }),
+    ...(extra.maxActiveFaults === undefined ? {} : { maxActiveFaults: extra.maxActiveFaults }),
+  };
+}
+
+async function main(): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'faultline-detect-'));
+  for (const bug of BUG_MODES) {
+    for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
+      let caught = 0;
+      const times: number[] = [];
+      const settings = suggested(bug);
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const config = resolveConfig('bench', seed, { ...settings, system, bugs: [bug.name], timeLimitSeconds: TIME_LIMIT_SECONDS, out });
+        const outcome = await runTest(config, new Date(), () => {});
+        if (outcome.results.valid === false) {
+          caught++;
+          times.push(detectionSeconds(outcome));
+        }
+        rmSync(outcome.directory, { recursive: true, force: true });
+      }
+      const how = `${settings.workload}/${settings.nemesis}${settings.readMode === undefined ? '' : ` reads=${settings.readMode}`}`;
+      console.log(
+        `${bug.name.padEnd(22)} ${system.padEnd(17)} ${how.padEnd(36)} caught ${String(caught).padStart(2)}/${SEEDS}` +
+          `  median detection ${Number.isNaN(median(times)) ? '-' : `${median(times).toFixed(1)} s`}`,
+      );
+    }
+  }
+  rmSync(out, { recursive: true, force: true });
+}
+
+await main();
