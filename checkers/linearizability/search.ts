@@ -34,13 +34,20 @@ export type SearchResult =
 const POLL_INTERVAL_STEPS = 4096;
 /** How far past the current point the lookahead reads, unless the model says otherwise. */
 const DEFAULT_LOOKAHEAD_ENTRIES = 24;
+/**
+ * Up to this many operations the failure is copied each time the search gets
+ * deeper (cheap when parts are small); above it, a second pass finds it.
+ */
+const EAGER_CAPTURE_OPERATIONS = 1024;
+const CAPTURE_EAGERLY = -2;
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
   limits: SearchLimits,
 ): SearchResult {
-  const first = new Search(model, operations, limits, -1).run();
-  if (first.valid !== false) return first;
+  const eager = operations.length <= EAGER_CAPTURE_OPERATIONS;
+  const first = new Search(model, operations, limits, eager ? CAPTURE_EAGERLY : -1).run();
+  if (first.valid !== false || eager) return first;
   // Deterministic, so a second pass stops exactly at the deepest failure seen.
   return new Search(model, operations, limits, first.deepest).run();
 }
@@ -65,6 +72,7 @@ class Search<State, Input> {
   private state: State;
   private depth = 0;
   private deepest = -1;
+  private deepestFailure: PassResult | null = null;
   private steps = 0;
   private remaining = 0;
 
@@ -182,11 +190,17 @@ class Search<State, Input> {
    */
   private backtrack(blocking: number): PassResult | null {
     if (blocking !== NONE) {
-      if (this.depth > this.deepest) this.deepest = this.depth;
+      if (this.depth > this.deepest) {
+        this.deepest = this.depth;
+        if (this.captureDepth === CAPTURE_EAGERLY) this.deepestFailure = this.failure(blocking);
+      }
       if (this.depth === this.captureDepth) return this.failure(blocking);
     }
     for (;;) {
-      if (this.depth === 0) return this.failure(blocking === NONE ? 0 : blocking);
+      if (this.depth === 0) {
+        if (this.deepestFailure === null) return this.failure(blocking === NONE ? 0 : blocking);
+        return { ...this.deepestFailure, steps: this.steps, cacheSize: this.cache.size };
+      }
       this.depth--;
       const entry = this.stackEntries[this.depth]!;
       const operation = this.entries.operation[entry]!;
