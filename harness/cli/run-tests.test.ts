@@ -1,7 +1,7 @@
 /** faultline test, check <run-dir> and replay, run as a user would. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -50,4 +50,19 @@ test('run option mistakes exit 3 with one clear message', () => {
     assert.match(run.stderr, pattern, args.join(' '));
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+test('Ctrl-C stops a run, which is healed, stored and checked, and exits 2 (unknown)', async () => {
+  const interruptedOut = mkdtempSync(join(tmpdir(), 'faultline-interrupt-'));
+  const child = spawn(process.execPath, [cli, 'test', '--time-limit', '3600', '--seed', '9', '--out', interruptedOut], { stdio: 'pipe' });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 2, stdout);
+  assert.match(stdout, /incomplete: interrupted at/);
+  const results = JSON.parse(readFileSync(join(interruptedOut, 'latest', 'results.json'), 'utf8')) as { valid: unknown; incomplete?: string };
+  assert.equal(results.valid, 'unknown');
+  assert.match(results.incomplete ?? '', /interrupted/);
 });

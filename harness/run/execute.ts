@@ -8,7 +8,7 @@ import { workloadNamed } from '../../workloads/registry.js';
 import { loadCheckerInput, runCheckers, type RunResults } from './check-run.js';
 import type { RunConfig } from './config.js';
 import { createRunDirectory, FILES } from './run-store.js';
-import { runOnSimulator, type SimRunReport } from './sim-run.js';
+import { runOnSimulator, type Progress, type SimRunReport } from './sim-run.js';
 
 export interface TestRunOutcome {
   config: RunConfig;
@@ -20,11 +20,11 @@ export interface TestRunOutcome {
 /** Limits for the check stage of a run, so a pathological history ends as unknown. */
 const CHECK_TIMEOUT_MS = 120_000;
 
-export async function runTest(config: RunConfig, startedAt: Date, progress: (nowMs: number, events: number) => void): Promise<TestRunOutcome> {
+export async function runTest(config: RunConfig, startedAt: Date, progress: Progress): Promise<TestRunOutcome> {
   const directory = createRunDirectory(config, startedAt);
   let report: SimRunReport;
   try {
-    report = runOnSimulator(config, directory, progress);
+    report = await runOnSimulator(config, directory, progress);
   } finally {
     directory.close();
   }

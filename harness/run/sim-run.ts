@@ -56,7 +56,10 @@ export interface SimRunReport {
   events: number;
 }
 
-export function runOnSimulator(config: RunConfig, directory: RunDirectory, progress: (nowMs: number, events: number) => void): SimRunReport {
+/** Called between slices of simulated time; returning false stops the run (Ctrl-C). */
+export type Progress = (nowMs: number, events: number) => boolean | void;
+
+export async function runOnSimulator(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<SimRunReport> {
   const cluster = new CoordinatorCluster({
     seed: config.seed,
     engine: config.system === 'coordinator-zab' ? 'zab' : 'raft',
@@ -108,14 +111,20 @@ export function runOnSimulator(config: RunConfig, directory: RunDirectory, progr
   try {
     while (!run.finished() && simulation.now() < deadlineMs) {
       simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
-      progress(simulation.now(), events);
+      // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (progress(simulation.now(), events) === false) {
+        incomplete = `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time`;
+        break;
+      }
     }
   } catch (error) {
     if (error instanceof InvariantViolation) invariantViolation = error.message;
     else if (error instanceof SimulationLimitError) incomplete = `the run stopped early: ${error.message}`;
     else throw error;
   }
-  if (incomplete === undefined) finish(cluster, directory, plan.keysUsed(), config.workload);
+  // An interrupted run still heals and stores what it has; one past a simulation bound cannot run on.
+  if (incomplete === undefined || incomplete.startsWith('interrupted')) finish(cluster, directory, plan.keysUsed(), config.workload);
   storeTrace(cluster, directory);
   return {
     traceHash: simulation.traceHash(),

@@ -76,15 +76,33 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
 
 async function runTests(argv: TestArguments): Promise<number> {
   const fileLayer = argv.config === undefined ? {} : readConfigFile(argv.config);
+  // Ctrl-C stops the current run between slices of simulated time; it is then healed, stored and checked.
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await runSeeds(argv, fileLayer, () => interrupted);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}
+
+async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, interrupted: () => boolean): Promise<number> {
   const firstSeed = argv.seed ?? fileLayer.seed ?? Date.now() % 1_000_000_000;
   const verdicts: Verdict[] = [];
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
-    const outcome = await runTest(config, new Date(), progressLine(config));
+    const show = progressLine(config);
+    const outcome = await runTest(config, new Date(), (nowMs, events) => {
+      show(nowMs, events);
+      return !interrupted();
+    });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
     verdicts.push(outcome.results.valid);
-    if (argv['stop-on-failure'] && outcome.results.valid !== true) break;
+    if (interrupted() || (argv['stop-on-failure'] && outcome.results.valid !== true)) break;
   }
   return exitCodeFor(verdicts);
 }
