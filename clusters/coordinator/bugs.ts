@@ -9,8 +9,12 @@ export interface BugMode {
   description: string;
   /** The workload that should expose it. */
   workload: 'register' | 'lock' | 'sequence';
-  /** The nemesis that should expose it. */
-  nemesis: 'partition' | 'kill' | 'pause' | 'clock';
+  /** The nemesis that should expose it: one fault kind or a comma list, as --nemesis takes. */
+  nemesis: string;
+  /** How register reads are served, when the bug needs one mode (--read-mode). */
+  readMode?: 'linearizable' | 'sequential' | 'lease';
+  /** Faults on at once, when the bug needs more than one (--max-active-faults). */
+  maxActiveFaults?: number;
 }
 
 export const BUG_MODES: readonly BugMode[] = [
@@ -18,7 +22,9 @@ export const BUG_MODES: readonly BugMode[] = [
     name: 'vote-ignores-log',
     description: 'votes go to any candidate, however stale its log (ZAB: election and discovery ignore zxids), so a new leader can drop committed writes',
     workload: 'register',
-    nemesis: 'kill',
+    // A stale node must win an election: one loses writes while partitioned or down, then the leader dies.
+    nemesis: 'kill,partition',
+    maxActiveFaults: 2,
   },
   {
     name: 'ack-before-quorum',
@@ -34,9 +40,11 @@ export const BUG_MODES: readonly BugMode[] = [
   },
   {
     name: 'stale-lease-read',
-    description: 'lease reads trust the local clock: the lease ignores the clock drift bound and the election timeout',
+    description: 'lease reads trust the local wall clock and the configured lease: the lease ignores the election timeout and the clock drift bound, and the leader leads on until it runs out',
     workload: 'register',
-    nemesis: 'clock',
+    nemesis: 'partition,clock',
+    readMode: 'lease',
+    maxActiveFaults: 2,
   },
   {
     name: 'follower-local-read',
@@ -48,7 +56,8 @@ export const BUG_MODES: readonly BugMode[] = [
     name: 'unreplicated-sequence',
     description: 'sequential znode suffixes come from a server-local counter that is not replicated',
     workload: 'sequence',
-    nemesis: 'kill',
+    // Clients that lose their server move to another, whose counter is behind or ahead.
+    nemesis: 'kill,partition',
   },
 ];
 

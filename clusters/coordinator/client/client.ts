@@ -104,7 +104,9 @@ export class CoordinatorClient implements Endpoint {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 2000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 100;
-    this.serverIndex = options.firstServerIndex ?? 0;
+    // As ZooKeeper's client shuffles its connect string: with a source of chance and no
+    // first server given, clients spread over the servers instead of all piling onto one.
+    this.serverIndex = options.firstServerIndex ?? (options.random === undefined ? 0 : options.random.integer(0, this.servers.length));
     this.nextConnectionId = options.random === undefined ? 1 : options.random.integer(1, CONNECTION_ID_START_LIMIT);
     this.log = options.log ?? (() => {});
   }

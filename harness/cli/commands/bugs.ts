@@ -14,14 +14,19 @@ export const bugsCommand: CommandModule<object, BugsArguments> = {
   handler: (argv) => {
     if (argv.json) {
       for (const bug of BUG_MODES) {
-        const { name, description, workload, nemesis } = bug;
-        process.stdout.write(`${JSON.stringify({ name, description, workload, nemesis })}\n`);
+        const { name, description, workload, nemesis, readMode, maxActiveFaults } = bug;
+        const line = { name, description, workload, nemesis, ...(readMode === undefined ? {} : { readMode }), ...(maxActiveFaults === undefined ? {} : { maxActiveFaults }) };
+        process.stdout.write(`${JSON.stringify(line)}\n`);
       }
       return;
     }
     const width = Math.max(...BUG_MODES.map((bug) => bug.name.length));
     for (const bug of BUG_MODES) {
-      process.stdout.write(`${bug.name.padEnd(width)}  ${bug.description} (${bug.workload}, ${bug.nemesis})\n`);
+      const extras = [
+        ...(bug.readMode === undefined ? [] : [`--read-mode ${bug.readMode}`]),
+        ...(bug.maxActiveFaults === undefined ? [] : [`--max-active-faults ${bug.maxActiveFaults}`]),
+      ];
+      process.stdout.write(`${bug.name.padEnd(width)}  ${bug.description} (${[bug.workload, bug.nemesis, ...extras].join(', ')})\n`);
     }
   },
 };

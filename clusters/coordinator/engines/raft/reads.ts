@@ -49,11 +49,7 @@ export function leaseValid(node: RaftNode): boolean {
   const leader = node.leader;
   if (node.role !== 'leader' || leader === null || !leader.currentTermCommitted) return false;
   const options = node.options;
-  const durationMs = leaseDurationMs(
-    options.leaseMs,
-    options.electionTimeoutMs,
-    options.maxClockDriftMs,
-    hasBug(options, 'stale-lease-read'),
-  );
-  return leader.rounds.leaseHolds(durationMs);
+  const staleLease = hasBug(options, 'stale-lease-read');
+  const durationMs = leaseDurationMs(options.leaseMs, options.electionTimeoutMs, options.maxClockDriftMs, staleLease);
+  return leader.rounds.leaseHolds(durationMs, staleLease);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Command, Position } from '../../engine.js';
 import type { Address } from '../../world.js';
 import { commitQuorum, hasBug, quorumValue } from '../shared/options.js';
-import { LeadershipRounds } from '../shared/rounds.js';
+import { LeadershipRounds, leaderQuorumTimeoutMs } from '../shared/rounds.js';
 import type { AppendReply } from './messages.js';
 import type { LeaderState, RaftNode } from './node.js';
 import { settleReadsAwaitingCommit } from './reads.js';
@@ -156,9 +156,8 @@ function scheduleCheckQuorum(node: RaftNode): void {
     if (node.role !== 'leader') return;
     const leader = leaderState(node);
     const now = node.nowMs();
-    const heard = node.voters.filter(
-      (voter) => voter === node.self || now - (leader.lastAckMs.get(voter) as number) < node.options.electionTimeoutMs,
-    );
+    const timeoutMs = leaderQuorumTimeoutMs(node.options, hasBug(node.options, 'stale-lease-read'));
+    const heard = node.voters.filter((voter) => voter === node.self || now - (leader.lastAckMs.get(voter) as number) < timeoutMs);
     if (heard.length < node.quorum && !hasBug(node.options, 'minority-commit')) {
       node.stepDown(`heard from only ${heard.length} of ${node.voters.length} voters`);
       return;

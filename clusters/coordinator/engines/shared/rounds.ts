@@ -20,7 +20,10 @@ interface RoundWaiter {
 export class LeadershipRounds {
   private round = 0;
   private confirmedRound = 0;
+  /** Each round's send time on the monotonic clock, where a lease starts. */
   private readonly sentAtMs = new Map<number, number>();
+  /** The same on the wall clock, which the stale-lease-read bug trusts. */
+  private readonly sentAtWallMs = new Map<number, number>();
   private readonly ackedRound = new Map<Address, number>();
   private waiters: RoundWaiter[] = [];
 
@@ -39,7 +42,8 @@ export class LeadershipRounds {
 
   startRound(): number {
     this.round += 1;
-    this.sentAtMs.set(this.round, this.clock.nowMs());
+    this.sentAtMs.set(this.round, this.leaseClockMs());
+    this.sentAtWallMs.set(this.round, this.clock.nowMs());
     this.recompute();
     return this.round;
   }
@@ -78,15 +82,29 @@ export class LeadershipRounds {
 
   /**
    * True while now is within durationMs of the newest quorum-confirmed round's
-   * send time. A clock that jumped back before that time voids the lease
+   * send time, measured on the monotonic clock (drift affects it, wall-clock
+   * jumps do not). A clock that went back before that time voids the lease
    * rather than stretching it.
+   *
+   * trustWallClock is the stale-lease-read bug: the lease is timed on the
+   * wall clock, as `now - sentAt < lease` naively written, so a clock set back
+   * (settimeofday, NTP stepping) stretches the lease by as much.
    */
-  leaseHolds(durationMs: number): boolean {
+  leaseHolds(durationMs: number, trustWallClock = false): boolean {
     if (this.confirmedRound === 0) return false;
+    if (trustWallClock) {
+      const startMs = this.sentAtWallMs.get(this.confirmedRound);
+      assert.ok(startMs !== undefined, 'the confirmed round keeps its send time');
+      return this.clock.nowMs() - startMs < durationMs;
+    }
     const startMs = this.sentAtMs.get(this.confirmedRound);
     assert.ok(startMs !== undefined, 'the confirmed round keeps its send time');
-    const elapsedMs = this.clock.nowMs() - startMs;
+    const elapsedMs = this.leaseClockMs() - startMs;
     return elapsedMs >= 0 && elapsedMs < durationMs;
+  }
+
+  private leaseClockMs(): number {
+    return this.clock.monotonicMs?.() ?? this.clock.nowMs();
   }
 
   private recompute(): void {
@@ -97,6 +115,9 @@ export class LeadershipRounds {
     for (const round of this.sentAtMs.keys()) {
       if (round < confirmed) this.sentAtMs.delete(round);
     }
+    for (const round of this.sentAtWallMs.keys()) {
+      if (round < confirmed) this.sentAtWallMs.delete(round);
+    }
     const ready = this.waiters.filter((waiter) => waiter.round <= confirmed);
     this.waiters = this.waiters.filter((waiter) => waiter.round > confirmed);
     for (const waiter of ready) waiter.callback({ ok: true });
@@ -106,10 +127,21 @@ export class LeadershipRounds {
 /**
  * How long a lease lasts: never longer than the election timeout (followers
  * refuse to elect anyone else for that long after hearing from the leader),
- * minus the drift the clocks may have; the stale-lease-read bug trusts the
- * local clock and the configured lease outright.
+ * minus the drift the clocks may have. The stale-lease-read bug takes the
+ * configured lease as it is, however long, with no allowance for drift.
  */
 export function leaseDurationMs(leaseMs: number, electionTimeoutMs: number, maxClockDriftMs: number, ignoreDrift: boolean): number {
   if (ignoreDrift) return leaseMs;
   return Math.min(leaseMs, electionTimeoutMs) - maxClockDriftMs;
+}
+
+/**
+ * How long a leader goes without hearing from a quorum before it steps down:
+ * an election timeout. The stale-lease-read bug's leader trusts its lease
+ * instead: it goes on leading (and serving lease reads) until the configured
+ * lease runs out, though the followers may have elected another leader long
+ * before.
+ */
+export function leaderQuorumTimeoutMs(options: { electionTimeoutMs: number; leaseMs: number }, staleLease: boolean): number {
+  return staleLease ? Math.max(options.electionTimeoutMs, options.leaseMs) : options.electionTimeoutMs;
 }

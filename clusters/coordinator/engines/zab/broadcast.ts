@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Command, Position, ReadBarrierResult } from '../../engine.js';
 import type { Address } from '../../world.js';
 import { commitQuorum, hasBug, quorumValue } from '../shared/options.js';
-import { leaseDurationMs } from '../shared/rounds.js';
+import { leaderQuorumTimeoutMs, leaseDurationMs } from '../shared/rounds.js';
 import { goLooking } from './election.js';
 import type { ZabEntry } from './history.js';
 import { leaderState, sendNewEpoch, sendSync } from './leader.js';
@@ -176,8 +176,9 @@ export function checkQuorum(node: ZabNode): void {
   const leader = leaderState(node);
   if (leader.phase === 'broadcast' && !hasBug(node.options, 'minority-commit')) {
     const now = node.nowMs();
+    const timeoutMs = leaderQuorumTimeoutMs(node.options, hasBug(node.options, 'stale-lease-read'));
     const heard = [...leader.links.values()].filter(
-      (link) => !link.observer && link.stage === 'synced' && now - link.lastAckMs < node.options.electionTimeoutMs,
+      (link) => !link.observer && link.stage === 'synced' && now - link.lastAckMs < timeoutMs,
     );
     if (heard.length + 1 < node.quorum) {
       goLooking(node, `heard from only ${heard.length + 1} of ${node.voters.length} voters`);
@@ -206,6 +207,7 @@ export function leaseValid(node: ZabNode): boolean {
   const leader = node.leader;
   if (node.state !== 'leading' || leader === null || leader.phase !== 'broadcast') return false;
   const options = node.options;
-  const durationMs = leaseDurationMs(options.leaseMs, options.electionTimeoutMs, options.maxClockDriftMs, hasBug(options, 'stale-lease-read'));
-  return leader.rounds.leaseHolds(durationMs);
+  const staleLease = hasBug(options, 'stale-lease-read');
+  const durationMs = leaseDurationMs(options.leaseMs, options.electionTimeoutMs, options.maxClockDriftMs, staleLease);
+  return leader.rounds.leaseHolds(durationMs, staleLease);
 }
