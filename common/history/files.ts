@@ -7,7 +7,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { FaultlineError, HistoryError } from '../errors.js';
-import type { HistoryEvent } from './types.js';
+import type { EventSource, HistoryEvent } from './types.js';
+import { HistoryValidator } from './validate.js';
 
 /** Events per batch: large enough to amortize a promise, small enough to stream. */
 export const BATCH_SIZE = 1024;
@@ -91,4 +92,35 @@ export async function* flattenBatches(
   batches: AsyncIterable<HistoryEvent[]>,
 ): AsyncGenerator<HistoryEvent, void, undefined> {
   for await (const batch of batches) yield* batch;
+}
+
+/**
+ * Validated events of a line-oriented history, in batches: toRecord turns a
+ * line into a raw event record, or undefined for a line that holds none.
+ */
+export async function* readLineBatches(
+  file: string,
+  toRecord: (line: string, source: EventSource) => unknown,
+): EventBatches {
+  const validator = new HistoryValidator();
+  const source: EventSource = { file, line: 0 };
+  const { lines, close } = openLines(file);
+  let batch: HistoryEvent[] = [];
+  try {
+    for await (const line of lines) {
+      source.line += 1;
+      const record = toRecord(line, source);
+      if (record === undefined) continue;
+      batch.push(validator.accept(record, source));
+      if (batch.length >= BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    throw readFailure(error, file);
+  } finally {
+    close();
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -7,9 +7,8 @@
  * reason goes into `error`.
  */
 import { EdnParser } from './edn-parser.js';
-import { BATCH_SIZE, type EventBatches, flattenBatches, openLines, readFailure } from './files.js';
+import { type EventBatches, flattenBatches, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
-import { HistoryValidator } from './validate.js';
 
 const MARKER = 'jepsen.util - ';
 
@@ -113,29 +112,12 @@ function operationRecord(
 }
 
 /** Validated events of a Jepsen text log, in batches. */
-export async function* readJepsenLogBatches(file: string): EventBatches {
-  const validator = new HistoryValidator();
-  const source: EventSource = { file, line: 0 };
+export function readJepsenLogBatches(file: string): EventBatches {
   const openValues = new Map<number, unknown>();
-  const { lines, close } = openLines(file);
-  let batch: HistoryEvent[] = [];
-  try {
-    for await (const line of lines) {
-      source.line += 1;
-      const operation = splitOperationLine(line);
-      if (operation === undefined) continue;
-      batch.push(validator.accept(operationRecord(operation, source, openValues), source));
-      if (batch.length >= BATCH_SIZE) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (error) {
-    throw readFailure(error, file);
-  } finally {
-    close();
-  }
-  if (batch.length > 0) yield batch;
+  return readLineBatches(file, (line, source) => {
+    const operation = splitOperationLine(line);
+    return operation === undefined ? undefined : operationRecord(operation, source, openValues);
+  });
 }
 
 /** Validated events of a Jepsen text log, one at a time. */

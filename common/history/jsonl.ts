@@ -4,32 +4,13 @@
  * JSON.parse and a few type checks.
  */
 import { HistoryError } from '../errors.js';
-import { BATCH_SIZE, type EventBatches, flattenBatches, isBlankLine, openLines, readFailure } from './files.js';
+import { type EventBatches, flattenBatches, isBlankLine, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
-import { HistoryValidator, locate } from './validate.js';
+import { locate } from './validate.js';
 
 /** Validated events of a JSONL history, in batches. */
-export async function* readJsonlBatches(file: string): EventBatches {
-  const validator = new HistoryValidator();
-  const source: EventSource = { file, line: 0 };
-  const { lines, close } = openLines(file);
-  let batch: HistoryEvent[] = [];
-  try {
-    for await (const line of lines) {
-      source.line += 1;
-      if (isBlankLine(line)) continue;
-      batch.push(validator.accept(parseLine(line, source), source));
-      if (batch.length >= BATCH_SIZE) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (error) {
-    throw readFailure(error, file);
-  } finally {
-    close();
-  }
-  if (batch.length > 0) yield batch;
+export function readJsonlBatches(file: string): EventBatches {
+  return readLineBatches(file, (line, source) => (isBlankLine(line) ? undefined : parseLine(line, source)));
 }
 
 /** Validated events of a JSONL history, one at a time. */
