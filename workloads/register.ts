@@ -23,6 +23,14 @@ const MIX: ReadonlyArray<readonly ['read' | 'write' | 'cas', number]> = [
   ['cas', 1],
 ];
 
+/**
+ * Every fifth worker only reads. A worker that also writes gets stuck on its
+ * first write to a cut-off leader, so without readers that never write, no
+ * one would be reading from a deposed leader while its lease (rightly or
+ * wrongly) lets it answer: stale lease reads would go unseen.
+ */
+const READ_ONLY_EVERY = 5;
+
 /** The operations on one key; shared by the workers on that key, since values count per key. */
 class RegisterKeyGenerator implements OperationGenerator {
   private issued = 0;
@@ -38,7 +46,7 @@ class RegisterKeyGenerator implements OperationGenerator {
   }
 
   private request(context: GeneratorContext): OperationRequest {
-    const f = pickWeighted(context.random, MIX);
+    const f = context.worker % READ_ONLY_EVERY === READ_ONLY_EVERY - 1 ? 'read' : pickWeighted(context.random, MIX);
     if (f === 'read') return { f: 'read', value: null };
     const value = this.nextValue();
     // Nothing written before: a cas could only fail, so write instead.

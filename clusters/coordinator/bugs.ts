@@ -42,9 +42,8 @@ export const BUG_MODES: readonly BugMode[] = [
     name: 'stale-lease-read',
     description: 'lease reads trust the local wall clock and the configured lease: the lease ignores the election timeout and the clock drift bound, and the leader leads on until it runs out',
     workload: 'register',
-    nemesis: 'partition,clock',
+    nemesis: 'partition',
     readMode: 'lease',
-    maxActiveFaults: 2,
   },
   {
     name: 'follower-local-read',
