@@ -58,10 +58,15 @@ for (const [bug, system] of [
   ['minority-commit', 'coordinator-zab'],
   ['ack-before-quorum', 'coordinator-zab'],
 ] as const) {
-  test(`${bug} on ${system} is caught within 30 simulated seconds`, async () => {
-    const outcome = await run({ system, bugs: [bug], nemesis: 'partition', timeLimitSeconds: 30 }, 3);
-    assert.equal(outcome.results.valid, false, `${bug} went unnoticed`);
-    const failed = Object.values(outcome.results.checkers).filter((result) => result.valid === false);
-    assert.ok(failed.every((result) => (result.sentence ?? '').length > 10), 'each violation comes with a sentence');
+  test(`${bug} on ${system} is caught within 30 simulated seconds in most seeds`, async () => {
+    let caught = 0;
+    for (let seed = 1; seed <= 5; seed++) {
+      const outcome = await run({ system, bugs: [bug], nemesis: 'partition', timeLimitSeconds: 30 }, seed);
+      if (outcome.results.valid !== false) continue;
+      caught++;
+      const failed = Object.values(outcome.results.checkers).filter((result) => result.valid === false);
+      assert.ok(failed.every((result) => (result.sentence ?? '').length > 10), 'each violation comes with a sentence');
+    }
+    assert.ok(caught >= 3, `${bug} caught in only ${caught} of 5 seeds`);
   });
 }
