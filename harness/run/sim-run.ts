@@ -57,7 +57,7 @@ export interface SimRunReport {
 }
 
 /** Called between slices of simulated time; returning false stops the run (Ctrl-C). */
-export type Progress = (nowMs: number, events: number) => boolean | void;
+export type Progress = (nowMs: number, events: number, faults: readonly string[]) => boolean | void;
 
 export async function runOnSimulator(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<SimRunReport> {
   const cluster = new CoordinatorCluster({
@@ -113,7 +113,7 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
       simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
       // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
       await new Promise((resolve) => setImmediate(resolve));
-      if (progress(simulation.now(), events) === false) {
+      if (progress(simulation.now(), events, schedule.activeFaults()) === false) {
         incomplete = `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time`;
         break;
       }

@@ -95,8 +95,8 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
     const show = progressLine(config);
-    const outcome = await runTest(config, new Date(), (nowMs, events) => {
-      show(nowMs, events);
+    const outcome = await runTest(config, new Date(), (nowMs, events, faults) => {
+      show(nowMs, events, faults);
       return !interrupted();
     });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
@@ -107,9 +107,12 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   return exitCodeFor(verdicts);
 }
 
-function progressLine(config: RunConfig): (nowMs: number, events: number) => void {
+function progressLine(config: RunConfig): (nowMs: number, events: number, faults: readonly string[]) => void {
   if (!process.stderr.isTTY) return () => {};
-  return (nowMs, events) => process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s simulated, ${events} events`);
+  return (nowMs, events, faults) => {
+    const active = faults.length === 0 ? 'no faults' : `faults: ${faults.join(', ')}`;
+    process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s simulated, ${Math.floor(events / 2)} ops, ${active}`);
+  };
 }
 
 function summary(outcome: TestRunOutcome): Record<string, unknown> {
