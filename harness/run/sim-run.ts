@@ -108,12 +108,14 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
   let invariantViolation: string | undefined;
   let incomplete: string | undefined;
+  let interrupted = false;
   try {
     while (!run.finished() && simulation.now() < deadlineMs) {
       simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
       // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
       await new Promise((resolve) => setImmediate(resolve));
       if (progress(simulation.now(), events, schedule.activeFaults()) === false) {
+        interrupted = true;
         incomplete = `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time`;
         break;
       }
@@ -124,7 +126,7 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
     else throw error;
   }
   // An interrupted run still heals and stores what it has; one past a simulation bound cannot run on.
-  if (incomplete === undefined || incomplete.startsWith('interrupted')) finish(cluster, directory, plan.keysUsed(), config.workload);
+  if (incomplete === undefined || interrupted) finish(cluster, directory, plan.keysUsed(), config.workload);
   storeTrace(cluster, directory);
   return {
     traceHash: simulation.traceHash(),
@@ -139,25 +141,23 @@ function nanoseconds(scheduler: Scheduler): number {
   return Math.round(scheduler.nowMs() * 1_000_000);
 }
 
-/** A client host of its own per process; the adapter calls open() again only after a session expires. */
+/**
+ * A client host of its own per process: the adapter calls open() once as it
+ * is made, and again only after a session expires.
+ */
 function openSimulatedClient(cluster: CoordinatorCluster, nextAddress: () => string): { open(): CoordinatorClient; clock: Pick<Clock, 'setTimer' | 'clearTimer'> } {
   let clock: Clock | undefined;
   const open = (): CoordinatorClient => {
     let client: CoordinatorClient | undefined;
     cluster.addClient(nextAddress(), {}, (booted, world) => {
       client = booted;
-      clock = world.clock;
+      // Timers stay on the first host (client hosts never crash), so a handle is always cleared where it was set.
+      clock ??= world.clock;
     });
     return client!;
   };
-  const first = open();
-  let handedFirst = false;
   return {
-    open: () => {
-      if (handedFirst) return open();
-      handedFirst = true;
-      return first;
-    },
+    open,
     clock: { setTimer: (delayMs, callback) => clock!.setTimer(delayMs, callback), clearTimer: (handle) => clock!.clearTimer(handle) },
   };
 }
