@@ -5,6 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../../common/errors.js';
 import { bugsCommand } from './commands/bugs.js';
 import { checkCommand } from './commands/check.js';
+import { compareCommand } from './commands/compare.js';
+import { indexCommand } from './commands/index-page.js';
 import { replayCommand } from './commands/replay.js';
 import { testCommand } from './commands/run-tests.js';
 import { reportError } from './errors.js';
@@ -17,6 +19,8 @@ export async function main(argumentsList: string[]): Promise<number> {
     .command(checkCommand((code) => (exitCode = code)))
     .command(testCommand((code) => (exitCode = code)))
     .command(replayCommand((code) => (exitCode = code)))
+    .command(compareCommand((code) => (exitCode = code)))
+    .command(indexCommand)
     .command(bugsCommand)
     .demandCommand(1, 'name a command: faultline <command> --help shows its options')
     .recommendCommands()

@@ -1,0 +1,107 @@
+/**
+ * `faultline compare`: the same seeds (so the same op and fault schedules)
+ * for every system, over a matrix of workloads and nemeses; the runs go in
+ * one compare-<utc>/ folder with an index.html that puts the systems side
+ * by side. Exit code: the worst verdict (DESIGN.md); Ctrl-C stops after the
+ * current run (twice: cuts it short) and the page is still written.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { combineVerdicts, type Verdict } from '../../../checkers/checker.js';
+import { writeIndexPage } from '../../../reports/index-page.js';
+import { loadStoredRun, loadStoredRuns, runVerdict, type StoredRun } from '../../../reports/index-runs.js';
+import { writeJunitFile } from '../../../reports/junit.js';
+import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { runTest } from '../../run/execute.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix.js';
+import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
+import { VERSION } from './run-tests.js';
+
+interface CompareArguments {
+  systems: string;
+  workloads: string;
+  nemeses: string;
+  seeds: string;
+  runtime?: string;
+  'time-limit'?: number;
+  out: string;
+  config?: string;
+  json: boolean;
+  junit?: string;
+}
+
+function build(yargs: Argv): Argv<CompareArguments> {
+  return yargs
+    .option('systems', { type: 'string', default: SYSTEMS.join(','), describe: 'comma list of systems to put side by side' })
+    .option('workloads', { type: 'string', default: DEFAULTS.workload, describe: 'comma list of workloads' })
+    .option('nemeses', { type: 'string', default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
+    .option('seeds', { type: 'string', default: '1', describe: 'comma list of seeds or ranges (1,2,3 or 1-5); every system runs every seed' })
+    .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim)' })
+    .option('time-limit', { type: 'number', describe: `seconds of workload under faults per run (default ${DEFAULTS.timeLimitSeconds})` })
+    .option('out', { type: 'string', default: DEFAULTS.out, describe: 'the compare-<utc>/ folder of runs and index.html goes here' })
+    .option('config', { type: 'string', describe: 'a JSON file of run options for every run (nodes, rate, ...); flags override it' })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON summary on stdout instead of the table' })
+    .option('junit', { type: 'string', describe: 'also write JUnit XML here: one test case per run and checker' })
+    .example('$0 compare --systems coordinator-raft,coordinator-zab --nemeses partition,kill --seeds 1-3', 'both engines, two faults, three seeds')
+    .epilog(`A matrix of more than ${MAX_COMPARE_RUNS} runs is refused.`)
+    .strict() as unknown as Argv<CompareArguments>;
+}
+
+export function compareCommand(setExitCode: (code: number) => void): CommandModule<object, CompareArguments> {
+  return { command: 'compare', describe: 'Run a matrix of systems, workloads, nemeses and seeds and compare them on one page', builder: build, handler: async (argv) => setExitCode(await compare(argv)) };
+}
+
+/** Ctrl-C once: stop after the current run; twice: cut the current run short too. */
+function interruptions(): { count: () => number; stop: () => void } {
+  let count = 0;
+  const onInterrupt = (): void => {
+    count += 1;
+    process.stderr.write(count === 1 ? '\nfaultline: stopping after this run (Ctrl-C again to cut it short)\n' : '\nfaultline: cutting the current run short\n');
+  };
+  process.on('SIGINT', onInterrupt);
+  return { count: () => count, stop: () => process.removeListener('SIGINT', onInterrupt) };
+}
+
+async function compare(argv: CompareArguments): Promise<number> {
+  const startedAt = new Date();
+  const fileLayer = argv.config === undefined ? {} : readConfigFile(argv.config);
+  const flags: Partial<RunConfig> = { runtime: argv.runtime as RunConfig['runtime'] | undefined, timeLimitSeconds: argv['time-limit'] };
+  const directory = compareDirectory(argv.out, startedAt);
+  const configs = planMatrix(VERSION, argv, [fileLayer, flags], directory);
+  const interrupted = interruptions();
+  const runs: StoredRun[] = [];
+  let summary: CompareSummary | undefined;
+  try {
+    for (const config of configs) {
+      if (interrupted.count() > 0) break;
+      const outcome = await runTest(config, new Date(), (nowMs) => {
+        showProgress(config, runs.length, configs.length, nowMs);
+        return interrupted.count() < 2;
+      });
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      runs.push(loadStoredRun(outcome.directory));
+    }
+  } finally {
+    interrupted.stop();
+    summary = finish(argv, directory, runs, configs.length - runs.length);
+  }
+  process.stdout.write(argv.json ? comparisonJson(summary) : describeComparison(summary));
+  return summary.exitCode;
+}
+
+function showProgress(config: RunConfig, done: number, total: number, nowMs: number): void {
+  if (!process.stderr.isTTY) return;
+  const cell = `${config.system} ${config.workload} ${config.nemesis} seed ${config.seed}`;
+  process.stderr.write(`\r\x1b[Krun ${done + 1}/${total}: ${cell}: ${(nowMs / 1000).toFixed(0)} s simulated`);
+}
+
+/** Writes index.html and the JUnit file for the runs done; a run skipped by Ctrl-C makes the verdict unknown at best. */
+function finish(argv: CompareArguments, directory: string, runs: StoredRun[], skipped: number): CompareSummary {
+  const command = `faultline compare --systems ${argv.systems} --workloads ${argv.workloads} --nemeses ${argv.nemeses} --seeds ${argv.seeds}`;
+  const index = writeIndexPage(loadStoredRuns(runs.map((run) => run.directory)), { pageDirectory: directory, title: 'faultline comparison', subtitle: command });
+  if (argv.junit !== undefined) writeJunitFile(argv.junit, runs, { name: 'faultline compare' });
+  const verdicts: Verdict[] = runs.map(runVerdict);
+  if (skipped > 0) verdicts.push('unknown');
+  const valid: Verdict = verdicts.length === 0 ? 'unknown' : combineVerdicts(verdicts.map((verdict) => ({ valid: verdict })));
+  return { directory, index, ...(argv.junit === undefined ? {} : { junit: argv.junit }), valid, exitCode: exitCodeFor([valid]), skipped, runs };
+}
