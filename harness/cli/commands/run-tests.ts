@@ -6,6 +6,8 @@ import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS,
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { describeResults } from './run-output.js';
+import { recordJunit } from './junit-output.js';
+import type { StoredRun } from '../../../reports/index-runs.js';
 
 interface TestArguments {
   system?: string;
@@ -25,6 +27,7 @@ interface TestArguments {
   'test-count': number;
   'stop-on-failure': boolean;
   json: boolean;
+  junit?: string;
 }
 
 export const VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
@@ -48,6 +51,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('test-count', { type: 'number', default: 1, describe: 'runs, with seeds n, n+1, ...' })
     .option('stop-on-failure', { type: 'boolean', default: false, describe: 'with --test-count, stop at the first run that is not valid' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON summary per run on stdout' })
+    .option('junit', { type: 'string', describe: 'write JUnit XML here: one test case per run and checker, rewritten after each run' })
     .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
     .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
     .strict() as unknown as Argv<TestArguments>;
@@ -92,6 +96,7 @@ async function runTests(argv: TestArguments): Promise<number> {
 async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, interrupted: () => boolean): Promise<number> {
   const firstSeed = argv.seed ?? fileLayer.seed ?? Date.now() % 1_000_000_000;
   const verdicts: Verdict[] = [];
+  const junitRuns: StoredRun[] = [];
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
     const show = progressLine(config);
@@ -102,6 +107,7 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
     verdicts.push(outcome.results.valid);
+    recordJunit(argv.junit, junitRuns, outcome.directory);
     if (interrupted() || (argv['stop-on-failure'] && outcome.results.valid !== true)) break;
   }
   return exitCodeFor(verdicts);
