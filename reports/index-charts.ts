@@ -7,8 +7,9 @@
 import type { CellFigures, FaultFigures } from './index-figures.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const WIDTH = 460;
-const HEIGHT = 200;
+// Two charts with their legends fit side by side in the page's 1200 px.
+const WIDTH = 380;
+const HEIGHT = 180;
 
 type Row = Record<string, string | number>;
 

@@ -80,10 +80,18 @@ function faultTable(faults: readonly FaultFigures[]): string {
 
 function checkerList(run: StoredRun): string {
   if (run.results === undefined) return `<span class="muted">${escapeHtml(run.problem ?? '')}</span>`;
-  const items = Object.entries(run.results.checkers).map(([name, checker]) => {
-    const why = checker.valid === true ? '' : `<span class="sentence">${escapeHtml(checker.sentence ?? checker.reason ?? '')}</span>`;
+  const checkers = Object.entries(run.results.checkers);
+  const notValid = checkers.filter(([, checker]) => checker.valid !== true);
+  // Valid checkers are only counted, so the reasons of the others stand out.
+  const items = notValid.map(([name, checker]) => {
+    const why = `<span class="sentence">${escapeHtml(checker.sentence ?? checker.reason ?? '')}</span>`;
     return `<div class="checker">${escapeHtml(name)}: ${verdictCell(checker.valid, false)}${why}</div>`;
   });
+  const validNames = checkers.filter(([, checker]) => checker.valid === true).map(([name]) => name);
+  if (validNames.length > 0) {
+    const label = notValid.length === 0 ? `all ${validNames.length} valid` : `${validNames.length} other${validNames.length === 1 ? '' : 's'} valid`;
+    items.push(`<div class="muted" title="${escapeHtml(validNames.join(', '))}">${label}</div>`);
+  }
   if (run.results.incomplete !== undefined) items.unshift(`<div class="unknown">cut short: ${escapeHtml(run.results.incomplete)}</div>`);
   return items.join('');
 }

@@ -1,0 +1,41 @@
+/**
+ * The "what went wrong" section: one view per checker that found a
+ * violation, chosen by the checker's name; checkers without a drawing of
+ * their own show their sentence and first anomalies.
+ */
+import { escapeHtml } from '../html.js';
+import type { OperationSpan } from '../operations.js';
+import type { Section, StoredResults } from '../report-types.js';
+import { genericView } from './common.js';
+import { linearizabilityView } from './linearizability.js';
+import { lockView } from './lock.js';
+import { sequenceView } from './sequence.js';
+import { splitBrainView } from './split-brain.js';
+
+export interface AnomalyContext {
+  spans: readonly OperationSpan[];
+  endSeconds: number;
+  /** "term" or "epoch". */
+  epochWord: string;
+}
+
+/** Failed checkers' views, or undefined when no checker found a violation. */
+export function anomaliesSection(results: StoredResults | undefined, context: AnomalyContext): Section | undefined {
+  if (results === undefined) return undefined;
+  const failed = Object.entries(results.checkers).filter(([, result]) => result.valid === false);
+  if (failed.length === 0) return undefined;
+  const views = failed.map(([name, result]): Section => {
+    if (name.startsWith('linearizability')) return linearizabilityView(name, result);
+    if (name === 'lock') return lockView(name, result, context.spans, context.endSeconds);
+    if (name === 'sequence') return sequenceView(name, result, context.spans);
+    if (name === 'split-brain') return splitBrainView(name, result, context.spans, context.epochWord);
+    return genericView(name, result);
+  });
+  const names = failed.map(([name]) => escapeHtml(name)).join(', ');
+  const html =
+    `<section id="anomalies"><h2>What went wrong</h2><p>${failed.length === 1 ? 'One checker' : `${failed.length} checkers`} found a violation: ${names}. ` +
+    'Each is explained below with the stretch of history that shows it.</p>' +
+    views.map((view) => `<div class="anomaly">${view.html}</div>`).join('') +
+    '</section>';
+  return { html, charts: Object.assign({}, ...views.map((view) => view.charts)) as Record<string, unknown> };
+}

@@ -1,0 +1,127 @@
+/**
+ * The run's charts over time, as vega-lite specs: latency of every op
+ * coloured by outcome, throughput by outcome, and each node's role, all on
+ * the same seconds axis with the faults shaded behind them.
+ */
+import type { LatencySample } from '../sampling.js';
+import type { RoleSegment, ThroughputBin } from '../series.js';
+import { bandData, CHART_WIDTH, faultColors, faultLayers, OUTCOME_COLORS, timeAxis, type BandDatum } from './common.js';
+import type { FaultBand } from '../faults.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+export interface TimeFrame {
+  endSeconds: number;
+  bands: BandDatum[];
+  colors: { domain: string[]; range: string[] };
+}
+
+export function timeFrame(bands: readonly FaultBand[], endSeconds: number): TimeFrame {
+  return { endSeconds, bands: bandData(bands, endSeconds), colors: faultColors(bands.map((band) => band.fault)) };
+}
+
+function layered(frame: TimeFrame, height: number, layers: unknown[]): Record<string, unknown> {
+  return {
+    $schema: SCHEMA,
+    width: CHART_WIDTH,
+    height,
+    layer: [...faultLayers(frame.bands, frame.colors, frame.endSeconds), ...layers],
+    resolve: { scale: { color: 'independent' } },
+    config: { legend: { labelLimit: 220 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+  };
+}
+
+export function latencySpec(sample: LatencySample, frame: TimeFrame): Record<string, unknown> {
+  return layered(frame, 340, [
+    {
+      data: { values: sample.points },
+      mark: { type: 'circle', size: 16, opacity: 0.65 },
+      encoding: {
+        x: timeAxis(frame.endSeconds),
+        y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+        color: { field: 'outcome', type: 'nominal', title: 'op outcome', scale: OUTCOME_COLORS, legend: { orient: 'right' } },
+        // Fail and info drawn last, on top of the ok cloud.
+        order: { field: 'outcome', sort: 'descending' },
+        tooltip: [
+          { field: 'f', title: 'op' },
+          { field: 'key', title: 'key' },
+          { field: 'process', title: 'process' },
+          { field: 'outcome', title: 'outcome' },
+          { field: 't', title: 'invoked at (s)', format: '.3f' },
+          { field: 'ms', title: 'latency (ms)', format: '.2f' },
+        ],
+      },
+    },
+  ]);
+}
+
+export function throughputSpec(bins: readonly ThroughputBin[], binSeconds: number, frame: TimeFrame): Record<string, unknown> {
+  return layered(frame, 200, [
+    {
+      data: { values: bins },
+      mark: { type: 'bar', opacity: 0.9 },
+      encoding: {
+        x: { ...timeAxis(frame.endSeconds), field: 'from' },
+        x2: { field: 'to' },
+        y: { field: 'perSecond', type: 'quantitative', stack: 'zero', title: `completed ops per second (${binSeconds} s bins)` },
+        color: { field: 'outcome', type: 'nominal', title: 'op outcome', scale: OUTCOME_COLORS, legend: { orient: 'right' } },
+        tooltip: [
+          { field: 'outcome', title: 'outcome' },
+          { field: 'from', title: 'from (s)', format: '.2f' },
+          { field: 'perSecond', title: 'ops/s', format: '.1f' },
+        ],
+      },
+    },
+  ]);
+}
+
+const ROLE_COLORS = {
+  domain: ['leader', 'leading', 'candidate', 'looking', 'follower', 'following', 'observer', 'down', 'stopped', 'paused', 'unknown'],
+  range: ['#2ca02c', '#2ca02c', '#ff7f0e', '#ff7f0e', '#c7c7c7', '#c7c7c7', '#dbdb8d', '#d62728', '#d62728', '#17becf', '#7f7f7f'],
+};
+
+/** "term" for Raft, "epoch" for ZAB, both when the system does not say. */
+export function epochWord(system: string | undefined): string {
+  if (system?.includes('raft') === true || system === 'etcd') return 'term';
+  if (system?.includes('zab') === true || system === 'zookeeper') return 'epoch';
+  return 'epoch/term';
+}
+
+export function rolesSpec(segments: readonly RoleSegment[], frame: TimeFrame, system: string | undefined): Record<string, unknown> {
+  const word = epochWord(system);
+  const nodes = [...new Set(segments.map((segment) => segment.node))].sort();
+  const pxPerSecond = CHART_WIDTH / Math.max(frame.endSeconds, 1e-9);
+  const data = segments.map((segment) => {
+    const label = `${word} ${segment.epoch}`;
+    const fits = (segment.to - segment.from) * pxPerSecond >= label.length * 6 + 6;
+    return { ...segment, label: fits && /lead/i.test(segment.role) ? label : '', middle: (segment.from + segment.to) / 2 };
+  });
+  const y = { field: 'node', type: 'nominal', title: 'node', sort: nodes, scale: { paddingInner: 0.25 } };
+  return layered(frame, Math.max(60, nodes.length * 34), [
+    {
+      data: { values: data },
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            x: { ...timeAxis(frame.endSeconds), field: 'from' },
+            x2: { field: 'to' },
+            y,
+            color: { field: 'role', type: 'nominal', title: 'role', scale: ROLE_COLORS, legend: { orient: 'right', values: [...new Set(segments.map((segment) => segment.role))].sort() } },
+            tooltip: [
+              { field: 'node', title: 'node' },
+              { field: 'role', title: 'role' },
+              { field: 'epoch', title: word },
+              { field: 'from', title: 'from (s)', format: '.2f' },
+              { field: 'to', title: 'to (s)', format: '.2f' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 10, color: '#ffffff', fontWeight: 'bold' },
+          encoding: { x: { ...timeAxis(frame.endSeconds), field: 'middle' }, y, text: { field: 'label' } },
+        },
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,71 @@
+/**
+ * What the run report is drawn from: a run directory's files as DESIGN.md
+ * names them, read loosely (a run cut short, or made by another tool, may
+ * lack some), plus the versions of the tools that draw it.
+ */
+import type { CheckerResult, FinalStates, RoleSample, Verdict } from '../checkers/checker.js';
+import type { HistoryEvent } from '../common/history/types.js';
+
+/** config.json as stored; every field is optional so a partial config still renders. */
+export interface StoredConfig {
+  version?: string;
+  system?: string;
+  runtime?: string;
+  workload?: string;
+  nemesis?: string;
+  nodes?: number;
+  concurrency?: number;
+  rate?: number;
+  timeLimitSeconds?: number;
+  warmupSeconds?: number;
+  recoverySeconds?: number;
+  keys?: number;
+  seed?: number;
+  bugs?: string[];
+  readMode?: string;
+  maxActiveFaults?: number;
+  [option: string]: unknown;
+}
+
+/** A checker's entry in results.json: the common shape plus whatever the checker adds. */
+export type StoredCheckerResult = CheckerResult & Record<string, unknown>;
+
+/** results.json as the check stage writes it. */
+export interface StoredResults {
+  valid: Verdict;
+  checkers: Record<string, StoredCheckerResult>;
+  ops?: number;
+  incomplete?: string;
+}
+
+export interface RunFiles {
+  /** The run directory as the user named it, for the commands shown. */
+  directory: string;
+  config: StoredConfig;
+  events: HistoryEvent[];
+  results?: StoredResults;
+  roles: RoleSample[];
+  traceHash?: string;
+  finalStates?: FinalStates;
+  /** Files missing or unreadable, in plain words; the report shows them. */
+  problems: string[];
+}
+
+export interface ReportEnvironment {
+  /** Node.js that drew the report. */
+  nodeVersion: string;
+  /** vega, vega-lite, vega-embed versions inlined. */
+  chartLibraries: Record<string, string>;
+  /** ISO time the report was written; absent in tests that compare output. */
+  generatedAt?: string;
+}
+
+export interface RunReportInput extends RunFiles {
+  environment: ReportEnvironment;
+}
+
+/** An anomaly view or chart section: trusted markup plus the chart specs it places. */
+export interface Section {
+  html: string;
+  charts: Record<string, unknown>;
+}

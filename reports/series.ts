@@ -1,0 +1,116 @@
+/**
+ * Aggregates for the charts, each bounded in size whatever the history's
+ * length: throughput per time bin, availability per fault window, and each
+ * node's role over time as segments.
+ */
+import type { RoleSample } from '../checkers/checker.js';
+import type { FaultBand } from './faults.js';
+import type { Outcome, OperationSpan } from './operations.js';
+
+/** Bin widths a person reads easily, in seconds. */
+const NICE_BIN_SECONDS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+export function binSecondsFor(durationSeconds: number, maxBins: number): number {
+  const wanted = durationSeconds / maxBins;
+  return NICE_BIN_SECONDS.find((width) => width >= wanted) ?? Math.ceil(wanted / 3600) * 3600;
+}
+
+export interface ThroughputBin {
+  /** Start of the bin, seconds. */
+  from: number;
+  to: number;
+  outcome: Outcome;
+  /** Completions per second in the bin. */
+  perSecond: number;
+}
+
+/** Completions per second by outcome, in at most maxBins bins (ops never completed are left out). */
+export function throughputBins(spans: readonly OperationSpan[], durationSeconds: number, maxBins = 200): { binSeconds: number; bins: ThroughputBin[] } {
+  const binSeconds = binSecondsFor(Math.max(durationSeconds, 0.001), maxBins);
+  const count = Math.max(1, Math.ceil(durationSeconds / binSeconds + 1e-9));
+  const tallies: Record<Outcome, number[]> = { ok: new Array(count).fill(0), fail: new Array(count).fill(0), info: new Array(count).fill(0) };
+  for (const span of spans) {
+    if (span.returnSeconds === undefined) continue;
+    const bin = Math.min(count - 1, Math.floor(span.returnSeconds / binSeconds));
+    tallies[span.outcome][bin]! += 1;
+  }
+  const bins: ThroughputBin[] = [];
+  for (const outcome of ['ok', 'fail', 'info'] as const) {
+    tallies[outcome].forEach((tally, bin) => {
+      bins.push({ from: bin * binSeconds, to: (bin + 1) * binSeconds, outcome, perSecond: tally / binSeconds });
+    });
+  }
+  return { binSeconds, bins };
+}
+
+export interface AvailabilityRow {
+  label: string;
+  /** "fault" rows are one window each; "summary" rows are all faults / no fault. */
+  kind: 'fault' | 'summary';
+  fault: string;
+  invoked: number;
+  ok: number;
+  /** ok / invoked, or null when nothing was invoked. */
+  availability: number | null;
+  from?: number;
+  to?: number;
+}
+
+function row(label: string, kind: AvailabilityRow['kind'], fault: string, counts: { invoked: number; ok: number }): AvailabilityRow {
+  return { label, kind, fault, ...counts, availability: counts.invoked === 0 ? null : counts.ok / counts.invoked };
+}
+
+/** Share of ops invoked in each fault window that ended ok, and the same outside every window. */
+export function availabilityRows(spans: readonly OperationSpan[], bands: readonly FaultBand[], maxRows = 40): AvailabilityRow[] {
+  const perBand = bands.map(() => ({ invoked: 0, ok: 0 }));
+  const [during, outside] = [{ invoked: 0, ok: 0 }, { invoked: 0, ok: 0 }];
+  const byStart = bands.map((band, position) => ({ band, position }));
+  for (const span of spans) {
+    let inAny = false;
+    for (const { band, position } of byStart) {
+      if (band.from > span.callSeconds) break;
+      if (span.callSeconds >= band.to) continue;
+      inAny = true;
+      perBand[position]!.invoked += 1;
+      if (span.outcome === 'ok') perBand[position]!.ok += 1;
+    }
+    const target = inAny ? during : outside;
+    target.invoked += 1;
+    if (span.outcome === 'ok') target.ok += 1;
+  }
+  const rows: AvailabilityRow[] = bands.slice(0, maxRows).map((band, position) =>
+    Object.assign(row(`#${band.number} ${band.label} (${band.from.toFixed(1)}–${band.to.toFixed(1)} s)`, 'fault', band.fault, perBand[position]!), { from: band.from, to: band.to }),
+  );
+  rows.push(row('during any fault', 'summary', 'any fault', during), row('outside faults', 'summary', 'no fault', outside));
+  return rows;
+}
+
+export interface RoleSegment {
+  node: string;
+  role: string;
+  epoch: number;
+  from: number;
+  to: number;
+}
+
+/** Runs of samples with the same role and epoch, per node; at most maxSegments (the rest are dropped, counted). */
+export function roleSegments(samples: readonly RoleSample[], maxSegments = 3000): { segments: RoleSegment[]; dropped: number } {
+  const byTime = [...samples].sort((left, right) => left.time - right.time);
+  const current = new Map<string, RoleSegment>();
+  const segments: RoleSegment[] = [];
+  let dropped = 0;
+  for (const sample of byTime) {
+    const seconds = sample.time / 1e9;
+    const open = current.get(sample.node);
+    if (open !== undefined && open.role === sample.role && open.epoch === sample.epoch) {
+      open.to = seconds;
+      continue;
+    }
+    if (open !== undefined) open.to = seconds;
+    const segment: RoleSegment = { node: sample.node, role: sample.role, epoch: Number(sample.epoch), from: seconds, to: seconds };
+    current.set(sample.node, segment);
+    if (segments.length < maxSegments) segments.push(segment);
+    else dropped += 1;
+  }
+  return { segments, dropped };
+}
