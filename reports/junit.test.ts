@@ -1,7 +1,7 @@
 /** JUnit XML: its shape, and well-formed XML whatever the checkers' sentences hold. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StoredRun } from './index-runs.js';
+import type { StoredChecker, StoredRun } from './index-runs.js';
 import { junitXml } from './junit.js';
 
 interface XmlElement {
@@ -64,7 +64,7 @@ function parseXml(xml: string): XmlElement {
 
 const NASTY = 'read of <]]>&"\' saw 3\u0001 at </testcase>';
 
-function storedRun(id: string, seed: number, checkers: StoredRun['results'] extends infer R ? (R extends { checkers: infer C } ? C : never) : never, extra: Partial<StoredRun> = {}): StoredRun {
+function storedRun(id: string, seed: number, checkers: Record<string, StoredChecker>, extra: Partial<StoredRun> = {}): StoredRun {
   return {
     directory: `/work/runs/${id}`,
     id,
@@ -77,7 +77,7 @@ function storedRun(id: string, seed: number, checkers: StoredRun['results'] exte
   };
 }
 
-const checker = (valid: true | false | 'unknown', more: Record<string, unknown> = {}) => ({ valid, stats: {}, raw: {}, ...more });
+const checker = (valid: true | false | 'unknown', more: Partial<StoredChecker> = {}): StoredChecker => ({ valid, stats: {}, raw: {}, ...more });
 
 test('one test case per run and checker; failures carry the sentence and report path; unknowns are errors', () => {
   const runs: StoredRun[] = [
