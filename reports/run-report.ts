@@ -11,14 +11,15 @@ import { anomaliesSection } from './anomalies/index.js';
 import { chartLibraryVersions } from './assets.js';
 import { availabilitySpec } from './charts/availability.js';
 import { epochWord, latencySpec, rolesSpec, throughputSpec, timeFrame } from './charts/time-charts.js';
-import { faultBands } from './faults.js';
+import { faultBands, type FaultBand } from './faults.js';
 import { escapeHtml, renderPage } from './html.js';
 import { clientOperations } from './operations.js';
 import type { RunReportInput, Section } from './report-types.js';
 import { REPORT_STYLE } from './report-style.js';
 import { readRunFiles, RUN_FILES } from './run-files.js';
 import { sampleLatencies } from './sampling.js';
-import { availabilityRows, roleSegments, throughputBins } from './series.js';
+import { availabilityRows, roleSegments, throughputBins, type AvailabilityRow } from './series.js';
+import { secondsText, table } from './anomalies/common.js';
 import { summarySection, verdictWord } from './summary.js';
 
 function chartBlock(id: string, heading: string, explanation: string, note = ''): string {
@@ -45,8 +46,12 @@ function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOpe
     blocks.push(chartBlock('chart-throughput', 'Throughput', 'Ops completed per second, stacked by outcome.'));
   }
   if (bandsOf.bands.length > 0 && spans.operations.length > 0) {
-    charts['chart-availability'] = availabilitySpec(availabilityRows(spans.operations, bandsOf.bands), frame.colors);
-    blocks.push(chartBlock('chart-availability', 'Availability per fault window', 'Of the ops invoked while each fault was on, the share that ended ok (fail and info count as unavailable), against the ops invoked while no fault was on.'));
+    const rows = availabilityRows(spans.operations, bandsOf.bands, bandsOf.bands.length);
+    const summaries = rows.filter((row) => row.kind === 'summary');
+    const drawn = [...rows.filter((row) => row.kind === 'fault').slice(0, MAX_AVAILABILITY_BARS), ...summaries];
+    charts['chart-availability'] = availabilitySpec(drawn, frame.colors);
+    const more = rows.length > drawn.length ? ` The first ${MAX_AVAILABILITY_BARS} fault windows are drawn; the table lists all ${bandsOf.bands.length}.` : '';
+    blocks.push(chartBlock('chart-availability', 'Availability per fault window', `Of the ops invoked while each fault was on, the share that ended ok (fail and info count as unavailable), against the ops invoked while no fault was on.${more}`, faultTable(bandsOf.bands, rows)));
   }
   const roles = roleSegments(input.roles);
   if (roles.segments.length > 0) {
@@ -56,6 +61,17 @@ function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOpe
   }
   blocks.push('</section>');
   return { html: blocks.join(''), charts };
+}
+
+const MAX_AVAILABILITY_BARS = 40;
+
+function faultTable(bands: readonly FaultBand[], rows: readonly AvailabilityRow[]): string {
+  const lines = bands.map((band, position) => {
+    const row = rows[position];
+    const share = row?.availability === null || row?.availability === undefined ? '' : `${(row.availability * 100).toFixed(1)}%`;
+    return [`#${band.number}`, band.fault, band.label, secondsText(band.from), band.open ? 'never stopped' : secondsText(band.to), row?.invoked ?? '', share];
+  });
+  return `<details><summary>Every fault (${bands.length})</summary>${table(['#', 'fault', 'what', 'from', 'to', 'ops invoked', 'ended ok'], lines)}</details>`;
 }
 
 function faultCounts(bands: ReturnType<typeof faultBands>['bands']): Record<string, number> {

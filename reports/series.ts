@@ -22,6 +22,9 @@ export interface ThroughputBin {
   outcome: Outcome;
   /** Completions per second in the bin. */
   perSecond: number;
+  /** Stacked extent (ok at the bottom, then fail, then info): bars with a time range need y and y2 given. */
+  y0: number;
+  y1: number;
 }
 
 /** Completions per second by outcome, in at most maxBins bins (ops never completed are left out). */
@@ -35,9 +38,14 @@ export function throughputBins(spans: readonly OperationSpan[], durationSeconds:
     tallies[span.outcome][bin]! += 1;
   }
   const bins: ThroughputBin[] = [];
+  const stacked = new Array<number>(count).fill(0);
   for (const outcome of ['ok', 'fail', 'info'] as const) {
     tallies[outcome].forEach((tally, bin) => {
-      bins.push({ from: bin * binSeconds, to: (bin + 1) * binSeconds, outcome, perSecond: tally / binSeconds });
+      const perSecond = tally / binSeconds;
+      if (perSecond === 0) return;
+      const y0 = stacked[bin]!;
+      stacked[bin] = y0 + perSecond;
+      bins.push({ from: bin * binSeconds, to: (bin + 1) * binSeconds, outcome, perSecond, y0, y1: y0 + perSecond });
     });
   }
   return { binSeconds, bins };

@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { indexCommand } from './commands/index-page.js';
 import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/run-tests.js';
 import { reportError } from './errors.js';
 
@@ -21,6 +22,7 @@ export async function main(argumentsList: string[]): Promise<number> {
     .command(replayCommand((code) => (exitCode = code)))
     .command(compareCommand((code) => (exitCode = code)))
     .command(indexCommand)
+    .command(reportCommand)
     .command(bugsCommand)
     .demandCommand(1, 'name a command: faultline <command> --help shows its options')
     .recommendCommands()

@@ -20,12 +20,13 @@ export function timeFrame(bands: readonly FaultBand[], endSeconds: number): Time
   return { endSeconds, bands: bandData(bands, endSeconds), colors: faultColors(bands.map((band) => band.fault)) };
 }
 
-function layered(frame: TimeFrame, height: number, layers: unknown[]): Record<string, unknown> {
+function layered(frame: TimeFrame, height: number, layers: unknown[], bandLabels = true): Record<string, unknown> {
+  const bands = bandLabels ? frame.bands : frame.bands.map((band) => ({ ...band, text: '' }));
   return {
     $schema: SCHEMA,
     width: CHART_WIDTH,
     height,
-    layer: [...faultLayers(frame.bands, frame.colors, frame.endSeconds), ...layers],
+    layer: [...faultLayers(bands, frame.colors, frame.endSeconds), ...layers],
     resolve: { scale: { color: 'independent' } },
     config: { legend: { labelLimit: 220 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
   };
@@ -63,7 +64,8 @@ export function throughputSpec(bins: readonly ThroughputBin[], binSeconds: numbe
       encoding: {
         x: { ...timeAxis(frame.endSeconds), field: 'from' },
         x2: { field: 'to' },
-        y: { field: 'perSecond', type: 'quantitative', stack: 'zero', title: `completed ops per second (${binSeconds} s bins)` },
+        y: { field: 'y1', type: 'quantitative', title: `completed ops per second (${binSeconds} s bins)` },
+        y2: { field: 'y0' },
         color: { field: 'outcome', type: 'nominal', title: 'op outcome', scale: OUTCOME_COLORS, legend: { orient: 'right' } },
         tooltip: [
           { field: 'outcome', title: 'outcome' },
@@ -123,5 +125,6 @@ export function rolesSpec(segments: readonly RoleSegment[], frame: TimeFrame, sy
         },
       ],
     },
-  ]);
+    // Fault labels would sit on the first node's row: the shading and its tooltip say enough here.
+  ], false);
 }
