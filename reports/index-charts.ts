@@ -17,7 +17,8 @@ interface BarChart {
   title: string;
   rows: Row[];
   category: { field: string; title: string };
-  value: { field: string; title: string; format: string; percent?: boolean };
+  /** format: d3 format of tooltips; axisFormat: of the axis, coarser. */
+  value: { field: string; title: string; format: string; axisFormat?: string; percent?: boolean };
   systems: readonly string[];
 }
 
@@ -37,7 +38,7 @@ function groupedBars(chart: BarChart): Record<string, unknown> {
         field: value.field,
         type: 'quantitative',
         title: value.title,
-        axis: { format: value.format },
+        axis: { format: value.axisFormat ?? value.format },
         ...(value.percent === true ? { scale: { domain: [0, 1] } } : {}),
       },
       color: { field: 'system', type: 'nominal', title: 'system', scale: { domain: chart.systems } },
@@ -69,8 +70,8 @@ export function comparisonCharts(cells: readonly CellFigures[], faults: readonly
   const workloads = new Set(cells.map((cell) => cell.workload)).size;
   const category = { field: 'cell', title: workloads > 1 ? 'workload · nemesis' : 'nemesis' };
   const candidates: Array<[string, BarChart]> = [
-    ['chart-p99', { title: 'p99 latency (median over runs)', rows: rowsWith(cells, 'p99Ms', workloads), category, systems, value: { field: 'p99Ms', title: 'p99 latency (ms)', format: ',.1f' } }],
-    ['chart-p50', { title: 'p50 latency (median over runs)', rows: rowsWith(cells, 'p50Ms', workloads), category, systems, value: { field: 'p50Ms', title: 'p50 latency (ms)', format: ',.1f' } }],
+    ['chart-p99', { title: 'p99 latency (median over runs)', rows: rowsWith(cells, 'p99Ms', workloads), category, systems, value: { field: 'p99Ms', title: 'p99 latency (ms)', format: ',.1f', axisFormat: ',~r' } }],
+    ['chart-p50', { title: 'p50 latency (median over runs)', rows: rowsWith(cells, 'p50Ms', workloads), category, systems, value: { field: 'p50Ms', title: 'p50 latency (ms)', format: ',.1f', axisFormat: ',~r' } }],
     [
       'chart-availability',
       {

@@ -28,7 +28,8 @@ export interface CellFigures {
   nemesis: string;
   system: string;
   runs: number;
-  verdicts: Record<'valid' | 'invalid' | 'unknown', number>;
+  /** Incomplete: runs without results.json (interrupted). */
+  verdicts: Record<'valid' | 'invalid' | 'unknown' | 'incomplete', number>;
   p50Ms?: number;
   p99Ms?: number;
   okPerSecond?: number;
@@ -135,8 +136,8 @@ export function cellFigures(runs: readonly StoredRun[]): CellFigures[] {
   for (const [key, group] of [...groups].sort(([left], [right]) => left.localeCompare(right))) {
     const [workload, nemesis, system] = JSON.parse(key) as [string, string, string];
     const perfs = defined(group.map(runPerf));
-    const verdicts = { valid: 0, invalid: 0, unknown: 0 };
-    for (const run of group) verdicts[verdictKey(runVerdict(run))] += 1;
+    const verdicts = { valid: 0, invalid: 0, unknown: 0, incomplete: 0 };
+    for (const run of group) verdicts[run.results === undefined ? 'incomplete' : verdictKey(runVerdict(run))] += 1;
     const cell: CellFigures = { workload, nemesis, system, runs: group.length, verdicts };
     const figures = {
       p50Ms: median(defined(perfs.map((perf) => perf.p50Ms))),

@@ -29,6 +29,7 @@ const STYLE = `
 .charts{display:flex;flex-wrap:wrap;gap:8px 24px}
 td.number{text-align:right;font-variant-numeric:tabular-nums}
 tr.incomplete td{background:#fff8c5}
+td.name{white-space:nowrap}
 .checker{white-space:nowrap}.sentence{display:block;max-width:560px;white-space:normal;font-size:12px}
 `;
 
@@ -54,10 +55,11 @@ function linkTo(pageDirectory: string, run: StoredRun): string {
 
 function cellTable(cells: readonly CellFigures[]): string {
   const rows = cells.map((cell) => {
-    const { valid, invalid, unknown } = cell.verdicts;
+    const { valid, invalid, unknown, incomplete } = cell.verdicts;
     const verdicts = [`<span class="valid">${valid} valid</span>`];
     if (invalid > 0) verdicts.push(`<span class="invalid">${invalid} violation${invalid === 1 ? '' : 's'}</span>`);
     if (unknown > 0) verdicts.push(`<span class="unknown">${unknown} unknown</span>`);
+    if (incomplete > 0) verdicts.push(`<span class="unknown">${incomplete} incomplete</span>`);
     return `<tr><td>${escapeHtml(cell.workload)}</td><td>${escapeHtml(cell.nemesis)}</td><td>${escapeHtml(cell.system)}</td>
 <td class="number">${cell.runs}</td><td>${verdicts.join(', ')}</td><td class="number">${milliseconds(cell.p50Ms)}</td>
 <td class="number">${milliseconds(cell.p99Ms)}</td><td class="number">${percent(cell.availabilityDuringFaults)}</td>
@@ -104,7 +106,7 @@ function runRow(run: StoredRun, pageDirectory: string): string {
   const link = run.hasReport ? 'report' : 'run files';
   const field = (value: unknown): string => (config === undefined ? '<span class="muted">?</span>' : escapeHtml(value));
   return `<tr class="${incomplete ? 'incomplete' : ''}"><td>${escapeHtml(run.startedAt.replace('T', ' '))}</td>
-<td>${field(config?.system)}</td><td>${field(config?.workload)}</td><td>${field(config?.nemesis)}</td><td class="number">${field(config?.seed)}</td>
+<td class="name">${field(config?.system)}</td><td>${field(config?.workload)}</td><td>${field(config?.nemesis)}</td><td class="number">${field(config?.seed)}</td>
 <td>${verdictCell(runVerdict(run), incomplete)}</td><td>${checkerList(run)}</td><td class="number">${run.results?.ops ?? '–'}</td>
 <td class="number">${milliseconds(perf?.p99Ms)}</td><td class="number">${percent(during === undefined || during.invoked === 0 ? undefined : during.ok / during.invoked)}</td>
 <td><a href="${escapeHtml(linkTo(pageDirectory, run))}">${link}</a><div class="muted">${escapeHtml(run.id)}</div></td></tr>`;

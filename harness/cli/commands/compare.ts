@@ -30,12 +30,17 @@ interface CompareArguments {
   junit?: string;
 }
 
+/** A list flag given twice counts as one longer list. */
+function joinRepeated(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(',') : String(value);
+}
+
 function build(yargs: Argv): Argv<CompareArguments> {
   return yargs
-    .option('systems', { type: 'string', default: SYSTEMS.join(','), describe: 'comma list of systems to put side by side' })
-    .option('workloads', { type: 'string', default: DEFAULTS.workload, describe: 'comma list of workloads' })
-    .option('nemeses', { type: 'string', default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
-    .option('seeds', { type: 'string', default: '1', describe: 'comma list of seeds or ranges (1,2,3 or 1-5); every system runs every seed' })
+    .option('systems', { type: 'string', coerce: joinRepeated, default: SYSTEMS.join(','), describe: 'comma list of systems to put side by side' })
+    .option('workloads', { type: 'string', coerce: joinRepeated, default: DEFAULTS.workload, describe: 'comma list of workloads' })
+    .option('nemeses', { type: 'string', coerce: joinRepeated, default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
+    .option('seeds', { type: 'string', coerce: joinRepeated, default: '1', describe: 'comma list of seeds or ranges (1,2,3 or 1-5); every system runs every seed' })
     .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim)' })
     .option('time-limit', { type: 'number', describe: `seconds of workload under faults per run (default ${DEFAULTS.timeLimitSeconds})` })
     .option('out', { type: 'string', default: DEFAULTS.out, describe: 'the compare-<utc>/ folder of runs and index.html goes here' })
