@@ -50,14 +50,16 @@ const DRAW_SCRIPT = `
 (function(){
   var specs = JSON.parse(document.getElementById('faultline-charts').textContent);
   var state = window.faultlineCharts = {pending: 0, drawn: [], failed: []};
+  // Milliseconds from navigation start to the last chart settled, for benchmarks and tests.
+  function finish(){ if (state.pending === 0) state.finishedMs = performance.now(); }
   Object.keys(specs).forEach(function(id){
     var element = document.getElementById(id);
     if (!element) { state.failed.push({id: id, error: 'no element'}); return; }
     state.pending++;
     vegaEmbed(element, specs[id], {renderer: 'svg', actions: false}).then(function(result){
-      state.drawn.push(id); state.pending--; element.__view = result.view;
+      state.drawn.push(id); state.pending--; element.__view = result.view; finish();
     }, function(error){
-      state.failed.push({id: id, error: String(error)}); state.pending--;
+      state.failed.push({id: id, error: String(error)}); state.pending--; finish();
       element.textContent = 'This chart could not be drawn: ' + error;
     });
   });

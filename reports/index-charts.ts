@@ -8,8 +8,12 @@ import type { CellFigures, FaultFigures } from './index-figures.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 // Two charts with their legends fit side by side in the page's 1200 px.
-const WIDTH = 380;
+const MIN_WIDTH = 380;
+const MAX_WIDTH = 1100;
+const BAR_PX = 16;
 const HEIGHT = 180;
+/** Past this many categories the labels are slanted so they do not overlap. */
+const UPRIGHT_LABELS = 6;
 
 type Row = Record<string, string | number>;
 
@@ -24,15 +28,18 @@ interface BarChart {
 
 function groupedBars(chart: BarChart): Record<string, unknown> {
   const { category, value } = chart;
+  // Wide enough for every bar of a big matrix; such a chart takes a row of its own.
+  const categories = new Set(chart.rows.map((row) => row[category.field])).size;
+  const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, categories * (chart.systems.length * BAR_PX + 12)));
   return {
     $schema: SCHEMA,
     title: chart.title,
-    width: WIDTH,
+    width,
     height: HEIGHT,
     data: { values: chart.rows },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: category.field, type: 'nominal', title: category.title, axis: { labelAngle: 0, labelLimit: 160 } },
+      x: { field: category.field, type: 'nominal', title: category.title, axis: { labelAngle: categories > UPRIGHT_LABELS ? -35 : 0, labelLimit: 160 } },
       xOffset: { field: 'system', type: 'nominal', sort: chart.systems },
       y: {
         field: value.field,

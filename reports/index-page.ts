@@ -29,7 +29,7 @@ const STYLE = `
 .charts{display:flex;flex-wrap:wrap;gap:8px 24px}
 td.number{text-align:right;font-variant-numeric:tabular-nums}
 tr.incomplete td{background:#fff8c5}
-td.name{white-space:nowrap}
+td.name{white-space:nowrap}.id{font-size:11px;word-break:break-all}
 .checker{white-space:nowrap}.sentence{display:block;max-width:560px;white-space:normal;font-size:12px}
 `;
 
@@ -105,11 +105,11 @@ function runRow(run: StoredRun, pageDirectory: string): string {
   const during = perf?.during;
   const link = run.hasReport ? 'report' : 'run files';
   const field = (value: unknown): string => (config === undefined ? '<span class="muted">?</span>' : escapeHtml(value));
-  return `<tr class="${incomplete ? 'incomplete' : ''}"><td>${escapeHtml(run.startedAt.replace('T', ' '))}</td>
+  return `<tr class="${incomplete ? 'incomplete' : ''}"><td class="name">${escapeHtml(run.startedAt.replace('T', ' '))}</td>
 <td class="name">${field(config?.system)}</td><td>${field(config?.workload)}</td><td>${field(config?.nemesis)}</td><td class="number">${field(config?.seed)}</td>
 <td>${verdictCell(runVerdict(run), incomplete)}</td><td>${checkerList(run)}</td><td class="number">${run.results?.ops ?? '–'}</td>
 <td class="number">${milliseconds(perf?.p99Ms)}</td><td class="number">${percent(during === undefined || during.invoked === 0 ? undefined : during.ok / during.invoked)}</td>
-<td><a href="${escapeHtml(linkTo(pageDirectory, run))}">${link}</a><div class="muted">${escapeHtml(run.id)}</div></td></tr>`;
+<td><a href="${escapeHtml(linkTo(pageDirectory, run))}">${link}</a><div class="muted id">${escapeHtml(run.id)}</div></td></tr>`;
 }
 
 function runTable(runs: readonly StoredRun[], pageDirectory: string): string {

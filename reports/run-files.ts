@@ -73,9 +73,28 @@ async function readEvents(directory: string, problems: string[]): Promise<Histor
   }
   try {
     for await (const event of readHistory(file, { format: 'jsonl', maxEvents: MAX_HISTORY_EVENTS })) events.push(event);
+    return events;
   } catch (error) {
+    // The reader works in batches and drops the one that failed: take the lines before the bad one.
+    const kept = eventsBeforeFirstBadLine(file);
     const what = isFaultlineError(error) ? error.describe() : (error as Error).message;
-    problems.push(`history.jsonl could not be read to the end, so the report shows its first ${events.length} events: ${what}`);
+    problems.push(`history.jsonl could not be read to the end, so the report shows its first ${kept.length} events: ${what}`);
+    return kept;
+  }
+}
+
+function eventsBeforeFirstBadLine(file: string): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (events.length >= MAX_HISTORY_EVENTS) break;
+    if (line.trim() === '') continue;
+    try {
+      const event = JSON.parse(line) as HistoryEvent;
+      if (event === null || typeof event !== 'object' || typeof event.type !== 'string' || typeof event.f !== 'string') break;
+      events.push(event);
+    } catch {
+      break;
+    }
   }
   return events;
 }

@@ -35,7 +35,7 @@ export interface SamplingLimits {
   bins: number;
 }
 
-export const DEFAULT_SAMPLING: SamplingLimits = { maxPoints: 6000, maxUncertain: 4000, bins: 300 };
+export const DEFAULT_SAMPLING: SamplingLimits = { maxPoints: 9000, maxUncertain: 6000, bins: 300 };
 
 function toPoint(span: OperationSpan, endSeconds: number): LatencyPoint {
   const ms = latencyMs(span) ?? Math.max(0, (endSeconds - span.callSeconds) * 1000);
