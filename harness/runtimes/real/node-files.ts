@@ -1,0 +1,51 @@
+/**
+ * Host-side files of real nodes: data directories, the process log a node's
+ * output goes to, collecting *.log files after a run, and reading a process's
+ * state from /proc to verify kills and pauses.
+ */
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { RealNodeInfo } from './types.js';
+
+export const PROCESS_LOG = 'process.log';
+/** Larger logs are cut to their last part: reports show the end of a run. */
+const MAX_LOG_BYTES = 32 * 1024 * 1024;
+const MAX_LOG_FILES_PER_NODE = 100;
+
+export function makeDataDirectory(workDirectory: string, node: string): string {
+  const directory = path.resolve(workDirectory, node);
+  mkdirSync(directory, { recursive: true });
+  return directory;
+}
+
+export function collectNodeLogs(nodes: readonly RealNodeInfo[], write: (node: string, fileName: string, text: string) => void): void {
+  for (const node of nodes) {
+    let names: string[];
+    try {
+      names = readdirSync(node.dataDirectory).filter((name) => name.endsWith('.log')).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names.slice(0, MAX_LOG_FILES_PER_NODE)) {
+      const file = path.join(node.dataDirectory, name);
+      if (!statSync(file).isFile()) continue;
+      const text = readFileSync(file);
+      write(node.name, name, text.subarray(Math.max(0, text.length - MAX_LOG_BYTES)).toString('utf8'));
+    }
+  }
+}
+
+/** The one-letter state of a process (R, S, D, T, Z, ...), or undefined when it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}

@@ -1,0 +1,73 @@
+/**
+ * Who owns a run's resources: the faultline process (pid and its start time,
+ * so a reused pid is not mistaken for it). `faultline clean` leaves alone what
+ * a live faultline still uses, so it never breaks a run in progress. Docker
+ * resources carry the owner in labels; local ones in a small file under
+ * /run/faultline/runs (written before the first resource, removed after the last).
+ */
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const OWNER_DIRECTORY = '/run/faultline/runs';
+
+export interface Owner {
+  pid: number;
+  startTime: string;
+}
+
+/** The kernel's start time of a process (clock ticks since boot), or undefined when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function currentOwner(): Owner {
+  return { pid: process.pid, startTime: processStartTime(process.pid) ?? '' };
+}
+
+export function ownerAlive(owner: Owner): boolean {
+  return Number.isInteger(owner.pid) && owner.pid > 0 && processStartTime(owner.pid) === owner.startTime;
+}
+
+export interface LocalRunRecord extends Owner {
+  runId: string;
+  hash: string;
+}
+
+function recordPath(runId: string): string {
+  return path.join(OWNER_DIRECTORY, `${runId}.json`);
+}
+
+export function writeRunRecord(record: LocalRunRecord): void {
+  mkdirSync(OWNER_DIRECTORY, { recursive: true });
+  writeFileSync(recordPath(record.runId), `${JSON.stringify(record)}\n`);
+}
+
+export function removeRunRecord(runId: string): void {
+  rmSync(recordPath(runId), { force: true });
+}
+
+/** Every local run record; unreadable ones are skipped (their resources then count as leftovers). */
+export function readRunRecords(): LocalRunRecord[] {
+  let names: string[];
+  try {
+    names = readdirSync(OWNER_DIRECTORY).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const records: LocalRunRecord[] = [];
+  for (const name of names.slice(0, 10_000)) {
+    try {
+      records.push(JSON.parse(readFileSync(path.join(OWNER_DIRECTORY, name), 'utf8')) as LocalRunRecord);
+    } catch {
+      // A half-written record: its run is not alive enough to protect.
+    }
+  }
+  return records;
+}
