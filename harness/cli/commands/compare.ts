@@ -12,7 +12,7 @@ import { loadStoredRun, loadStoredRuns, runVerdict, type StoredRun } from '../..
 import { writeJunitFile } from '../../../reports/junit.js';
 import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest } from '../../run/execute.js';
-import { exitCodeFor } from '../exit-codes.js';
+import { EXIT_INFRASTRUCTURE, EXIT_VIOLATION, exitCodeFor } from '../exit-codes.js';
 import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix.js';
 import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
 import { VERSION } from './run-tests.js';
@@ -75,6 +75,7 @@ async function compare(argv: CompareArguments): Promise<number> {
   const configs = planMatrix(VERSION, argv, [fileLayer, flags], directory);
   const interrupted = interruptions();
   const runs: StoredRun[] = [];
+  let infrastructureFailed = false;
   let summary: CompareSummary | undefined;
   try {
     for (const config of configs) {
@@ -85,11 +86,15 @@ async function compare(argv: CompareArguments): Promise<number> {
       });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       runs.push(loadStoredRun(outcome.directory));
+      // Real runtimes report a cluster that failed under them instead of throwing; the matrix goes on.
+      infrastructureFailed ||= (outcome.report as { infrastructureError?: string }).infrastructureError !== undefined;
     }
   } finally {
     interrupted.stop();
     summary = finish(argv, directory, runs, configs.length - runs.length);
   }
+  // A violation still stands; otherwise an infrastructure failure is the news (exit 4), as for faultline test.
+  if (infrastructureFailed && summary.exitCode !== EXIT_VIOLATION) summary.exitCode = EXIT_INFRASTRUCTURE;
   process.stdout.write(argv.json ? comparisonJson(summary) : describeComparison(summary));
   return summary.exitCode;
 }
@@ -97,7 +102,7 @@ async function compare(argv: CompareArguments): Promise<number> {
 function showProgress(config: RunConfig, done: number, total: number, nowMs: number): void {
   if (!process.stderr.isTTY) return;
   const cell = `${config.system} ${config.workload} ${config.nemesis} seed ${config.seed}`;
-  process.stderr.write(`\r\x1b[Krun ${done + 1}/${total}: ${cell}: ${(nowMs / 1000).toFixed(0)} s simulated`);
+  process.stderr.write(`\r\x1b[Krun ${done + 1}/${total}: ${cell}: ${(nowMs / 1000).toFixed(0)} s${config.runtime === 'sim' ? ' simulated' : ''}`);
 }
 
 /** Writes index.html and the JUnit file for the runs done; a run skipped by Ctrl-C makes the verdict unknown at best. */
