@@ -181,6 +181,8 @@ export function findRunDirectories(root: string): string[] {
       else if (depth < 1) visit(path, depth + 1);
     }
   };
+  // A single run directory given as the folder is a page of one run.
+  if (isRunDirectory(root)) return [resolve(root)];
   visit(resolve(root), 0);
   return found;
 }

@@ -27,7 +27,8 @@ function chartBlock(id: string, heading: string, explanation: string, note = '')
 }
 
 function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOperations>, bandsOf: ReturnType<typeof faultBands>): Section {
-  const endSeconds = Math.max(spans.durationSeconds, 0.001);
+  const lastRole = input.roles.reduce((latest, sample) => Math.max(latest, sample.time / 1e9), 0);
+  const endSeconds = Math.max(spans.durationSeconds, lastRole, 0.001);
   const frame = timeFrame(bandsOf.bands, endSeconds);
   const charts: Record<string, unknown> = {};
   const blocks: string[] = ['<section id="charts"><h2>Over time</h2>'];

@@ -49,7 +49,7 @@ function bars(placed: readonly Placed[]): TimelineBar[] {
       // An op that never completed stays open to the end of the stretch.
       to: view.returnSeconds ?? end,
       category: role,
-      label: `${view.description}${open ? ' (info)' : ''}`,
+      label: `${role === ROLES.impossible ? '✕ ' : ''}${view.description}${open ? ' (info)' : ''}${role === ROLES.impossible ? ': impossible' : ''}`,
       detail: `${view.description} [${outcome}], ${role}`,
     };
   });

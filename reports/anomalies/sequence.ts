@@ -11,7 +11,7 @@ import { compact, type OperationSpan } from '../operations.js';
 import type { Section, StoredCheckerResult } from '../report-types.js';
 import { elementId, moreNote, secondsText, sentenceCallout, table } from './common.js';
 
-const CATEGORIES = { domain: ['the anomaly', 'other ids handed out', 'ended unknown (info)'], range: ['#cf222e', '#8fa8c8', '#f58518'] };
+const CATEGORIES = { domain: ['the ids in the anomaly', 'other ids handed out', 'failed: no id', 'ended unknown (info)'], range: ['#cf222e', '#8fa8c8', '#d0d7de', '#f58518'] };
 const MAX_ROWS = 50;
 const MAX_OPS_DRAWN = 60;
 
@@ -45,16 +45,19 @@ function drawFirst(name: string, anomaly: SequenceAnomaly, spans: readonly Opera
   const near = spans.filter(
     (span) => span.f === 'next' && (span.key === undefined ? null : String(span.key)) === key && span.callSeconds <= high + margin && (span.returnSeconds ?? span.callSeconds) >= low - margin,
   );
+  const [windowFrom, windowTo] = [low - margin, high + margin];
   const bars: TimelineBar[] = near.slice(0, MAX_OPS_DRAWN).map((span) => {
     const id = span.outcome === 'ok' ? Number(/(\d+)$/.exec(compact(span.output))?.[1] ?? NaN) : NaN;
-    const category = span.outcome === 'info' ? CATEGORIES.domain[2]! : ids.has(id) ? CATEGORIES.domain[0]! : CATEGORIES.domain[1]!;
+    const category = span.outcome === 'info' ? CATEGORIES.domain[3]! : span.outcome === 'fail' ? CATEGORIES.domain[2]! : ids.has(id) ? CATEGORIES.domain[0]! : CATEGORIES.domain[1]!;
     const label = span.outcome === 'ok' ? `id ${id}` : span.outcome;
-    return { row: `process ${String(span.process)}`, from: span.callSeconds, to: span.returnSeconds ?? high + margin, category, label, detail: `next ${key ?? ''} -> ${compact(span.output)} [${span.outcome}]` };
+    const detail = `next ${key ?? ''} -> ${compact(span.output)} [${span.outcome}], invoked at ${span.callSeconds.toFixed(3)} s`;
+    // Long ops (timeouts) are cut to the window, so the anomaly's few milliseconds stay readable.
+    return { row: `process ${String(span.process)}`, from: Math.max(span.callSeconds, windowFrom), to: Math.min(span.returnSeconds ?? windowTo, windowTo), category, label, detail };
   });
   if (bars.length === 0) return '';
   const id = elementId('anomaly', name, 0);
-  charts[id] = timelineSpec(bars, { rowTitle: 'client process', categories: CATEGORIES, legendTitle: 'id' });
-  return `<p class="muted">The <code>next</code> ops around the first anomaly, from invocation to completion, labelled with the id each got:</p><div class="chart anomaly-chart" id="${id}"></div>`;
+  charts[id] = timelineSpec(bars, { rowTitle: 'client process', categories: CATEGORIES, legendTitle: 'part in the anomaly' });
+  return `<p class="muted">The <code>next</code> ops around the first anomaly, from invocation to completion, labelled with the id each got (ops longer than the window are cut at its edges):</p><div class="chart anomaly-chart" id="${id}"></div>`;
 }
 
 export function sequenceView(name: string, result: StoredCheckerResult, spans: readonly OperationSpan[]): Section {

@@ -86,7 +86,7 @@ export function timelineSpec(allBars: readonly TimelineBar[], options: TimelineO
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: CHART_WIDTH,
-    height: { step: 38 },
+    height: { step: 42 },
     layer: layers,
     config: { axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 260 } },
   };

@@ -1,0 +1,164 @@
+/**
+ * Run reports in a real browser: real runs on the simulator (valid, caught
+ * bug, sequence bug) and hand-made ones (lock overlap, split brain, markup in
+ * every field) are written to report.html, opened from file:// in headless
+ * Chromium, and must draw every chart with marks, with no console error and
+ * no request. A full-page screenshot of each is kept under
+ * .test-output/reports/ for a person to look at.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { runTest } from '../harness/run/execute.js';
+import { writeRunReport } from './index.js';
+import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeSplitBrainRun } from './testing/crafted-runs.js';
+
+const OUT = fileURLToPath(new URL('../../.test-output/reports/', import.meta.url));
+const RUNS = join(OUT, 'runs');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PAGE_TIMEOUT_MS = 15_000;
+
+interface PageGlobals {
+  faultlineCharts?: { pending: number; drawn: string[]; failed: unknown[]; finishedMs?: number };
+  pwned?: number;
+  document: {
+    querySelectorAll(selector: string): ArrayLike<{ id: string; querySelectorAll(selector: string): { length: number } }>;
+    getElementById(id: string): unknown;
+    body: { innerText: string };
+  };
+}
+
+interface Rendered {
+  charts: Record<string, number>;
+  failed: unknown[];
+  anomalies: boolean;
+  anomalyCharts: number;
+  text: string;
+  pwned: number | undefined;
+  errors: string[];
+}
+
+let browser: Browser | undefined;
+
+async function render(name: string, runDirectory: string): Promise<Rendered> {
+  const file = await writeRunReport(runDirectory);
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${String(error)}`));
+  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) errors.push(`request: ${request.url()}`);
+  });
+  try {
+    await page.goto(pathToFileURL(file).href, { timeout: PAGE_TIMEOUT_MS });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).faultlineCharts?.finishedMs !== undefined, null, { timeout: PAGE_TIMEOUT_MS });
+    const state = await page.evaluate(() => {
+      const globals = globalThis as unknown as PageGlobals;
+      const charts: Record<string, number> = {};
+      for (const element of Array.from(globals.document.querySelectorAll('div.chart'))) {
+        charts[element.id] = element.querySelectorAll('svg .role-mark > *').length;
+      }
+      return {
+        charts,
+        failed: globals.faultlineCharts!.failed,
+        anomalies: globals.document.getElementById('anomalies') !== null,
+        anomalyCharts: globals.document.querySelectorAll('#anomalies div.chart').length,
+        text: globals.document.body.innerText,
+        pwned: globals.pwned,
+      };
+    });
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+    return { ...state, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+function assertDrawn(name: string, rendered: Rendered): void {
+  assert.deepEqual(rendered.errors, [], `${name}: console errors or requests`);
+  assert.deepEqual(rendered.failed, [], `${name}: charts that failed`);
+  assert.ok(Object.keys(rendered.charts).length >= 3, `${name}: only ${Object.keys(rendered.charts).length} charts`);
+  for (const [id, marks] of Object.entries(rendered.charts)) assert.ok(marks > 0, `${name}: chart ${id} drew no marks`);
+}
+
+async function simulatedRun(overrides: Partial<RunConfig>, seed: number): Promise<string> {
+  const config = resolveConfig('test', seed, { out: RUNS, timeLimitSeconds: 10, ...overrides });
+  return (await runTest(config, new Date(), () => {})).directory;
+}
+
+describe('run reports in Chromium', { timeout: 120_000 }, () => {
+  before(async () => {
+    rmSync(RUNS, { recursive: true, force: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: PAGE_TIMEOUT_MS });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('a valid run draws every chart and has no anomaly section', async () => {
+    const directory = await simulatedRun({ system: 'coordinator-raft', workload: 'register', nemesis: 'partition' }, 1);
+    const rendered = await render('valid-register', directory);
+    assertDrawn('valid', rendered);
+    assert.deepEqual(Object.keys(rendered.charts).sort(), ['chart-availability', 'chart-latency', 'chart-roles', 'chart-throughput']);
+    assert.equal(rendered.anomalies, false);
+    assert.match(rendered.text, /VALID — every checker found the history valid/);
+    assert.match(rendered.text, /npx faultline replay /);
+    assert.match(rendered.text, /npx faultline test --system coordinator-raft .*--seed 1/);
+  });
+
+  it('a caught bug shows the linearizability anomaly drawn beside its sentence', async () => {
+    const directory = await simulatedRun({ bugs: ['follower-local-read'], timeLimitSeconds: 30 }, 3);
+    const rendered = await render('invalid-register', directory);
+    assertDrawn('invalid', rendered);
+    assert.equal(rendered.anomalies, true);
+    assert.ok(rendered.anomalyCharts >= 1);
+    assert.match(rendered.text, /INVALID/);
+    assert.match(rendered.text, /cannot be linearized/);
+    assert.match(rendered.text, /but every write of/);
+  });
+
+  it('a sequence bug shows the ids out of order and who got them', async () => {
+    const directory = await simulatedRun({ workload: 'sequence', bugs: ['unreplicated-sequence'], nemesis: 'kill,partition' }, 1);
+    const rendered = await render('invalid-sequence', directory);
+    assertDrawn('sequence', rendered);
+    assert.equal(rendered.anomalies, true);
+    assert.match(rendered.text, /process \d+ got \d+ at/);
+  });
+
+  it('a lock held twice shows the overlapping holds', async () => {
+    const directory = join(RUNS, 'crafted-lock');
+    writeLockOverlapRun(directory);
+    const rendered = await render('invalid-lock', directory);
+    assertDrawn('lock', rendered);
+    assert.equal(rendered.anomalies, true);
+    assert.ok(rendered.anomalyCharts >= 1);
+    assert.match(rendered.text, /both held the lock a from/);
+  });
+
+  it('split brain shows both leaders and the writes each acknowledged', async () => {
+    const directory = join(RUNS, 'crafted-split-brain');
+    writeSplitBrainRun(directory);
+    const rendered = await render('invalid-split-brain', directory);
+    assertDrawn('split-brain', rendered);
+    assert.match(rendered.text, /Writes n1 \(term 1\) acknowledged while both led/);
+    assert.match(rendered.text, /Writes n2 \(term 2\) acknowledged while both led/);
+  });
+
+  it('markup in a history shows as text and never runs', async () => {
+    const directory = join(RUNS, 'crafted-hostile');
+    writeHostileRun(directory);
+    const rendered = await render('hostile', directory);
+    assertDrawn('hostile', rendered);
+    assert.equal(rendered.pwned, undefined, 'markup from the history ran');
+    assert.ok(rendered.text.includes(HOSTILE), 'the <script> value is shown as text');
+    assert.ok(rendered.text.includes(HOSTILE_IMAGE), 'the <img> value is shown as text');
+  });
+});
