@@ -57,6 +57,7 @@ test('run directories are found under the folder and one level down, latest skip
   assert.equal(runs[0]!.results, undefined);
   assert.match(runs[0]!.problem ?? '', /no results\.json/);
   assert.match(runs.find((run) => run.id.endsWith('-8'))!.problem ?? '', /results\.json is unreadable/);
+  assert.deepEqual(findRunDirectories(runs[1]!.directory), [runs[1]!.directory], 'a run directory given alone is a page of one run');
 });
 
 test('the page links every run, shows the incomplete ones, compares both engines, and escapes every value', () => {
