@@ -29,6 +29,7 @@ interface PageGlobals {
     querySelectorAll(selector: string): ArrayLike<{ id: string; querySelectorAll(selector: string): { length: number } }>;
     getElementById(id: string): unknown;
     body: { innerText: string };
+    documentElement: { scrollWidth: number };
   };
 }
 
@@ -39,6 +40,7 @@ interface Rendered {
   anomalyCharts: number;
   text: string;
   pwned: number | undefined;
+  scrollWidth: number;
   errors: string[];
 }
 
@@ -72,6 +74,7 @@ async function render(name: string, runDirectory: string): Promise<Rendered> {
         anomalyCharts: globals.document.querySelectorAll('#anomalies div.chart').length,
         text: globals.document.body.innerText,
         pwned: globals.pwned,
+        scrollWidth: globals.document.documentElement.scrollWidth,
       };
     });
     mkdirSync(OUT, { recursive: true });
@@ -87,6 +90,7 @@ function assertDrawn(name: string, rendered: Rendered): void {
   assert.deepEqual(rendered.failed, [], `${name}: charts that failed`);
   assert.ok(Object.keys(rendered.charts).length >= 3, `${name}: only ${Object.keys(rendered.charts).length} charts`);
   for (const [id, marks] of Object.entries(rendered.charts)) assert.ok(marks > 0, `${name}: chart ${id} drew no marks`);
+  assert.ok(rendered.scrollWidth <= 1200, `${name}: the page is ${rendered.scrollWidth} px wide, wider than a 1200 px window`);
 }
 
 async function simulatedRun(overrides: Partial<RunConfig>, seed: number): Promise<string> {

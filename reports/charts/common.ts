@@ -6,7 +6,7 @@
 import type { FaultBand } from '../faults.js';
 
 /** Plot width in pixels: the page is 1200 px wide with padding, and the legend sits to the right. */
-export const CHART_WIDTH = 960;
+export const CHART_WIDTH = 940;
 
 export const OUTCOME_COLORS = { domain: ['ok', 'fail', 'info'], range: ['#4c78a8', '#e45756', '#f58518'] };
 

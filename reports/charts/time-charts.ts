@@ -28,7 +28,7 @@ function layered(frame: TimeFrame, height: number, layers: unknown[], bandLabels
     height,
     layer: [...faultLayers(bands, frame.colors, frame.endSeconds), ...layers],
     resolve: { scale: { color: 'independent' } },
-    config: { legend: { labelLimit: 220 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+    config: { legend: { labelLimit: 180 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
   };
 }
 
@@ -77,10 +77,26 @@ export function throughputSpec(bins: readonly ThroughputBin[], binSeconds: numbe
   ]);
 }
 
-const ROLE_COLORS = {
-  domain: ['leader', 'leading', 'candidate', 'looking', 'follower', 'following', 'observer', 'down', 'stopped', 'paused', 'unknown'],
-  range: ['#2ca02c', '#2ca02c', '#ff7f0e', '#ff7f0e', '#c7c7c7', '#c7c7c7', '#dbdb8d', '#d62728', '#d62728', '#17becf', '#7f7f7f'],
+const ROLE_PALETTE: Record<string, string> = {
+  leader: '#2ca02c',
+  leading: '#2ca02c',
+  candidate: '#ff7f0e',
+  looking: '#ff7f0e',
+  follower: '#c7c7c7',
+  following: '#c7c7c7',
+  observer: '#dbdb8d',
+  down: '#d62728',
+  stopped: '#d62728',
+  paused: '#17becf',
 };
+const OTHER_ROLE_COLORS = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
+
+/** Colours for the roles present: the usual names keep their colours, others get distinct ones. */
+function roleColors(roles: readonly string[]): { domain: string[]; range: string[] } {
+  const domain = [...new Set(roles)].sort();
+  let other = 0;
+  return { domain, range: domain.map((role) => ROLE_PALETTE[role.toLowerCase()] ?? OTHER_ROLE_COLORS[other++ % OTHER_ROLE_COLORS.length]!) };
+}
 
 /** "term" for Raft, "epoch" for ZAB, both when the system does not say. */
 export function epochWord(system: string | undefined): string {
@@ -109,7 +125,7 @@ export function rolesSpec(segments: readonly RoleSegment[], frame: TimeFrame, sy
             x: { ...timeAxis(frame.endSeconds), field: 'from' },
             x2: { field: 'to' },
             y,
-            color: { field: 'role', type: 'nominal', title: 'role', scale: ROLE_COLORS, legend: { orient: 'right', values: [...new Set(segments.map((segment) => segment.role))].sort() } },
+            color: { field: 'role', type: 'nominal', title: 'role', scale: roleColors(segments.map((segment) => segment.role)), legend: { orient: 'right', labelLimit: 140 } },
             tooltip: [
               { field: 'node', title: 'node' },
               { field: 'role', title: 'role' },
