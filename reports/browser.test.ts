@@ -41,12 +41,14 @@ interface Rendered {
   text: string;
   pwned: number | undefined;
   scrollWidth: number;
+  /** Text of the chart tooltip after hovering a latency point, when asked for. */
+  tooltip?: string;
   errors: string[];
 }
 
 let browser: Browser | undefined;
 
-async function render(name: string, runDirectory: string): Promise<Rendered> {
+async function render(name: string, runDirectory: string, hoverLatencyPoint = false): Promise<Rendered> {
   const file = await writeRunReport(runDirectory);
   const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
   const errors: string[] = [];
@@ -61,6 +63,13 @@ async function render(name: string, runDirectory: string): Promise<Rendered> {
   try {
     await page.goto(pathToFileURL(file).href, { timeout: PAGE_TIMEOUT_MS });
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).faultlineCharts?.finishedMs !== undefined, null, { timeout: PAGE_TIMEOUT_MS });
+    // Hovered first, so a tooltip that ran markup would show in `pwned` below.
+    let tooltip: string | undefined;
+    if (hoverLatencyPoint) {
+      await page.locator('#chart-latency svg .mark-symbol path').nth(3).hover({ force: true, timeout: PAGE_TIMEOUT_MS });
+      await page.waitForSelector('#vg-tooltip-element.visible', { timeout: PAGE_TIMEOUT_MS });
+      tooltip = await page.locator('#vg-tooltip-element').innerText();
+    }
     const state = await page.evaluate(() => {
       const globals = globalThis as unknown as PageGlobals;
       const charts: Record<string, number> = {};
@@ -79,7 +88,7 @@ async function render(name: string, runDirectory: string): Promise<Rendered> {
     });
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-    return { ...state, errors };
+    return { ...state, errors, ...(tooltip === undefined ? {} : { tooltip }) };
   } finally {
     await page.close();
   }
@@ -159,10 +168,11 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
   it('markup in a history shows as text and never runs', async () => {
     const directory = join(RUNS, 'crafted-hostile');
     writeHostileRun(directory);
-    const rendered = await render('hostile', directory);
+    const rendered = await render('hostile', directory, true);
     assertDrawn('hostile', rendered);
-    assert.equal(rendered.pwned, undefined, 'markup from the history ran');
+    assert.equal(rendered.pwned, undefined, 'markup from the history ran, in the page or a tooltip');
     assert.ok(rendered.text.includes(HOSTILE), 'the <script> value is shown as text');
     assert.ok(rendered.text.includes(HOSTILE_IMAGE), 'the <img> value is shown as text');
+    assert.ok(rendered.tooltip?.includes(HOSTILE), `the chart tooltip shows the key as text: ${rendered.tooltip}`);
   });
 });
