@@ -157,3 +157,19 @@ describe('escaping', () => {
     assert.equal(command, 'npx faultline test --system coordinator-raft --workload lock --time-limit 10 --bug minority-commit --seed 7');
   });
 });
+
+describe('results of unexpected shape', () => {
+  it('still renders, falling back to each checker\'s sentence', () => {
+    const input = hostileInput();
+    input.results = {
+      valid: false,
+      checkers: {
+        'linearizability:cas-register': { checker: 'linearizability:cas-register', valid: false, anomalies: [{ operation: { process: 1 } }], stats: {}, sentence: 'odd counterexample' },
+        lock: { checker: 'lock', valid: false, anomalies: [{ kind: 'overlap', processes: [1, 2], key: 'a', from: {}, to: null }], stats: {}, sentence: 'odd overlap' },
+        sequence: { checker: 'sequence', valid: false, anomalies: undefined as unknown as unknown[], stats: {}, sentence: 'no anomalies array' },
+      },
+    };
+    const html = renderRunReport(input);
+    for (const sentence of ['odd counterexample', 'odd overlap', 'no anomalies array']) assert.ok(html.includes(sentence), sentence);
+  });
+});

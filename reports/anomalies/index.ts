@@ -5,7 +5,7 @@
  */
 import { escapeHtml } from '../html.js';
 import type { OperationSpan } from '../operations.js';
-import type { Section, StoredResults } from '../report-types.js';
+import type { Section, StoredCheckerResult, StoredResults } from '../report-types.js';
 import { genericView } from './common.js';
 import { linearizabilityView } from './linearizability.js';
 import { lockView } from './lock.js';
@@ -19,17 +19,27 @@ export interface AnomalyContext {
   epochWord: string;
 }
 
+function checkerView(name: string, result: StoredCheckerResult, context: AnomalyContext): Section {
+  if (name.startsWith('linearizability')) return linearizabilityView(name, result);
+  if (name === 'lock') return lockView(name, result, context.spans, context.endSeconds);
+  if (name === 'sequence') return sequenceView(name, result, context.spans);
+  if (name === 'split-brain') return splitBrainView(name, result, context.spans, context.epochWord);
+  return genericView(name, result);
+}
+
 /** Failed checkers' views, or undefined when no checker found a violation. */
 export function anomaliesSection(results: StoredResults | undefined, context: AnomalyContext): Section | undefined {
   if (results === undefined) return undefined;
   const failed = Object.entries(results.checkers).filter(([, result]) => result.valid === false);
   if (failed.length === 0) return undefined;
-  const views = failed.map(([name, result]): Section => {
-    if (name.startsWith('linearizability')) return linearizabilityView(name, result);
-    if (name === 'lock') return lockView(name, result, context.spans, context.endSeconds);
-    if (name === 'sequence') return sequenceView(name, result, context.spans);
-    if (name === 'split-brain') return splitBrainView(name, result, context.spans, context.epochWord);
-    return genericView(name, result);
+  const views = failed.map(([name, stored]): Section => {
+    // results.json may come from another tool or an older faultline: anomalies of an unexpected shape fall back to the plain view.
+    const result = { ...stored, anomalies: Array.isArray(stored.anomalies) ? stored.anomalies : [] };
+    try {
+      return checkerView(name, result, context);
+    } catch {
+      return genericView(name, result);
+    }
   });
   const names = failed.map(([name]) => escapeHtml(name)).join(', ');
   const html =
