@@ -66,7 +66,9 @@ async function render(name: string, runDirectory: string, hoverLatencyPoint = fa
     // Hovered first, so a tooltip that ran markup would show in `pwned` below.
     let tooltip: string | undefined;
     if (hoverLatencyPoint) {
-      await page.locator('#chart-latency svg .mark-symbol path').nth(3).hover({ force: true, timeout: PAGE_TIMEOUT_MS });
+      const point = page.locator('#chart-latency svg .mark-symbol path').nth(3);
+      await point.scrollIntoViewIfNeeded({ timeout: PAGE_TIMEOUT_MS });
+      await point.hover({ force: true, timeout: PAGE_TIMEOUT_MS });
       await page.waitForSelector('#vg-tooltip-element.visible', { timeout: PAGE_TIMEOUT_MS });
       tooltip = await page.locator('#vg-tooltip-element').innerText();
     }

@@ -18,7 +18,7 @@ import type { RunReportInput, Section } from './report-types.js';
 import { REPORT_STYLE } from './report-style.js';
 import { readRunFiles, RUN_FILES } from './run-files.js';
 import { sampleLatencies } from './sampling.js';
-import { availabilityRows, roleSegments, throughputBins, type AvailabilityRow } from './series.js';
+import { availabilityRows, latencyPercentiles, roleSegments, throughputBins, type AvailabilityRow } from './series.js';
 import { secondsText, table } from './anomalies/common.js';
 import { summarySection, verdictWord } from './summary.js';
 
@@ -36,12 +36,12 @@ function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOpe
   if (spans.operations.length === 0) blocks.push('<p>The history has no timed client operations to draw.</p>');
   else {
     const sample = sampleLatencies(spans.operations, endSeconds);
-    charts['chart-latency'] = latencySpec(sample, frame);
+    charts['chart-latency'] = latencySpec(sample, latencyPercentiles(spans.operations, endSeconds), frame);
     const sampled = sample.okShown < sample.okTotal || sample.uncertainShown < sample.uncertainTotal;
     const note = sampled
       ? `<p class="muted small">Drawn: ${sample.uncertainShown} of ${sample.uncertainTotal} fail/info ops and ${sample.okShown} of ${sample.okTotal} ok ops (per time bin, the slowest and an even spread of the rest).</p>`
       : '';
-    blocks.push(chartBlock('chart-latency', 'Latency of every op', 'Each dot is one op at the time it was invoked; height is how long it took to complete (info ops: until the client gave up). Shaded bands are the faults, numbered in order.', note));
+    blocks.push(chartBlock('chart-latency', 'Latency of every op', 'Each dot is one op at the time it was invoked; height is how long it took to complete (info ops: until the client gave up). The lines are the median and 99th percentile of ok ops over time, from every op. Shaded bands are the faults, numbered in order.', note));
     const throughput = throughputBins(spans.operations, endSeconds);
     charts['chart-throughput'] = throughputSpec(throughput.bins, throughput.binSeconds, frame);
     blocks.push(chartBlock('chart-throughput', 'Throughput', 'Ops completed per second, stacked by outcome.'));

@@ -51,6 +51,37 @@ export function throughputBins(spans: readonly OperationSpan[], durationSeconds:
   return { binSeconds, bins };
 }
 
+export interface PercentilePoint {
+  /** Middle of the bin, seconds. */
+  t: number;
+  percentile: 'p50' | 'p99';
+  ms: number;
+}
+
+function quantile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/** p50 and p99 latency of ok ops per time bin, over every op (not the sample the dots show). */
+export function latencyPercentiles(spans: readonly OperationSpan[], durationSeconds: number, maxBins = 120): PercentilePoint[] {
+  const binSeconds = binSecondsFor(Math.max(durationSeconds, 0.001), maxBins);
+  const bins = new Map<number, number[]>();
+  for (const span of spans) {
+    if (span.outcome !== 'ok' || span.returnSeconds === undefined) continue;
+    const bin = Math.floor(span.callSeconds / binSeconds);
+    let latencies = bins.get(bin);
+    if (latencies === undefined) bins.set(bin, (latencies = []));
+    latencies.push(Math.max((span.returnSeconds - span.callSeconds) * 1000, 0.001));
+  }
+  const points: PercentilePoint[] = [];
+  for (const bin of [...bins.keys()].sort((left, right) => left - right)) {
+    const sorted = bins.get(bin)!.sort((left, right) => left - right);
+    const t = (bin + 0.5) * binSeconds;
+    points.push({ t, percentile: 'p50', ms: quantile(sorted, 0.5) }, { t, percentile: 'p99', ms: quantile(sorted, 0.99) });
+  }
+  return points;
+}
+
 export interface AvailabilityRow {
   label: string;
   /** "fault" rows are one window each; "summary" rows are all faults / no fault. */

@@ -4,7 +4,7 @@
  * the same seconds axis with the faults shaded behind them.
  */
 import type { LatencySample } from '../sampling.js';
-import type { RoleSegment, ThroughputBin } from '../series.js';
+import type { PercentilePoint, RoleSegment, ThroughputBin } from '../series.js';
 import { bandData, CHART_WIDTH, faultColors, faultLayers, OUTCOME_COLORS, timeAxis, type BandDatum } from './common.js';
 import type { FaultBand } from '../faults.js';
 
@@ -32,8 +32,19 @@ function layered(frame: TimeFrame, height: number, layers: unknown[], bandLabels
   };
 }
 
-export function latencySpec(sample: LatencySample, frame: TimeFrame): Record<string, unknown> {
+export function latencySpec(sample: LatencySample, percentiles: readonly PercentilePoint[], frame: TimeFrame): Record<string, unknown> {
+  const lines = {
+    data: { values: percentiles },
+    mark: { type: 'line', color: '#1b1f24', strokeWidth: 1.3, opacity: 0.8 },
+    encoding: {
+      x: timeAxis(frame.endSeconds),
+      y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      strokeDash: { field: 'percentile', type: 'nominal', title: 'ok latency', scale: { domain: ['p50', 'p99'], range: [[1, 0], [5, 3]] }, legend: { orient: 'right' } },
+    },
+  };
+  // The lines go under the dots, so every dot keeps its tooltip.
   return layered(frame, 340, [
+    ...(percentiles.length > 0 ? [lines] : []),
     {
       data: { values: sample.points },
       mark: { type: 'circle', size: 16, opacity: 0.65 },
