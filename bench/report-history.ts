@@ -102,7 +102,7 @@ export function writeSyntheticRun(directory: string, options: SyntheticRunOption
   const random = seededRandom(full.seed);
   const endNs = (full.operations / full.rate) * SECOND;
   // Workers slow down under faults, so the history runs past the nominal end: faults cover it too.
-  const faults = faultSchedule(endNs * 1.1);
+  const faults = faultSchedule(endNs * 1.5);
   const timed: Array<Omit<HistoryEvent, 'index'>> = [...clientEvents(full, faults, random)];
   for (const fault of faults) {
     timed.push({ time: fault.from, process: 'nemesis', type: 'info', f: `start-${fault.kind}`, value: fault.value });
