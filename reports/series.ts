@@ -55,7 +55,8 @@ export interface PercentilePoint {
   /** Middle of the bin, seconds. */
   t: number;
   percentile: 'p50' | 'p99';
-  ms: number;
+  /** null for a bin without ok ops: the line breaks there instead of bridging a fault. */
+  ms: number | null;
 }
 
 function quantile(sorted: readonly number[], fraction: number): number {
@@ -74,10 +75,14 @@ export function latencyPercentiles(spans: readonly OperationSpan[], durationSeco
     latencies.push(Math.max((span.returnSeconds - span.callSeconds) * 1000, 0.001));
   }
   const points: PercentilePoint[] = [];
-  for (const bin of [...bins.keys()].sort((left, right) => left - right)) {
-    const sorted = bins.get(bin)!.sort((left, right) => left - right);
+  const present = [...bins.keys()];
+  if (present.length === 0) return points;
+  const [first, last] = [Math.min(...present), Math.max(...present)];
+  for (let bin = first; bin <= last; bin++) {
+    const sorted = bins.get(bin)?.sort((left, right) => left - right);
     const t = (bin + 0.5) * binSeconds;
-    points.push({ t, percentile: 'p50', ms: quantile(sorted, 0.5) }, { t, percentile: 'p99', ms: quantile(sorted, 0.99) });
+    const [p50, p99] = sorted === undefined ? [null, null] : [quantile(sorted, 0.5), quantile(sorted, 0.99)];
+    points.push({ t, percentile: 'p50', ms: p50 }, { t, percentile: 'p99', ms: p99 });
   }
   return points;
 }

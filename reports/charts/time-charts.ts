@@ -35,7 +35,7 @@ function layered(frame: TimeFrame, height: number, layers: unknown[], bandLabels
 export function latencySpec(sample: LatencySample, percentiles: readonly PercentilePoint[], frame: TimeFrame): Record<string, unknown> {
   const lines = {
     data: { values: percentiles },
-    mark: { type: 'line', color: '#1b1f24', strokeWidth: 1.3, opacity: 0.8 },
+    mark: { type: 'line', color: '#1b1f24', strokeWidth: 1.3, opacity: 0.8, invalid: 'break-paths-filter-domains' },
     encoding: {
       x: timeAxis(frame.endSeconds),
       y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
