@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { SeededRandom } from '../../../common/random.js';
-import { createCoordinatorNode, type CoordinatorNode } from '../node.js';
+import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } from '../node.js';
 import type { Storage, World } from '../world.js';
 import { startAdminServer, type AdminHandlers } from './admin-server.js';
 import type { NodeProcessOptions } from './arguments.js';
@@ -17,6 +17,14 @@ import { FileStorage } from './file-storage.js';
 import { NodeLog } from './node-log.js';
 import { NodeNetwork } from './node-network.js';
 import { RealClock } from './real-clock.js';
+
+/**
+ * Raft followers learn that an entry committed from the leader's next
+ * append; with the simulator's 50 ms heartbeat, a write through a follower
+ * waits up to 50 ms for it. Real processes beat faster, which costs little
+ * on a real network; elections and leases keep the simulator's timing.
+ */
+export const REAL_PROCESS_TIMING: Partial<CoordinatorTiming> = { heartbeatIntervalMs: 10 };
 
 export interface NodeHost {
   readonly node: CoordinatorNode;
@@ -61,7 +69,7 @@ export async function startNodeHost(options: NodeProcessOptions, hostOptions: No
   let admin: http.Server | null = null;
   try {
     await network.start();
-    node = createCoordinatorNode({ world, engineKind: options.engine, members: Object.keys(options.members), bugs: options.bugs });
+    node = createCoordinatorNode({ world, engineKind: options.engine, members: Object.keys(options.members), bugs: options.bugs, timing: REAL_PROCESS_TIMING });
     admin = await startAdminServer(options.adminPort, adminHandlers(options.id, node, clock));
   } catch (error) {
     node?.stop();
@@ -109,8 +117,10 @@ function adminHandlers(id: string, node: CoordinatorNode, clock: RealClock): Adm
     resetClock: () => clock.reset(),
     registers: (keys) => {
       const values: Record<string, number | null> = {};
+      // One view for all keys: making a view computes the state's digest.
+      const service = node.service();
       for (const key of keys) {
-        const result = node.service().read({ type: 'getData', path: `/registers/${key}` });
+        const result = service.read({ type: 'getData', path: `/registers/${key}` });
         values[key] = result.ok ? Number((result.value as { data: string }).data) : null;
       }
       return values;
