@@ -17,13 +17,13 @@ const TIME_LIMIT_SECONDS = 30;
 
 /** Seconds into the run of the first violation a checker points at, when it says. */
 function detectionSeconds(outcome: TestRunOutcome): number {
-  if (outcome.report.invariantViolation !== undefined) return outcome.report.virtualMs / 1000;
+  if (outcome.report.invariantViolation !== undefined) return outcome.report.durationMs / 1000;
   const times: number[] = [];
   for (const result of Object.values(outcome.results.checkers) as CheckerResult[]) {
     if (result.valid !== false) continue;
     const anomaly = result.anomalies[0] as { operation?: { returnSeconds?: number; callSeconds?: number } } | undefined;
     const seconds = anomaly?.operation?.returnSeconds ?? anomaly?.operation?.callSeconds ?? latestMoment(anomaly);
-    times.push(seconds ?? outcome.report.virtualMs / 1000);
+    times.push(seconds ?? outcome.report.durationMs / 1000);
   }
   return Math.min(...times);
 }

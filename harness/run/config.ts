@@ -9,7 +9,7 @@ import { FaultlineError, UsageError } from '../../common/errors.js';
 import { BUG_MODES } from '../../clusters/coordinator/bugs.js';
 
 export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
-export const RUNTIMES = ['sim'] as const;
+export const RUNTIMES = ['sim', 'docker', 'local'] as const;
 export const WORKLOADS = ['register', 'lock', 'lock-fencing', 'sequence'] as const;
 
 export type SystemName = (typeof SYSTEMS)[number];
@@ -47,6 +47,8 @@ export interface RunConfig {
   maxActiveFaults: number;
   /** Directory that holds run directories. */
   out: string;
+  /** Docker runtime: the node image; faultline builds faultline-node:local itself when it is missing. */
+  image: string;
 }
 
 export const DEFAULTS: Omit<RunConfig, 'version' | 'seed'> = {
@@ -65,6 +67,7 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed'> = {
   readMode: 'linearizable',
   maxActiveFaults: 1,
   out: 'runs',
+  image: 'faultline-node:local',
 };
 
 /** Upper bounds that keep one run finite and its history readable. */

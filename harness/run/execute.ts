@@ -5,16 +5,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CheckerResult } from '../../checkers/checker.js';
 import { workloadNamed } from '../../workloads/registry.js';
+import { writeRunReport } from '../../reports/index.js';
 import { loadCheckerInput, runCheckers, type RunResults } from './check-run.js';
 import type { RunConfig } from './config.js';
-import { createRunDirectory, FILES } from './run-store.js';
-import { runOnSimulator, type Progress, type SimRunReport } from './sim-run.js';
+import { createRunDirectory, FILES, type RunDirectory } from './run-store.js';
+import { runOnRealRuntime } from './real-run.js';
+import { runOnSimulator, type Progress } from './sim-run.js';
+
+/** How the run itself went, whatever the runtime. */
+export interface RunReport {
+  /** The simulator's trace hash, which replay compares; absent on real runtimes. */
+  traceHash?: string;
+  /** Simulated milliseconds (simulator) or wall-clock milliseconds (real runtimes) the run lasted. */
+  durationMs: number;
+  simulated: boolean;
+  events: number;
+  /** Wall-clock milliseconds from the command to a healthy cluster (real runtimes). */
+  healthyMs?: number;
+  invariantViolation?: string;
+  incomplete?: string;
+  /** The cluster could not boot, or a fault did not take effect: exit code 4. */
+  infrastructureError?: string;
+}
 
 export interface TestRunOutcome {
   config: RunConfig;
   directory: string;
   results: RunResults;
-  report: SimRunReport;
+  report: RunReport;
 }
 
 /** Limits for the check stage of a run, so a pathological history ends as unknown. */
@@ -22,14 +40,24 @@ const CHECK_TIMEOUT_MS = 120_000;
 
 export async function runTest(config: RunConfig, startedAt: Date, progress: Progress): Promise<TestRunOutcome> {
   const directory = createRunDirectory(config, startedAt);
-  let report: SimRunReport;
+  let report: RunReport;
   try {
-    report = await runOnSimulator(config, directory, progress);
+    report = config.runtime === 'sim' ? await simulate(config, directory, progress) : await runForReal(config, directory, progress);
   } finally {
     directory.close();
   }
   const results = await checkRunDirectory(directory.path, config, report.invariantViolation, report.incomplete);
   return { config, directory: directory.path, results, report };
+}
+
+async function simulate(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RunReport> {
+  const { virtualMs, ...report } = await runOnSimulator(config, directory, progress);
+  return { ...report, durationMs: virtualMs, simulated: true };
+}
+
+async function runForReal(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RunReport> {
+  const { elapsedMs, infrastructureError, ...report } = await runOnRealRuntime(config, directory, progress);
+  return { ...report, durationMs: elapsedMs, simulated: false, ...(infrastructureError === undefined ? {} : { infrastructureError: infrastructureError.message }) };
 }
 
 /** Runs the workload's checkers on a stored run and writes its results.json. */
@@ -51,7 +79,17 @@ export async function checkRunDirectory(path: string, config: RunConfig, invaria
     results.valid = false;
   }
   writeResults(path, results);
+  await writeReport(path);
   return results;
+}
+
+/** The report is for people: one that cannot be drawn must not cost the run its verdict. */
+async function writeReport(path: string): Promise<void> {
+  try {
+    await writeRunReport(path);
+  } catch (error) {
+    process.stderr.write(`faultline: the run's report.html could not be written (${(error as Error).message}); the results stand\n`);
+  }
 }
 
 function readStoredInvariants(path: string): string | undefined {

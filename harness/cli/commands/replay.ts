@@ -6,6 +6,8 @@ import { FILES, readRunConfig } from '../../run/run-store.js';
 import { runTest } from '../../run/execute.js';
 import { EXIT_INFRASTRUCTURE, exitCodeFor } from '../exit-codes.js';
 import { describeResults } from './run-output.js';
+import { compareSchedules, describeDivergence } from '../../run/divergence.js';
+import { readHistory, type HistoryEvent } from '../../../common/history/index.js';
 
 interface ReplayArguments {
   run: string;
@@ -14,7 +16,7 @@ interface ReplayArguments {
 export function replayCommand(setExitCode: (code: number) => void): CommandModule<object, ReplayArguments> {
   return {
     command: 'replay <run>',
-    describe: 'Run a stored run again from its config and seed; on the simulator the history must be identical',
+    describe: 'Run a stored run again from its config and seed; on the simulator the history must be identical, on real runtimes it says how far it diverged',
     builder: (yargs) =>
       yargs
         .positional('run', { type: 'string', demandOption: true, describe: 'a run directory, e.g. runs/latest' })
@@ -29,8 +31,12 @@ async function replay(runDirectory: string): Promise<number> {
   const outcome = await runTest({ ...config, out: dirname(resolve(runDirectory)) }, new Date(), () => {});
   const original = readFileSync(join(runDirectory, FILES.history), 'utf8').split('\n');
   const replayed = readFileSync(join(outcome.directory, FILES.history), 'utf8').split('\n');
-  const divergence = firstDifference(original, replayed);
   process.stdout.write(describeResults(`replay of ${runDirectory} (seed ${config.seed})`, outcome.results, outcome.directory));
+  if (config.runtime !== 'sim') {
+    process.stdout.write(describeDivergence(compareSchedules(await readAll(join(runDirectory, FILES.history)), await readAll(join(outcome.directory, FILES.history)))));
+    return exitCodeFor([outcome.results.valid]);
+  }
+  const divergence = firstDifference(original, replayed);
   if (divergence === -1) {
     process.stdout.write(`  history: identical to the stored run (${original.length - 1} events), trace ${outcome.report.traceHash}\n`);
     return exitCodeFor([outcome.results.valid]);
@@ -40,6 +46,12 @@ async function replay(runDirectory: string): Promise<number> {
       '  On the simulator this is a determinism bug in faultline: please report it with both run directories.\n',
   );
   return EXIT_INFRASTRUCTURE;
+}
+
+async function readAll(file: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(file)) events.push(event);
+  return events;
 }
 
 function firstDifference(left: string[], right: string[]): number {

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
-import { exitCodeFor } from '../exit-codes.js';
+import { EXIT_INFRASTRUCTURE, EXIT_VIOLATION, exitCodeFor } from '../exit-codes.js';
 import { describeResults } from './run-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
@@ -23,6 +23,7 @@ interface TestArguments {
   'read-mode'?: string;
   'max-active-faults'?: number;
   out?: string;
+  image?: string;
   config?: string;
   'test-count': number;
   'stop-on-failure': boolean;
@@ -47,6 +48,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('read-mode', { type: 'string', choices: READ_MODES as unknown as string[], describe: 'how the coordinator serves register reads (default linearizable)' })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
+    .option('image', { type: 'string', describe: `docker runtime: the node image (default ${DEFAULTS.image}, built locally when missing)` })
     .option('config', { type: 'string', describe: 'a JSON file of run options; flags override it' })
     .option('test-count', { type: 'number', default: 1, describe: 'runs, with seeds n, n+1, ...' })
     .option('stop-on-failure', { type: 'boolean', default: false, describe: 'with --test-count, stop at the first run that is not valid' })
@@ -75,6 +77,7 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
     readMode: argv['read-mode'] as RunConfig['readMode'] | undefined,
     maxActiveFaults: argv['max-active-faults'],
     out: argv.out,
+    image: argv.image,
   };
 }
 
@@ -97,6 +100,7 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   const firstSeed = argv.seed ?? fileLayer.seed ?? Date.now() % 1_000_000_000;
   const verdicts: Verdict[] = [];
   const junitRuns: StoredRun[] = [];
+  let infrastructureFailed = false;
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
     const show = progressLine(config);
@@ -108,27 +112,30 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
     process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
     verdicts.push(outcome.results.valid);
     recordJunit(argv.junit, junitRuns, outcome.directory);
+    infrastructureFailed ||= outcome.report.infrastructureError !== undefined;
     if (interrupted() || (argv['stop-on-failure'] && outcome.results.valid !== true)) break;
   }
-  return exitCodeFor(verdicts);
+  // A violation found before the infrastructure failed still stands; otherwise the failure is the news.
+  const code = exitCodeFor(verdicts);
+  return infrastructureFailed && code !== EXIT_VIOLATION ? EXIT_INFRASTRUCTURE : code;
 }
 
 function progressLine(config: RunConfig): (nowMs: number, events: number, faults: readonly string[]) => void {
   if (!process.stderr.isTTY) return () => {};
   return (nowMs, events, faults) => {
     const active = faults.length === 0 ? 'no faults' : `faults: ${faults.join(', ')}`;
-    process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s simulated, ${Math.floor(events / 2)} ops, ${active}`);
+    process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s${config.runtime === 'sim' ? ' simulated' : ''}, ${Math.floor(events / 2)} ops, ${active}`);
   };
 }
 
 function summary(outcome: TestRunOutcome): Record<string, unknown> {
   const checkers = Object.fromEntries(Object.entries(outcome.results.checkers).map(([name, result]) => [name, result.valid]));
-  return { run: outcome.directory, seed: outcome.config.seed, valid: outcome.results.valid, ops: outcome.results.ops, checkers, traceHash: outcome.report.traceHash };
+  return { run: outcome.directory, seed: outcome.config.seed, valid: outcome.results.valid, ops: outcome.results.ops, checkers, runtime: outcome.config.runtime, durationMs: Math.round(outcome.report.durationMs), ...(outcome.report.traceHash === undefined ? {} : { traceHash: outcome.report.traceHash }), ...(outcome.report.infrastructureError === undefined ? {} : { infrastructureError: outcome.report.infrastructureError }) };
 }
 
 function describe(outcome: TestRunOutcome): string {
   const { config, results } = outcome;
   const bugs = config.bugs.length > 0 ? ` bugs=${config.bugs.join(',')}` : '';
-  const heading = `${config.system} ${config.workload} nemesis=${config.nemesis} seed=${config.seed}${bugs}: ${results.ops} ops, ${(outcome.report.virtualMs / 1000).toFixed(1)} s simulated`;
+  const heading = `${config.system} ${config.workload} nemesis=${config.nemesis} seed=${config.seed}${bugs}: ${results.ops} ops, ${(outcome.report.durationMs / 1000).toFixed(1)} s ${outcome.report.simulated ? 'simulated' : `on ${config.runtime}`}`;
   return describeResults(heading, results, outcome.directory);
 }

@@ -1,0 +1,95 @@
+/**
+ * The real runtimes, measured: per runtime (Docker, network namespaces) and
+ * engine, the time from the command to a healthy 3-node coordinator cluster,
+ * then the harness's register ops per second against it with 10 clients (no
+ * faults, as fast as the clients go), with latency p50/p99 of ok ops.
+ *
+ *   node dist/bench/runtime.js [docker|local ...] [--engine raft|zab] [--seconds S]
+ *
+ * Targets of issue 6: healthy in under 5 s; at least 2,000 ops/s on a 2-core machine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkPerf } from '../checkers/perf/index.js';
+import { pairEvents, readHistory, type HistoryEvent } from '../common/history/index.js';
+import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { runTest } from '../harness/run/execute.js';
+
+interface Figures {
+  healthyMs: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  ops: number;
+  valid: unknown;
+}
+
+async function measure(runtime: 'docker' | 'local', engine: 'raft' | 'zab', seconds: number, out: string): Promise<Figures> {
+  const config = resolveConfig('bench', 1, {
+    system: engine === 'raft' ? 'coordinator-raft' : 'coordinator-zab',
+    runtime: runtime as RunConfig['runtime'],
+    workload: 'register',
+    nemesis: 'none',
+    concurrency: 10,
+    rate: 10_000,
+    timeLimitSeconds: seconds,
+    warmupSeconds: 1,
+    recoverySeconds: 1,
+    out,
+  });
+  const outcome = await runTest(config, new Date(), () => {});
+  if (outcome.report.infrastructureError !== undefined) throw new Error(outcome.report.infrastructureError);
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(join(outcome.directory, 'history.jsonl'))) events.push(event);
+  const { operations } = pairEvents(events);
+  const perf = checkPerf({ operations, events });
+  const stats = perf.stats as Record<string, number>;
+  const completed = operations.filter((operation) => operation.status === 'ok');
+  let firstNs = Infinity;
+  let lastNs = 0;
+  for (const operation of completed) {
+    firstNs = Math.min(firstNs, operation.callTime ?? Infinity);
+    lastNs = Math.max(lastNs, operation.returnTime ?? 0);
+  }
+  const spanNs = Math.max(1, lastNs - firstNs);
+  return {
+    healthyMs: outcome.report.healthyMs ?? Number.NaN,
+    opsPerSecond: completed.length / (spanNs / 1e9),
+    p50Ms: stats.latencyP50Ms ?? Number.NaN,
+    p99Ms: stats.latencyP99Ms ?? Number.NaN,
+    ops: operations.length,
+    valid: outcome.results.valid,
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index === -1 ? undefined : argv[index + 1];
+  };
+  const runtimes = argv.filter((argument) => argument === 'docker' || argument === 'local') as ('docker' | 'local')[];
+  const engines = option('--engine') === undefined ? (['raft', 'zab'] as const) : [option('--engine') as 'raft' | 'zab'];
+  const seconds = Number(option('--seconds') ?? 10);
+  const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  try {
+    for (const runtime of runtimes.length > 0 ? runtimes : (['docker', 'local'] as const)) {
+      for (const engine of engines) {
+        const figures = await measure(runtime, engine, seconds, out);
+        console.log(
+          `${runtime.padEnd(6)} ${engine.padEnd(4)} healthy in ${(figures.healthyMs / 1000).toFixed(2)} s   ` +
+            `${figures.opsPerSecond.toFixed(0)} ops/s with 10 clients   p50 ${figures.p50Ms} ms   p99 ${figures.p99Ms} ms   ` +
+            `(${figures.ops} ops, verdict ${String(figures.valid)})`,
+        );
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

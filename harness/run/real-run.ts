@@ -1,0 +1,217 @@
+/**
+ * One run on a real runtime (Docker containers or network namespaces), end
+ * to end: boot the nodes, start the coordinator's processes, wait until the
+ * cluster is healthy, run the same workers and nemesis schedule as on the
+ * simulator but on the wall clock, heal, recover, read final states, copy the
+ * logs, and tear everything down in reverse order whatever happened.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HistoryEvent } from '../../common/history/types.js';
+import { FaultlineError } from '../../common/errors.js';
+import { SeededRandom } from '../../common/random.js';
+import { createSchedule } from '../../nemesis/spec.js';
+import { planWorkload, runPhases } from '../generators/workload.js';
+import { startWorkers, type WorkerRun } from '../../workloads/driver.js';
+import { workloadNamed } from '../../workloads/registry.js';
+import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
+import { RealCoordinator } from '../../clusters/coordinator/real-system.js';
+import { bootRuntime, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
+import { DEFAULTS, type RunConfig } from './config.js';
+import { FILES, type RunDirectory } from './run-store.js';
+import { FINAL_STATES_FILE } from './check-run.js';
+import { RealScheduler } from './real-scheduler.js';
+import { MAX_HISTORY_EVENTS, type Progress } from './sim-run.js';
+import { Teardown } from './teardown.js';
+
+/** Real elections take a few hundred milliseconds, as in the simulator; faults a little longer so each is seen. */
+const REAL_FAULT_TIMING = { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } };
+const HEALTHY_TIMEOUT_MS = 20_000;
+const ROLE_SAMPLE_INTERVAL_MS = 250;
+/** Time after the phases for the last operations (each bounded by its own timeout) to end. */
+const DRAIN_SLACK_MS = 15_000;
+const CONVERGENCE_TIMEOUT_MS = 10_000;
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface RealRunReport {
+  /** Why the run ended before its phases did (Ctrl-C, a fault that did not take effect). */
+  incomplete?: string;
+  /** A boot or fault failure: the run's exit code is then 4. */
+  infrastructureError?: FaultlineError;
+  /** Time from the command to a healthy cluster. */
+  healthyMs?: number;
+  elapsedMs: number;
+  events: number;
+}
+
+export async function runOnRealRuntime(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RealRunReport> {
+  const runtime = config.runtime;
+  if (runtime !== 'docker' && runtime !== 'local') throw new Error(`runOnRealRuntime on ${runtime}`);
+  const teardown = new Teardown();
+  const scheduler = new RealScheduler();
+  const report: RealRunReport = { elapsedMs: 0, events: 0 };
+  try {
+    const workDirectory = mkdtempSync(join(tmpdir(), 'faultline-'));
+    teardown.add('work directory', async () => rmSync(workDirectory, { recursive: true, force: true }));
+    let cluster: RealCluster | undefined;
+    teardown.add('cluster', async () => cluster?.teardown());
+    teardown.add('node logs', async () => cluster?.collectLogs((node, fileName, text) => directory.writeNodeLog(node, fileName, text === '' ? [] : text.replace(/\n$/, '').split('\n'))));
+    cluster = await bootRuntime(runtime, {
+      runId: `${config.seed}-${process.pid}`,
+      nodes: Array.from({ length: config.nodes }, (_, index) => `n${index + 1}`),
+      workDirectory,
+      // Only a user's own image is named; the runtime builds its own when it is missing.
+      ...(config.image === undefined || config.image === DEFAULTS.image ? {} : { image: config.image }),
+      mounts: mountsFor(process.execPath),
+    });
+    const coordinator = new RealCoordinator(cluster, {
+      engine: config.system === 'coordinator-zab' ? 'zab' : 'raft',
+      bugs: config.bugs,
+      seed: config.seed,
+      nodeExecutable: process.execPath,
+    });
+    teardown.add('clients', async () => coordinator.close());
+    teardown.add('timers', async () => scheduler.stop());
+    await coordinator.start();
+    const health = await coordinator.awaitHealthy(HEALTHY_TIMEOUT_MS, () => scheduler.nowMs());
+    report.healthyMs = scheduler.nowMs();
+    directory.writeNodeLog('harness', 'boot.log', [`healthy after ${report.healthyMs.toFixed(0)} ms: leader ${health.leader}, epoch ${health.epoch}`]);
+    await runPhasesOnCluster(config, directory, { cluster, coordinator, scheduler, progress, report });
+  } catch (error) {
+    if (!(error instanceof FaultlineError) || error.code !== 'E_INFRASTRUCTURE') throw error;
+    report.infrastructureError = error;
+    report.incomplete ??= `infrastructure: ${error.message}`;
+  } finally {
+    report.elapsedMs = scheduler.nowMs();
+    const failures = await teardown.run();
+    if (failures.length > 0) directory.writeNodeLog('harness', 'teardown.log', failures);
+  }
+  directory.writeJson(FILES.trace, { runtime, healthyMs: report.healthyMs ?? null, elapsedMs: report.elapsedMs, events: report.events });
+  return report;
+}
+
+interface RunParts {
+  cluster: RealCluster;
+  coordinator: RealCoordinator;
+  scheduler: RealScheduler;
+  progress: Progress;
+  report: RealRunReport;
+}
+
+async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, parts: RunParts): Promise<void> {
+  const { cluster, coordinator, scheduler, report } = parts;
+  const root = new SeededRandom(config.seed);
+  const control = cluster.faultControl(coordinator.clockControl());
+  const schedule = createSchedule(
+    { nemesis: config.nemesis, nodes: coordinator.nodes, timing: { ...REAL_FAULT_TIMING, maxActiveFaults: config.maxActiveFaults } },
+    root.fork('nemesis'),
+    control.abilities,
+    config.runtime,
+  );
+  let stopInvoking = false;
+  const sink = (event: Omit<HistoryEvent, 'index'>): void => {
+    directory.appendEvent({ ...event, index: report.events++ } as HistoryEvent);
+  };
+  const warmUpMs = config.warmupSeconds * 1000;
+  const faultsMs = config.timeLimitSeconds * 1000;
+  const recoveryMs = config.recoverySeconds * 1000;
+  // The schedule's clock starts now, after boot: the same seed gives the same op and fault schedule.
+  const offsetMs = scheduler.nowMs();
+  const runClock = { nowMs: () => scheduler.nowMs() - offsetMs, after: scheduler.after.bind(scheduler) };
+  const timeNs = (): number => Math.round(runClock.nowMs() * 1_000_000);
+  runClock.after(warmUpMs, 'nemesis', () =>
+    schedule.start({
+      scheduler: runClock,
+      control,
+      view: () => ({ nodes: coordinator.nodes, leader: coordinator.leader() }),
+      onEvent: (event) => sink({ time: timeNs(), process: 'nemesis', type: 'info', f: event.f, value: event.value }),
+    }),
+  );
+  runClock.after(warmUpMs + faultsMs, 'nemesis', () => schedule.healAll(control));
+  const workload = workloadNamed(config.workload);
+  const plan = planWorkload(workload, { concurrency: config.concurrency, rate: config.rate });
+  const clients = coordinator.clientFactory(root.fork('clients').nextUint32());
+  const run = startWorkers({
+    generator: runPhases(plan, { warmUpMs, faultsMs, recoveryMs }),
+    concurrency: config.concurrency,
+    scheduler: runClock,
+    seed: root.fork('workers').nextUint32(),
+    openClient: () => coordinatorWorkloadClient({ ...clients, readMode: config.readMode }),
+    onEvent: (event) => sink({ ...event, time: timeNs() }),
+    mayInvoke: () => !stopInvoking && report.events + 2 <= MAX_HISTORY_EVENTS,
+  });
+  sampleRoles(coordinator, runClock, directory, timeNs);
+  const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
+  report.incomplete = await waitForRun(run, control, runClock, deadlineMs, parts.progress, () => schedule.activeFaults());
+  stopInvoking = true;
+  await waitUntil(() => run.finished(), 5000);
+  schedule.healAll(control);
+  await control.settled();
+  if (report.incomplete === undefined && control.failure() !== undefined) report.incomplete = `infrastructure: ${control.failure()!.message}`;
+  await storeFinalStates(config, coordinator, directory, plan.keysUsed());
+  const failure = control.failure();
+  if (failure !== undefined) throw failure instanceof FaultlineError ? failure : new FaultlineError('E_INFRASTRUCTURE', failure.message);
+}
+
+/** Waits for the workers to finish; returns why the run stopped early, if it did. */
+async function waitForRun(run: WorkerRun, control: RealFaultControl, clock: { nowMs(): number }, deadlineMs: number, progress: Progress, faults: () => readonly string[]): Promise<string | undefined> {
+  let events = 0;
+  while (!run.finished()) {
+    if (clock.nowMs() > deadlineMs) return `the workers had not finished ${(deadlineMs / 1000).toFixed(0)} s after the run started`;
+    const failure = control.failure();
+    if (failure !== undefined) return `infrastructure: ${failure.message}`;
+    await delay(250);
+    events = run.events.length;
+    if (progress(clock.nowMs(), events, faults()) === false) return `interrupted at ${(clock.nowMs() / 1000).toFixed(1)} s`;
+  }
+  return undefined;
+}
+
+function sampleRoles(coordinator: RealCoordinator, clock: { after(delayMs: number, label: string, fn: () => void): void }, directory: RunDirectory, timeNs: () => number): void {
+  const sample = (): void => {
+    coordinator.sampleRoles(timeNs).then(
+      (samples) => {
+        for (const role of samples) directory.roles.append(JSON.stringify(role));
+        clock.after(ROLE_SAMPLE_INTERVAL_MS, 'roles', sample);
+      },
+      () => clock.after(ROLE_SAMPLE_INTERVAL_MS, 'roles', sample),
+    );
+  };
+  sample();
+}
+
+/** After heal, waits for the replicas to apply the same entries, then stores their registers. */
+async function storeFinalStates(config: RunConfig, coordinator: RealCoordinator, directory: RunDirectory, keys: string[]): Promise<void> {
+  await waitUntilAsync(async () => {
+    const statuses = [...(await coordinator.statuses()).values()];
+    return statuses.length === config.nodes && new Set(statuses.map((status) => status.digest)).size === 1;
+  }, CONVERGENCE_TIMEOUT_MS);
+  if (config.workload === 'register') directory.writeJson(FINAL_STATES_FILE, await coordinator.finalRegisters(keys));
+}
+
+/** Host paths the node process needs inside a container, mounted read-only at the same path. */
+function mountsFor(nodeExecutable: string): string[] {
+  const mounts = [PROJECT_ROOT];
+  const prefix = dirname(dirname(nodeExecutable));
+  if (!prefix.startsWith('/usr')) mounts.push(prefix);
+  return mounts;
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolveDelay) => setTimeout(resolveDelay, milliseconds));
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  return waitUntilAsync(async () => condition(), timeoutMs);
+}
+
+async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await delay(100);
+  }
+  return false;
+}
