@@ -92,7 +92,9 @@ class DockerCluster implements RealCluster, ProcessFaults {
       AttachStdout: false,
       AttachStderr: false,
     });
-    await exec.start({ Detach: true });
+    // The engine answers once the process started; its response is a stream that would hold the event loop open.
+    const response: unknown = await exec.start({ Detach: true });
+    (response as { destroy?: () => void } | undefined)?.destroy?.();
     let pid = 0;
     await pollUntil(async () => (pid = (await exec.inspect()).Pid) > 0, EFFECT_TIMEOUT_MS);
     if (pid <= 0) throw new FaultlineError('E_INFRASTRUCTURE', `docker exec of ${spec.command} on ${node} did not start`);

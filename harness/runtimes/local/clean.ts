@@ -72,8 +72,8 @@ async function cleanInterfaces(live: LiveRuns, dryRun: boolean, removed: string[
     .sort((first, second) => Number(second.endsWith('-br')) - Number(first.endsWith('-br')))
     .slice(0, MAX_ITEMS);
   for (const name of ours) {
-    removed.push(`interface ${name}`);
-    if (!dryRun) await tryCommand('ip', ['link', 'del', name]);
+    // A veth goes by itself once its peer's namespace is deleted: report only what this removed.
+    if (dryRun || (await tryCommand('ip', ['link', 'del', name])).exitCode === 0) removed.push(`interface ${name}`);
   }
 }
 

@@ -31,8 +31,16 @@ export function currentOwner(): Owner {
   return { pid: process.pid, startTime: processStartTime(process.pid) ?? '' };
 }
 
+/** Alive: the same process (pid and start time) still runs; a zombie counts as gone. */
 export function ownerAlive(owner: Owner): boolean {
-  return Number.isInteger(owner.pid) && owner.pid > 0 && processStartTime(owner.pid) === owner.startTime;
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false;
+  try {
+    const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === owner.startTime;
+  } catch {
+    return false;
+  }
 }
 
 export interface LocalRunRecord extends Owner {
