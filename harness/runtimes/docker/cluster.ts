@@ -134,6 +134,8 @@ class DockerCluster implements RealCluster, ProcessFaults {
     const spec = this.specs.get(node);
     if (spec === undefined) throw new FaultlineError('E_INFRASTRUCTURE', `restart ${node}: it was never started`);
     if (await this.isRunning(node)) return;
+    // docker cannot exec into a frozen container: a restart brings the paused node back whole.
+    await this.resume(node);
     await this.start(node, spec);
     if (!(await this.isRunning(node))) throw new FaultlineError('E_INFRASTRUCTURE', `restart ${node}: the process did not start`);
   }
