@@ -18,11 +18,10 @@ export interface NamespacedNode {
   netnsPath: string;
 }
 
-/** A TCP connect that sees no answer for this long counts as dropped. */
-const PROBE_TIMEOUT_SECONDS = 0.4;
+/** A TCP connect that sees no answer for this long counts as dropped; heal probes that fail retry with longer waits (a loaded host is slow to answer). */
+const PROBE_TIMEOUTS_SECONDS = [0.4, 1, 2];
 /** Any port does: an open one accepts, a closed one answers RST; only a drop stays silent. */
 const PROBE_PORT = 9;
-const HEAL_PROBE_ATTEMPTS = 3;
 
 function inNamespace(node: NamespacedNode, command: string, args: string[], input?: string): Promise<string> {
   return runCommand('nsenter', [`--net=${node.netnsPath}`, '--', command, ...args], input === undefined ? {} : { input });
@@ -40,10 +39,10 @@ export async function setDroppedSources(node: NamespacedNode, sources: readonly 
 }
 
 /** Whether a TCP connect from inside `from` gets any answer from each target address. */
-export async function probeReachable(from: NamespacedNode, targets: readonly string[]): Promise<Map<string, boolean>> {
+export async function probeReachable(from: NamespacedNode, targets: readonly string[], timeoutSeconds = PROBE_TIMEOUTS_SECONDS[0] as number): Promise<Map<string, boolean>> {
   const script =
     'for t in "$@"; do ( out=$(timeout ' +
-    PROBE_TIMEOUT_SECONDS +
+    timeoutSeconds +
     ` bash -c "exec 3<>/dev/tcp/$t/${PROBE_PORT}" 2>&1); echo "$t $? $out" ) & done; wait`;
   const output = await inNamespace(from, 'bash', ['-c', script, 'probe', ...targets]);
   const reachable = new Map<string, boolean>();
@@ -87,7 +86,7 @@ export class LinkCuts {
     const previous = this.links();
     this.cut.clear();
     await this.apply();
-    await this.verify(previous, true, HEAL_PROBE_ATTEMPTS);
+    await this.verify(previous, true, PROBE_TIMEOUTS_SECONDS.length);
   }
 
   links(): [string, string][] {
@@ -115,7 +114,7 @@ export class LinkCuts {
       const results = await Promise.all(
         sources.map(async (from) => {
           const targets = wrong.filter(([source]) => source === from).map(([, to]) => this.node(to).address);
-          return { from, reachable: await probeReachable(this.node(from), targets) };
+          return { from, reachable: await probeReachable(this.node(from), targets, PROBE_TIMEOUTS_SECONDS[attempt]) };
         }),
       );
       wrong = wrong.filter(([from, to]) => results.find((result) => result.from === from)?.reachable.get(this.node(to).address) !== wantReachable);
