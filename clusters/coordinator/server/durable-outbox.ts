@@ -2,56 +2,56 @@
  * Group commit. The core calls storage.sync() before it sends anything that
  * depends on the write (a vote, an acknowledgement, a reply), and expects
  * sync() to be durable at once. Here sync() only seals; every message sent
- * after a sync waits in this outbox until one fdatasync has covered it, at
- * the end of the current turn of the event loop. All the syncs of one turn
- * (every frame that arrived together) then cost one fdatasync, and nothing
- * leaves the process before the state it announces is on disk.
+ * after a sync waits in this outbox until an fdatasync has covered that
+ * sync. The fdatasync runs off the event loop, one at a time: while it runs,
+ * the node keeps receiving and logging, and everything synced meanwhile
+ * shares the next fdatasync. Nothing leaves the process before the state it
+ * announces is on disk.
  */
 import type { Address, Message } from '../world.js';
 
-export interface Flushable {
-  readonly flushNeeded: boolean;
-  flush(): void;
+export interface BackgroundFlushable {
+  flushInBackground(done: () => void): void;
 }
 
 /** Messages held at most; beyond it they are dropped, as a congested network would. */
 const MAX_HELD_MESSAGES = 100_000;
 
+interface HeldMessage {
+  to: Address;
+  message: Message;
+  /** The number of syncs that must be durable before it goes. */
+  needsSyncs: number;
+}
+
 export class DurableOutbox {
-  private held: Array<{ to: Address; message: Message }> = [];
+  private held: HeldMessage[] = [];
+  private syncCount = 0;
+  private durableCount = 0;
+  private flushing = false;
   private scheduled = false;
   private stopped = false;
   droppedMessages = 0;
 
   constructor(
-    private readonly storage: Flushable,
+    private readonly storage: BackgroundFlushable,
     private readonly deliver: (to: Address, message: Message) => void,
   ) {}
 
   send(to: Address, message: Message): void {
     if (this.stopped) return;
-    if (!this.storage.flushNeeded && this.held.length === 0) return this.deliver(to, message);
+    if (this.held.length === 0 && this.durableCount === this.syncCount) return this.deliver(to, message);
     if (this.held.length >= MAX_HELD_MESSAGES) {
       this.droppedMessages += 1;
       return;
     }
-    this.held.push({ to, message });
-    this.schedule();
+    this.held.push({ to, message, needsSyncs: this.syncCount });
   }
 
-  /** Called after sync(): makes sure the flush happens even when nothing is sent. */
+  /** Called after every storage.sync(). */
   synced(): void {
+    this.syncCount += 1;
     this.schedule();
-  }
-
-  /** Flushes now and lets out what was held (also used at shutdown). */
-  flushNow(): void {
-    this.scheduled = false;
-    this.storage.flush();
-    const held = this.held;
-    this.held = [];
-    if (this.stopped) return;
-    for (const { to, message } of held) this.deliver(to, message);
   }
 
   stop(): void {
@@ -59,11 +59,34 @@ export class DurableOutbox {
     this.held = [];
   }
 
+  /** At the end of this turn of the event loop, so the syncs of every message that arrived together share one fdatasync. */
   private schedule(): void {
-    if (this.scheduled || this.stopped) return;
+    if (this.scheduled || this.flushing || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
-      if (this.scheduled) this.flushNow();
+      this.scheduled = false;
+      this.startFlush();
     });
+  }
+
+  private startFlush(): void {
+    if (this.flushing || this.stopped || this.durableCount === this.syncCount) return;
+    const covering = this.syncCount;
+    this.flushing = true;
+    this.storage.flushInBackground(() => {
+      this.flushing = false;
+      this.durableCount = covering;
+      this.release();
+      if (this.syncCount > this.durableCount) this.schedule();
+    });
+  }
+
+  private release(): void {
+    let released = 0;
+    while (released < this.held.length && (this.held[released] as HeldMessage).needsSyncs <= this.durableCount) released++;
+    if (released === 0 || this.stopped) return;
+    const ready = this.held.slice(0, released);
+    this.held = this.held.slice(released);
+    for (const { to, message } of ready) this.deliver(to, message);
   }
 }

@@ -33,14 +33,14 @@ test('synced and flushed changes survive a reopen; unsynced ones are lost', () =
   reopened.close();
 });
 
-test('a sync not yet flushed is not on disk; flushNeeded says so', () => {
+test('a sync not yet flushed is not on disk; flushNeeded says so; a background flush makes it so', async () => {
   const storage = new FileStorage(DIRECTORY);
   assert.equal(storage.flushNeeded, false);
   storage.set('k', 1);
   storage.sync();
   assert.equal(storage.flushNeeded, true);
   assert.equal(new FileStorage(DIRECTORY).get('k'), undefined);
-  storage.flush();
+  await new Promise<void>((resolve) => storage.flushInBackground(resolve));
   assert.equal(storage.flushNeeded, false);
   assert.equal(new FileStorage(DIRECTORY).get('k'), 1);
 });

@@ -2,10 +2,10 @@
  * Storage (clusters/coordinator/world.ts) on a real disk: an in-memory map,
  * and an append-only log of the batches of changes each sync() covers.
  *
- * sync() seals the changes made so far; flush() writes every sealed batch
- * and fdatasyncs, once for any number of syncs (group commit). The host must
- * flush before it lets out any message sent after a sync (see
- * durable-outbox.ts): that is what makes an acknowledgement durable.
+ * sync() seals the changes made so far; flush() (or flushInBackground())
+ * writes every sealed batch and fdatasyncs, once for any number of syncs
+ * (group commit). The host must let no message sent after a sync out before
+ * that (see durable-outbox.ts): that is what makes an acknowledgement durable.
  * Changes made after the last sync are never written, as in the simulator:
  * a crash keeps exactly the state of some sync. When the log has grown well
  * past the live data, it is rewritten as one batch (new file, fsync, rename,
@@ -82,16 +82,43 @@ export class FileStorage implements Storage {
     return this.sealedCount > 0;
   }
 
-  /** Writes the sealed changes as one batch and fdatasyncs; compacts when the log has grown. */
+  /** Writes the sealed changes as one batch and fdatasyncs, blocking; compacts when the log has grown. */
   flush(): void {
-    if (this.sealedCount === 0 || this.closed) return;
+    if (!this.writeSealed()) return;
+    fs.fdatasyncSync(this.fileDescriptor);
+    this.compactIfGrown();
+  }
+
+  /**
+   * The same without blocking the event loop: the batch is written at once,
+   * the fdatasync runs on libuv's pool. One at a time: the caller starts the
+   * next only after `done`. A failed fdatasync leaves durability unknown,
+   * which a node must not survive: it throws from the callback.
+   */
+  flushInBackground(done: () => void): void {
+    if (!this.writeSealed()) return done();
+    const descriptor = this.fileDescriptor;
+    fs.fdatasync(descriptor, (error) => {
+      if (this.closed) return done();
+      if (error !== null) throw new Error(`fdatasync of ${this.filePath} failed: ${error.message}`);
+      this.compactIfGrown();
+      done();
+    });
+  }
+
+  /** Appends the sealed changes as one batch; false when there were none. */
+  private writeSealed(): boolean {
+    if (this.sealedCount === 0 || this.closed) return false;
     const sealed = this.pending.slice(0, this.sealedCount);
     this.pending = this.pending.slice(this.sealedCount);
     this.sealedCount = 0;
     const batch = encodeBatch(sealed);
     writeFully(this.fileDescriptor, batch);
     this.fileBytes += batch.length;
-    fs.fdatasyncSync(this.fileDescriptor);
+    return true;
+  }
+
+  private compactIfGrown(): void {
     // Compaction writes the map, which must then hold only synced state.
     if (this.pending.length === 0 && this.shouldCompact()) this.compact();
   }

@@ -21,10 +21,15 @@ import { RealClock } from './real-clock.js';
 /**
  * Raft followers learn that an entry committed from the leader's next
  * append; with the simulator's 50 ms heartbeat, a write through a follower
- * waits up to 50 ms for it. Real processes beat faster, which costs little
- * on a real network; elections and leases keep the simulator's timing.
+ * waits up to 50 ms for it. Real Raft processes beat faster, which costs
+ * little on a real network. ZAB sends COMMIT at once, and its leader resends
+ * unacknowledged proposals every tick, so it keeps the simulator's beat.
+ * Elections and leases keep the simulator's timing.
  */
-export const REAL_PROCESS_TIMING: Partial<CoordinatorTiming> = { heartbeatIntervalMs: 10 };
+export const REAL_PROCESS_TIMING: Record<'raft' | 'zab', Partial<CoordinatorTiming>> = {
+  raft: { heartbeatIntervalMs: 10 },
+  zab: {},
+};
 
 export interface NodeHost {
   readonly node: CoordinatorNode;
@@ -69,7 +74,7 @@ export async function startNodeHost(options: NodeProcessOptions, hostOptions: No
   let admin: http.Server | null = null;
   try {
     await network.start();
-    node = createCoordinatorNode({ world, engineKind: options.engine, members: Object.keys(options.members), bugs: options.bugs, timing: REAL_PROCESS_TIMING });
+    node = createCoordinatorNode({ world, engineKind: options.engine, members: Object.keys(options.members), bugs: options.bugs, timing: REAL_PROCESS_TIMING[options.engine] });
     admin = await startAdminServer(options.adminPort, adminHandlers(options.id, node, clock));
   } catch (error) {
     node?.stop();
@@ -85,8 +90,8 @@ export async function startNodeHost(options: NodeProcessOptions, hostOptions: No
   const stop = async (): Promise<void> => {
     running.stop();
     clock.clearAll();
-    outbox.flushNow();
     outbox.stop();
+    // Whatever was synced reaches the disk; what was held behind it is dropped, as a crash would.
     storage.close();
     adminServer.closeAllConnections();
     await Promise.all([network.stop(), new Promise<void>((resolve) => adminServer.close(() => resolve()))]);

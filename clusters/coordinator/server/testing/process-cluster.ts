@@ -17,6 +17,8 @@ export interface ProcessClusterOptions {
   size?: number;
   bugs?: string[];
   seed?: number;
+  /** Flags for node itself, e.g. --cpu-prof when profiling. */
+  nodeFlags?: string[];
 }
 
 export class ProcessCluster {
@@ -58,7 +60,7 @@ export class ProcessCluster {
 
   start(name: string): void {
     if (this.isRunning(name)) throw new Error(`${name} is already running`);
-    const child = spawn(process.execPath, [NODE_MAIN, ...nodeArguments(this.nodeOptions(name))], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), NODE_MAIN, ...nodeArguments(this.nodeOptions(name))], { stdio: 'ignore' });
     this.children.set(name, child);
     // Should the test process end without its after hooks, its nodes end with it.
     const killOnExit = (): void => void child.kill('SIGKILL');
