@@ -33,6 +33,8 @@ export const REAL_PROCESS_TIMING: Record<'raft' | 'zab', Partial<CoordinatorTimi
 
 export interface NodeHost {
   readonly node: CoordinatorNode;
+  /** Appends a line to node.log (and stderr). */
+  log(line: string): void;
   /** Stops the node, makes what it synced durable, and closes every port and file. */
   stop(): Promise<void>;
 }
@@ -98,7 +100,7 @@ export async function startNodeHost(options: NodeProcessOptions, hostOptions: No
     write(`stopped ${options.id}`);
     log.close();
   };
-  return { node: running, stop: () => (stopping ??= stop()) };
+  return { node: running, log: write, stop: () => (stopping ??= stop()) };
 }
 
 function adminHandlers(id: string, node: CoordinatorNode, clock: RealClock): AdminHandlers {

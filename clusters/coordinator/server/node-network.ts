@@ -85,7 +85,7 @@ export class NodeNetwork {
     if (this.stopped) return void socket.destroy();
     this.track(socket);
     const connection: FramedConnection = new FramedConnection(socket, {
-      onHello: (from) => this.inbound.set(from, connection),
+      onHello: (from) => this.welcome(from, connection),
       onMessage: (from, message) => this.options.onMessage(from, message),
       onClose: () => {
         const from = connection.remote;
@@ -93,6 +93,22 @@ export class NodeNetwork {
       },
       log: this.options.log,
     });
+  }
+
+  /**
+   * A peer dials again only when its connection to us ended, most often
+   * because it restarted. Our connection to it may then be dead without
+   * knowing it (a vanished address sends no reset, and retransmissions back
+   * off for seconds): dial it afresh rather than wait.
+   */
+  private welcome(from: Address, connection: FramedConnection): void {
+    const previous = this.inbound.get(from);
+    this.inbound.set(from, connection);
+    const peer = this.peers.get(from);
+    if (previous === undefined || peer === undefined || peer.connection === null) return;
+    this.options.log(`${from} connected again: dialling it afresh`);
+    peer.backoffMs = FIRST_BACKOFF_MS;
+    peer.connection.close();
   }
 
   private dial(peer: PeerLink): void {

@@ -22,6 +22,11 @@ export async function runNodeUntilSignal(options: NodeProcessOptions): Promise<v
     }
     throw error;
   }
+  // A crash of the core (an assertion) goes to node.log too, and ends the process as a kill would: nothing more is synced.
+  process.once('uncaughtException', (error) => {
+    host.log(`crashed: ${error?.stack ?? error}`);
+    process.exit(70);
+  });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       process.stderr.write(`${options.id}: ${signal}, stopping\n`);

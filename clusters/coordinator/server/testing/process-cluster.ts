@@ -90,6 +90,11 @@ export class ProcessCluster {
     }
   }
 
+  /** SIGSTOP or SIGCONT: the process stays, frozen or thawed. */
+  pause(name: string, paused: boolean): void {
+    this.children.get(name)?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   exitCode(name: string): number | null {
     return this.children.get(name)?.exitCode ?? null;
   }
