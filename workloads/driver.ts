@@ -5,6 +5,10 @@
  * workloads/index.ts exactly: one operation at a time per worker, update
  * before the next ask, a fresh process and client after info. Runs and tests
  * both drive workloads through it.
+ *
+ * A client may cut its worker's waits short (onWake, urgent): a lock holder
+ * told its lock is gone must record the end of its hold when it knows, not
+ * when its planned hold time is up.
  */
 import assert from 'node:assert/strict';
 import type { HistoryEvent } from '../common/history/types.js';
@@ -72,6 +76,8 @@ interface WorkerState {
   done: boolean;
   /** When the worker's wake-up timer fires, if it has one; a timer for another time is stale. */
   wakeAtMs: number | undefined;
+  /** The operation handed out and waiting for its planned time; gone once invoked. */
+  planned: { request: OperationRequest } | undefined;
 }
 
 /** Starts `concurrency` workers; run the scheduler to make progress. Processes are numbered from 0. */
@@ -93,8 +99,9 @@ class WorkerPool {
     for (let worker = 0; worker < options.concurrency; worker++) {
       const random = master.fork(`worker ${worker}`);
       const client = options.openClient(worker, worker);
-      const state: WorkerState = { worker, process: worker, client, random, busy: false, waiting: false, done: false, wakeAtMs: undefined };
+      const state: WorkerState = { worker, process: worker, client, random, busy: false, waiting: false, done: false, wakeAtMs: undefined, planned: undefined };
       this.workers.push(state);
+      this.listen(state);
       options.scheduler.after(0, `worker ${worker}`, () => this.ask(state));
     }
   }
@@ -139,8 +146,28 @@ class WorkerPool {
       });
     } else {
       state.busy = true;
-      scheduler.after(step.delayMs, `worker ${state.worker}`, () => this.invoke(state, step.request));
+      const planned = { request: step.request };
+      state.planned = planned;
+      const delayMs = state.client.urgent?.() === true ? 0 : step.delayMs;
+      scheduler.after(delayMs, `worker ${state.worker}`, () => this.fire(state, planned));
     }
+  }
+
+  /** Invokes the planned operation, once: its timer and a wake-up may both come. */
+  private fire(state: WorkerState, planned: { request: OperationRequest }): void {
+    if (state.planned !== planned) return;
+    state.planned = undefined;
+    this.invoke(state, planned.request);
+  }
+
+  private listen(state: WorkerState): void {
+    const client = state.client;
+    client.onWake?.(() => {
+      const planned = state.planned;
+      if (state.client !== client || planned === undefined) return;
+      // On a fresh timer: the client calls from inside its own event handling.
+      this.options.scheduler.after(0, `worker ${state.worker}`, () => this.fire(state, planned));
+    });
   }
 
   private invoke(state: WorkerState, request: OperationRequest): void {
@@ -161,6 +188,7 @@ class WorkerPool {
       state.client.close();
       state.process = this.nextProcess++;
       state.client = this.options.openClient(state.worker, state.process);
+      this.listen(state);
     }
     state.busy = false;
     this.ask(state);

@@ -34,6 +34,14 @@ export interface WorkloadClient {
   invoke(request: OperationRequest, done: (outcome: OperationOutcome) => void): void;
   /** Drops the connection; the worker opens a fresh client after an info outcome. */
   close(): void;
+  /**
+   * Optional, for clients that learn things between operations (a lock
+   * holder told its session expired): `wake` makes the worker's planned
+   * operation go at once instead of at its planned time.
+   */
+  onWake?(wake: () => void): void;
+  /** While true the worker runs its planned operations without their delays: it must act on what its client knows. */
+  urgent?(): boolean;
 }
 
 export type WorkloadName = 'register' | 'lock' | 'lock-fencing' | 'sequence';

@@ -8,7 +8,9 @@
  *                        { path, token }, the token being the lock node's
  *                        czxid (absent when it could not be read)
  *   enter, exit          answered here: enter fails "lock-lost" when this
- *                        client knows its lock is gone (session expired)
+ *                        client knows its lock is gone (session expired),
+ *                        "lock-in-doubt" while disconnected (the session may
+ *                        be expiring unseen: Curator's SUSPENDED)
  *   write-resource       the fenced resource /resources/<key>: it holds the
  *                        largest token written and takes a write only with a
  *                        token at least as large (a version-checked setData)
@@ -24,6 +26,12 @@
  *
  * A session that expired fails every call, so the next operation opens a new
  * client (and session) through `open`; locks of the old session are lost.
+ *
+ * A holder hears of its lock's loss (or doubt) when it happens, not at its
+ * next operation: the client is then `urgent` and wakes its worker, which
+ * ends its hold at once (exit, release). Otherwise the history would show it
+ * holding on after its client was told, and the lock service's next grant
+ * would look like a second holder (see workloads/lock.ts).
  */
 import assert from 'node:assert/strict';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
@@ -71,6 +79,7 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
   private session: Session;
   private readonly held = new Map<string, HeldLock>();
   private readonly resourceRoot: string;
+  private wake: () => void = () => {};
 
   constructor(private readonly options: CoordinatorWorkloadOptions) {
     this.session = this.openSession(0);
@@ -93,8 +102,10 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
         return session.sequences.next(key, this.reply(session, done));
       case 'acquire':
         return this.acquire(session, key, done);
-      case 'enter':
-        return done(this.lockLost(session, key) ? { type: 'fail', error: 'lock-lost' } : { type: 'ok', value: null });
+      case 'enter': {
+        const trouble = this.lockTrouble(session, key);
+        return done(trouble === null ? { type: 'ok', value: null } : { type: 'fail', error: trouble });
+      }
       case 'exit':
         return done({ type: 'ok', value: null });
       case 'release':
@@ -110,12 +121,25 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
     this.session.client.close();
   }
 
+  onWake(wake: () => void): void {
+    this.wake = wake;
+  }
+
+  /** True while this client holds a lock it knows is lost or in doubt. */
+  urgent(): boolean {
+    for (const key of this.held.keys()) if (this.lockTrouble(this.session, key) !== null) return true;
+    return false;
+  }
+
   private openSession(generation: number): Session {
     const client = this.options.open();
     const locks = new LockRecipe(client, this.options.clock, {
       ...(this.options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: this.options.acquireTimeoutMs }),
     });
     const registers = new RegisterRecipe(client, this.options.readMode === undefined ? {} : { readMode: this.options.readMode });
+    client.onSessionEvent(() => {
+      if (this.urgent()) this.wake();
+    });
     return { client, registers, sequences: new SequenceRecipe(client), locks, generation };
   }
 
@@ -141,9 +165,11 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
     return { type: 'ok', value: value(outcome.value), ...(server === null ? {} : { node: server }) };
   }
 
-  private lockLost(session: Session, key: string): boolean {
+  /** Why the lock on `key` cannot be acted under now, or null while it is held for sure. */
+  private lockTrouble(session: Session, key: string): 'lock-lost' | 'lock-in-doubt' | null {
     const lock = this.held.get(key);
-    return lock === undefined || lock.generation !== session.generation || session.client.state === 'expired';
+    if (lock === undefined || lock.generation !== session.generation || session.client.state === 'expired') return 'lock-lost';
+    return session.client.state === 'connected' ? null : 'lock-in-doubt';
   }
 
   /** Acquires, then reads the lock node's czxid as the fencing token; a failed read only leaves the token out. */

@@ -68,6 +68,9 @@ interface LiveConnection {
   readTimer: TimerSet;
 }
 
+/** ZooKeeper's Disconnected and Expired: what a holder of ephemerals must hear about at once. */
+export type SessionEvent = 'connection-lost' | 'session-expired';
+
 /** Random first connection numbers stay below this, leaving room to count up as safe integers. */
 const CONNECTION_ID_START_LIMIT = 2 ** 40;
 
@@ -93,6 +96,7 @@ export class CoordinatorClient implements Endpoint {
   private connectWaiters: Array<{ callback: Callback<{ sessionId: number }>; timer: TimerHandle }> = [];
   private readonly watchers = new ClientWatchers();
   private reconnectTimer: TimerHandle | null = null;
+  private readonly sessionListeners: Array<(event: SessionEvent) => void> = [];
 
   constructor(options: ClientOptions) {
     assert.ok(options.servers.length > 0, 'a client needs at least one server');
@@ -122,6 +126,15 @@ export class CoordinatorClient implements Endpoint {
   /** The server of the current connection, if any. */
   get server(): Address | null {
     return this.connection?.server ?? null;
+  }
+
+  /**
+   * Calls `listener` whenever the connection is lost (the session, and its
+   * ephemerals, may be ending unseen) and when the session expires (they are
+   * gone). Called within the event that decided it, after pending calls completed.
+   */
+  onSessionEvent(listener: (event: SessionEvent) => void): void {
+    this.sessionListeners.push(listener);
   }
 
   /** Opens a session; info timeout when no server accepted in time (a session may exist). */
@@ -280,11 +293,17 @@ export class CoordinatorClient implements Endpoint {
       this.reconnectTimer = null;
       if (this.clientState === 'connecting' && this.connection === null) this.openConnection();
     });
+    if (this.session !== null) this.tell('connection-lost');
   }
 
   private expire(): void {
     this.clientState = 'expired';
     this.endConnection('connection-lost', 'session-expired', { type: 'session-expired' });
+    this.tell('session-expired');
+  }
+
+  private tell(event: SessionEvent): void {
+    for (const listener of [...this.sessionListeners]) listener(event);
   }
 
   /**
