@@ -4,7 +4,8 @@
  * endpoint is what the node sees, as the simulator's SkewedClock does.
  *
  *   monotonic = progress of the real monotonic clock, scaled by the rate
- *   wall      = monotonic + base + offset (+ ±amplitude while strobing)
+ *   wall      = real wall clock + drift (what the rate gained or lost)
+ *               + offset (bumps) (+ ±amplitude while strobing)
  *
  * A bump moves only the wall clock (settimeofday); the rate scales both and
  * timer delays (drift); a strobe flips the wall clock between -amplitude
@@ -42,14 +43,14 @@ export class RealClock implements Clock {
   private anchorRealMs: number;
   private anchorMonotonicMs = 0;
   private offsetMs = 0;
-  private readonly wallBaseMs: number;
+  /** What the rate gained (or lost) on real time up to the anchor. */
+  private anchorDriftMs = 0;
   private strobe: Strobe | null = null;
   private readonly timers = new Map<TimerHandle, NodeJS.Timeout>();
   private nextHandle = 1;
 
   constructor() {
     this.anchorRealMs = performance.now();
-    this.wallBaseMs = Date.now();
   }
 
   monotonicMs(): number {
@@ -57,8 +58,13 @@ export class RealClock implements Clock {
   }
 
   nowMs(): number {
-    // The monotonic clock starts at 0 with this object; the base puts it on the real wall clock.
-    return this.wallBaseMs + this.monotonicMs() + this.offsetMs + this.strobeOffsetMs();
+    return Date.now() + this.skewMs();
+  }
+
+  /** This clock's wall time minus the real wall time; exactly 0 when not skewed. */
+  private skewMs(): number {
+    const driftMs = this.anchorDriftMs + (performance.now() - this.anchorRealMs) * (this.rateValue - 1);
+    return driftMs + this.offsetMs + this.strobeOffsetMs();
   }
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
@@ -113,19 +119,21 @@ export class RealClock implements Clock {
     this.rateValue = 1;
     this.strobe = null;
     this.offsetMs = 0;
-    this.offsetMs = Date.now() - this.nowMs();
+    this.anchorDriftMs = 0;
     return this.reading();
   }
 
   reading(): ClockReading {
-    const nowMs = this.nowMs();
+    const offsetMs = this.skewMs();
     const strobe = this.strobe === null ? null : { amplitudeMs: this.strobe.amplitudeMs, periodMs: this.strobe.periodMs };
-    return { nowMs, offsetMs: nowMs - Date.now(), rate: this.rateValue, strobe };
+    return { nowMs: Date.now() + offsetMs, offsetMs, rate: this.rateValue, strobe };
   }
 
   private reanchor(): void {
     const realMs = performance.now();
-    this.anchorMonotonicMs = this.anchorMonotonicMs + (realMs - this.anchorRealMs) * this.rateValue;
+    const elapsedMs = realMs - this.anchorRealMs;
+    this.anchorMonotonicMs += elapsedMs * this.rateValue;
+    this.anchorDriftMs += elapsedMs * (this.rateValue - 1);
     this.anchorRealMs = realMs;
   }
 
