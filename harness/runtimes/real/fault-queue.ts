@@ -11,6 +11,7 @@ import type { ClockSkew, FaultAbility } from '../index.js';
 import { withTimeout } from './host-commands.js';
 import { LinkCuts, partitionLinks, type NamespacedNode } from './network-faults.js';
 import type { ClockControl, RealFaultControl } from './types.js';
+import { ClockFaults } from './fault-control-clock.js';
 
 const MAX_QUEUED_FAULTS = 1_000;
 const FAULT_TIMEOUT_MS = 20_000;
@@ -30,12 +31,14 @@ export class QueuedFaultControl implements RealFaultControl {
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
   private firstFailure: Error | undefined;
+  private readonly clocks: ClockFaults | undefined;
 
   constructor(
     namespacedNodes: () => readonly NamespacedNode[],
     private readonly processes: ProcessFaults,
-    private readonly clock?: ClockControl,
+    clock?: ClockControl,
   ) {
+    this.clocks = clock === undefined ? undefined : new ClockFaults(clock);
     this.nodes = namespacedNodes().map((node) => node.name);
     this.cuts = new LinkCuts(namespacedNodes);
     const abilities: FaultAbility[] = ['partition', 'kill', 'pause'];
@@ -56,27 +59,39 @@ export class QueuedFaultControl implements RealFaultControl {
   }
 
   kill(node: string): void {
-    this.enqueue(`kill ${node}`, () => this.processes.kill(node));
+    this.enqueue(`kill ${node}`, async () => {
+      await this.processes.kill(node);
+      this.clocks?.killed(node);
+    });
   }
 
   restart(node: string): void {
-    this.enqueue(`restart ${node}`, () => this.processes.restart(node));
+    this.enqueue(`restart ${node}`, async () => {
+      await this.processes.restart(node);
+      await this.clocks?.restarted(node);
+    });
   }
 
   pause(node: string): void {
-    this.enqueue(`pause ${node}`, () => this.processes.pause(node));
+    this.enqueue(`pause ${node}`, async () => {
+      await this.processes.pause(node);
+      this.clocks?.paused(node);
+    });
   }
 
   resume(node: string): void {
-    this.enqueue(`resume ${node}`, () => this.processes.resume(node));
+    this.enqueue(`resume ${node}`, async () => {
+      await this.processes.resume(node);
+      await this.clocks?.resumed(node);
+    });
   }
 
   skewClock(node: string, skew: ClockSkew): void {
-    this.enqueue(`skew clock of ${node}`, () => this.clockControl().skew(node, skew));
+    this.enqueue(`skew clock of ${node}`, () => this.clockFaults().skew(node, skew));
   }
 
   resetClock(node: string): void {
-    this.enqueue(`reset clock of ${node}`, () => this.clockControl().reset(node));
+    this.enqueue(`reset clock of ${node}`, () => this.clockFaults().reset(node));
   }
 
   settled(): Promise<void> {
@@ -92,9 +107,9 @@ export class QueuedFaultControl implements RealFaultControl {
     return this.cuts.links();
   }
 
-  private clockControl(): ClockControl {
-    if (this.clock === undefined) throw new FaultlineError('E_UNSUPPORTED', 'clock faults need the system to control node clocks');
-    return this.clock;
+  private clockFaults(): ClockFaults {
+    if (this.clocks === undefined) throw new FaultlineError('E_UNSUPPORTED', 'clock faults need the system to control node clocks');
+    return this.clocks;
   }
 
   private enqueue(label: string, work: () => Promise<void>): void {
