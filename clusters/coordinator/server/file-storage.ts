@@ -45,9 +45,12 @@ export class FileStorage implements Storage {
     this.log = options.log ?? (() => {});
     fs.mkdirSync(directory, { recursive: true });
     this.filePath = path.join(directory, STORAGE_FILE);
+    const existed = fs.existsSync(this.filePath);
     this.fileBytes = this.replay();
     this.compactedBytes = this.fileBytes;
     this.fileDescriptor = fs.openSync(this.filePath, 'a');
+    // A new file's name must be durable too, or a power loss could lose the file with everything synced into it.
+    if (!existed) syncDirectory(directory);
   }
 
   get(key: string): unknown {
