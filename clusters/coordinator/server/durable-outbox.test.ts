@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import type { Message } from '../world.js';
 import { DurableOutbox } from './durable-outbox.js';
 
-function storageWithManualFlush(): { flushes: number; finish(): void; flushInBackground(done: () => void): void } {
+function storageWithManualFlush(): { flushes: number; flushNeeded: boolean; finish(): void; flushInBackground(done: () => void): void } {
   let pending: (() => void) | null = null;
   return {
     flushes: 0,
+    flushNeeded: true,
     flushInBackground(done) {
       this.flushes += 1;
       pending = done;
@@ -45,6 +46,18 @@ test('messages after a sync wait for the flush, in order; messages before go at 
   assert.deepEqual(delivered.slice(3), ['n2:ack-3']);
   outbox.send('n2', { type: 'after' });
   assert.deepEqual(delivered.slice(4), ['n2:after'], 'with everything durable, messages go at once again');
+});
+
+test('a sync that sealed nothing holds nothing back', async () => {
+  const storage = storageWithManualFlush();
+  storage.flushNeeded = false;
+  const delivered: string[] = [];
+  const outbox = new DurableOutbox(storage, (to) => delivered.push(to));
+  outbox.synced();
+  outbox.send('n2', { type: 'heartbeat-reply' });
+  await turn();
+  assert.deepEqual(delivered, ['n2']);
+  assert.equal(storage.flushes, 0);
 });
 
 test('a stopped outbox sends nothing', async () => {

@@ -11,6 +11,8 @@
 import type { Address, Message } from '../world.js';
 
 export interface BackgroundFlushable {
+  /** True when a sync() sealed changes that are not on disk yet. */
+  readonly flushNeeded: boolean;
   flushInBackground(done: () => void): void;
 }
 
@@ -50,6 +52,8 @@ export class DurableOutbox {
 
   /** Called after every storage.sync(). */
   synced(): void {
+    // A sync that sealed nothing new (a heartbeat's) asks for nothing beyond the syncs before it.
+    if (!this.storage.flushNeeded) return;
     this.syncCount += 1;
     this.schedule();
   }
