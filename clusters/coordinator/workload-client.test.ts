@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inputFromEvents } from '../../checkers/checker.js';
 import type { Scheduler } from '../../harness/runtimes/index.js';
-import { WORKLOADS, type OperationOutcome, type OperationRequest, type WorkloadClient, type WorkloadName } from '../../workloads/index.js';
+import {
+  WORKLOADS,
+  type OperationGenerator,
+  type OperationOutcome,
+  type OperationRequest,
+  type Step,
+  type WorkloadClient,
+  type WorkloadName,
+} from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
 import { startWorkers } from '../../workloads/driver.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
@@ -108,6 +116,31 @@ describe('coordinator workload client', () => {
     assert.equal(call(cluster, holder, { f: 'read', key: 'k', value: null }).type, 'ok');
   });
 
+  it('wakes its worker when a held lock falls in doubt (disconnected) and when it is lost (session expired)', () => {
+    const cluster = new FakeCluster();
+    const holder = workloadClient(cluster, 'a', { sessionTimeoutMs: 400, connectTimeoutMs: 100 });
+    const bystander = workloadClient(cluster, 'b', { sessionTimeoutMs: 400, connectTimeoutMs: 100 });
+    const wakes = { holder: 0, bystander: 0 };
+    holder.onWake!(() => (wakes.holder += 1));
+    bystander.onWake!(() => (wakes.bystander += 1));
+    assert.equal(call(cluster, holder, { f: 'acquire', key: 'L', value: null }).type, 'ok');
+    assert.equal(call(cluster, bystander, { f: 'read', key: 'k', value: null }).type, 'ok');
+    assert.equal(holder.urgent!(), false, 'a lock held for sure is no hurry');
+    cluster.network.isolate('a-0', cluster.servers);
+    cluster.network.isolate('b-0', cluster.servers);
+    cluster.run(350);
+    assert.equal(wakes.holder, 1, 'the read timeout (2/3 of 400 ms) lost the connection');
+    assert.equal(holder.urgent!(), true);
+    assert.deepEqual(call(cluster, holder, { f: 'enter', key: 'L', value: null }, 0), { type: 'fail', error: 'lock-in-doubt' });
+    cluster.run(1000);
+    cluster.network.heal();
+    cluster.run(1000);
+    assert.ok(wakes.holder >= 2, `told the session expired: ${wakes.holder} wake-ups`);
+    assert.equal(wakes.bystander, 0, 'a client that holds no lock never wakes its worker');
+    assert.deepEqual(call(cluster, holder, { f: 'release', key: 'L', value: null }), { type: 'info', error: 'lock-lost' });
+    assert.equal(holder.urgent!(), false, 'nothing held any more');
+  });
+
   it('ends a release that did not succeed info, never fail', () => {
     const cluster = new FakeCluster();
     const holder = workloadClient(cluster, 'a', { requestTimeoutMs: 300 });
@@ -195,3 +228,71 @@ function registerStates(cluster: FakeCluster, keys: readonly string[]): Record<s
   }
   return states;
 }
+
+/** Each worker's planned steps (f, delay), the key L for all. */
+function scripted(plans: Array<Array<[f: string, delayMs: number]>>): OperationGenerator {
+  const queues = plans.map((plan) => [...plan]);
+  return {
+    next: (context): Step => {
+      const next = queues[context.worker]?.shift();
+      if (next !== undefined) return { request: { f: next[0], key: 'L', value: null }, delayMs: next[1] };
+      return queues.every((queue) => queue.length === 0) ? 'done' : 'pending';
+    },
+  };
+}
+
+/** Hides onWake and urgent: the client as it was before holders heard of their loss between operations. */
+function deaf(client: WorkloadClient): WorkloadClient {
+  return { invoke: (request, done) => client.invoke(request, done), close: () => client.close() };
+}
+
+/**
+ * The chain of a bug-free 30 s run (raft, lock, partitions, seed 1) that
+ * failed linearizability:mutex: the holder's server can still hear the leader
+ * but not reach it (a one-way cut), so the holder's session is not heard from
+ * and expires while the holder keeps its lock and its connection; its server
+ * applies the expiry and tells it, and the next in line gets the lock.
+ */
+function sessionExpiresUnderHolder(wrap: (client: WorkloadClient) => WorkloadClient) {
+  const cluster = new FakeCluster();
+  const scheduler: Scheduler = { nowMs: () => cluster.time.nowMs, after: (delayMs, _label, fn) => void cluster.time.schedule(delayMs, fn) };
+  // The holder (on n2) plans to hold for 3 s; the other (on n1) asks a little later and waits.
+  const generator = scripted([
+    [['acquire', 0], ['enter', 0], ['exit', 3000], ['release', 0]],
+    [['acquire', 100], ['enter', 0], ['exit', 50], ['release', 0]],
+  ]);
+  const run = startWorkers({
+    scheduler,
+    generator,
+    concurrency: 2,
+    seed: 1,
+    openClient: (worker, process) => wrap(workloadClient(cluster, `w${process}`, { firstServerIndex: worker === 0 ? 1 : 0, sessionTimeoutMs: 1000 })),
+  });
+  cluster.time.schedule(300, () => {
+    cluster.network.cut('n2', 'n1');
+    cluster.network.cut('n2', 'n3');
+  });
+  cluster.time.run(20_000, () => run.finished());
+  assert.ok(run.finished(), 'both cycles end');
+  return { events: run.events, verdicts: judgeWorkload(WORKLOADS.lock, inputFromEvents(run.events)) };
+}
+
+describe('a lock holder whose session expires under it', () => {
+  it('hears of it, ends its hold at once, and the history is that of one lock', () => {
+    const { events, verdicts } = sessionExpiresUnderHolder((client) => client);
+    const holder = events.filter((event) => event.process === 0).map((event) => `${event.f} ${event.type}${event.error === undefined ? '' : ` ${event.error}`}`);
+    assert.deepEqual(holder.slice(-4), ['exit invoke', 'exit ok', 'release invoke', 'release info lock-lost']);
+    const lost = events.find((event) => event.process === 0 && event.f === 'release' && event.type === 'info')!;
+    const granted = events.find((event) => event.process === 1 && event.f === 'acquire' && event.type === 'ok')!;
+    assert.ok((lost.time ?? 0) < 3000e6, 'the hold ended long before its planned 3 s');
+    assert.ok(lost.index < granted.index, 'the holder recorded its loss before the next grant completed');
+    for (const [name, judgement] of Object.entries(verdicts)) assert.equal(judgement.valid, true, `${name}: ${judgement.sentence}`);
+  });
+
+  it('was a mutex violation while the holder only found out at its next operation', () => {
+    const { verdicts } = sessionExpiresUnderHolder(deaf);
+    assert.equal(verdicts['linearizability:mutex']!.valid, false);
+    assert.equal(verdicts.lock!.valid, false, 'the holder stayed in its critical section while the other entered');
+  });
+});
+

@@ -282,6 +282,9 @@ export class CoordinatorClient implements Endpoint {
     if (connection === null) return;
     this.log(`connection ${connection.id} to ${connection.server} lost: ${why}`);
     this.endConnection('connection-lost', null, { type: 'connection-lost' });
+    // A call it ended may have stopped the client (close() after an unknown close-session): no reconnecting then,
+    // or the session, and its ephemerals, would live on with nobody using them.
+    if (this.clientState === 'closed') return;
     this.serverIndex += 1;
     const wanted = this.session !== null || this.connectWaiters.length > 0;
     if (!wanted) {

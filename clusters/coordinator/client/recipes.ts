@@ -207,8 +207,13 @@ export class LockRecipe {
     this.client.submit(requests.remove(ours), (outcome) => callback(outcome as Outcome<null>));
   }
 
-  /** Acquired when ours is the lowest node; otherwise wait for the one just before ours to go. */
-  private check(folder: string, ours: string, finish: Callback<string>, finished: () => boolean): void {
+  /**
+   * Acquired when ours is the lowest node; otherwise wait for the one just
+   * before ours to go. A lost connection does not end the wait: the session,
+   * and our node, may well live on, so look again once reconnected (the call
+   * waits for the connection as long as the acquire may still take).
+   */
+  private check(folder: string, ours: string, finish: Callback<string>, finished: () => boolean, waitMs?: number): void {
     this.client.submit(
       requests.getChildren(folder),
       then(finish, (value: unknown) => {
@@ -221,9 +226,8 @@ export class LockRecipe {
         const onWatch = (event: { type: string }): void => {
           if (finished()) return;
           if (event.type === 'deleted') this.check(folder, ours, finish, finished);
-          else if (event.type === 'connection-lost' || event.type === 'session-expired') {
-            finish({ type: 'info', reason: 'connection-lost' });
-          }
+          else if (event.type === 'connection-lost') this.check(folder, ours, finish, finished, this.acquireTimeoutMs);
+          else if (event.type === 'session-expired') finish({ type: 'info', reason: 'connection-lost' });
         };
         this.client.submit(
           requests.exists(predecessor),
@@ -233,6 +237,7 @@ export class LockRecipe {
           { onWatch },
         );
       }),
+      waitMs === undefined ? {} : { timeoutMs: waitMs },
     );
   }
 }

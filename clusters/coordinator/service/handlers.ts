@@ -73,6 +73,22 @@ export interface ServerCore {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/**
+ * True while this server is part of a working ensemble: it leads, or follows
+ * a leader it knows. A server without one (looking, a candidate, a deposed
+ * leader) takes no connection and answers no ping, as ZooKeeper's servers
+ * drop their clients when they lose the leader. Otherwise a client could sit
+ * on a server cut off from the quorum, hearing pongs, while the leader
+ * expires its session unheard-from and hands its ephemerals (its lock) to
+ * others; silent, the server lets the client's read timeout move it to a
+ * server that keeps its session alive, and tell its holder the lock is in
+ * doubt (Disconnected) before the session can expire.
+ */
+export function hasLeader(core: Pick<ServerCore, 'engine' | 'world'>): boolean {
+  const status = core.engine.status();
+  return status.role === 'leader' || (status.leader !== null && status.leader !== core.world.self);
+}
+
 export function serve(core: ServerCore, request: PendingRequest): void {
   const message = request.message;
   if (message.type === 'client.connect') return connect(core, request, message);
@@ -123,6 +139,10 @@ function connect(core: ServerCore, request: PendingRequest, message: ConnectMess
       core.closeConnection(connection);
     }
     return;
+  }
+  if (!hasLeader(core)) {
+    core.world.transport.send(connection.client, { type: 'server.reset', connectionId: connection.connectionId });
+    return core.closeConnection(connection);
   }
   // ZooKeeper's rule: a server behind what the client has seen must catch up before it serves it.
   const lastSeen = Number.isFinite(message.lastZxidSeen) ? message.lastZxidSeen : 0;

@@ -13,6 +13,9 @@
  *   sees the effects of its earlier requests, as ZooKeeper guarantees.
  * - Watch events for an entry go out before anything else that happens after
  *   applying it, on the same ordered stream as replies.
+ * - A server without a leader stops answering pings and refuses connections
+ *   (see hasLeader in handlers.ts): its clients' read timeouts (2/3 of the
+ *   session timeout) move them to a server that can keep their sessions.
  */
 import assert from 'node:assert/strict';
 import type { ConsensusEngine, Snapshot } from '../engine.js';
@@ -23,7 +26,7 @@ import { WaitTables, connectionKey, type Connection, type PendingRequest } from 
 import { WatchManager } from './watches.js';
 import { SessionTracker } from './sessions.js';
 import { parentPath, parseSequenceSuffix, sequenceSuffix } from './paths.js';
-import { serve, type ServerCore, type ServiceTiming } from './handlers.js';
+import { hasLeader, serve, type ServerCore, type ServiceTiming } from './handlers.js';
 import type { ServiceCommand, Stat } from './types.js';
 
 export interface ServerOptions {
@@ -223,7 +226,8 @@ export class CoordinatorServer implements ServerCore {
   private deliver(connection: Connection, message: ClientMessage): void {
     if (connection.sessionId !== null) this.tracker.touch(connection.sessionId);
     if (message.type === 'client.ping') {
-      this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
+      // Silence, not a reset: a short election passes unnoticed, a lasting loss of the leader does not.
+      if (hasLeader(this)) this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
       return;
     }
     const request: PendingRequest = { connection, message, done: false, deadline: null, cleanups: [] };
