@@ -59,6 +59,7 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
     }
   }
   const first = anomalies[0];
+  const source = sources.size === 1 ? [...sources][0] : undefined;
   return {
     checker: 'lock',
     valid: anomalies.length === 0,
@@ -69,8 +70,23 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
       uncertainAcquires: uncertain,
       overlaps: overlapCount,
     },
-    ...(first === undefined ? {} : { sentence: describeOverlap(first) }),
+    sentence: first === undefined ? describeNoOverlap(holdCount, source) : describeOverlap(first),
   };
+}
+
+/**
+ * Says what was judged, as it differs from linearizability:mutex: that model
+ * judges the lock service's grants, which can go wrong (a grant while the
+ * last holder, unaware, still held) when no holder acted on it.
+ */
+function describeNoOverlap(holds: number, source: HoldSource | undefined): string {
+  if (source === 'critical-section') {
+    return (
+      `no two critical sections overlapped (${holds} holds, from enter to exit); this judges what the holders did, ` +
+      'not when the lock service granted the lock, which linearizability:mutex judges'
+    );
+  }
+  return `no two holds overlapped (${holds} holds, from an ok acquire to its release)`;
 }
 
 /** Every pair of holds by different processes that overlap, by a sweep over start order. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEvent } from '../../common/history/types.js';
 import { eventsFromSpans, inputFromEvents, runChecker, validated, type OperationSpan } from '../checker.js';
+import { runNamedChecker } from '../registry.js';
 import { checkFencing, checkLock, fencingChecker, lockChecker } from './index.js';
 
 function input(spans: OperationSpan[]) {
@@ -20,7 +21,7 @@ describe('lock safety', () => {
     );
     assert.equal(result.valid, true);
     assert.equal(result.stats.holds, 2);
-    assert.equal(result.sentence, undefined);
+    assert.equal(result.sentence, 'no two holds overlapped (2 holds, from an ok acquire to its release)');
   });
 
   it('reports the overlap of two holders, with processes and times', () => {
@@ -79,9 +80,28 @@ describe('lock safety', () => {
     const sections = checkLock(input(spans));
     assert.equal(sections.valid, true);
     assert.equal(sections.stats.holdsFrom, 'critical-section');
+    assert.match(sections.sentence!, /^no two critical sections overlapped \(2 holds, from enter to exit\); .*linearizability:mutex/);
     const acquires = checkLock(input(spans), { holdsFrom: 'acquire' });
     assert.equal(acquires.valid, false);
     assert.equal(acquires.sentence, 'processes 1 and 2 both held the lock from 1.40 s to 2.40 s');
+    // The mutex model judges the grants: it disagrees, by design, and says why.
+    const mutex = runNamedChecker('linearizability:mutex', input(spans));
+    assert.equal(mutex.valid, false);
+    assert.match(mutex.sentence!, /cannot be linearized.*\. The mutex model judges the lock service's grants.*lock safety judges only/);
+  });
+
+  it('the mutex model passes a holder that lets go, even unknowingly (release info), before the next grant completes', () => {
+    const spans: OperationSpan[] = [
+      { process: 1, f: 'acquire', callSeconds: 0, returnSeconds: 1 },
+      { process: 2, f: 'acquire', callSeconds: 0.5, returnSeconds: 2.5 },
+      { process: 1, f: 'release', callSeconds: 2, returnSeconds: 2.1, type: 'info' },
+      { process: 2, f: 'release', callSeconds: 3, returnSeconds: 3.1 },
+    ];
+    const mutex = runNamedChecker('linearizability:mutex', input(spans));
+    assert.equal(mutex.valid, true, mutex.sentence);
+    // The same loss recorded only after the next holder was granted the lock: two holders.
+    const late = spans.map((span) => (span.process === 1 && span.f === 'release' ? { ...span, callSeconds: 2.6, returnSeconds: 2.7 } : span));
+    assert.equal(runNamedChecker('linearizability:mutex', input(late)).valid, false);
   });
 
   it('fails when two critical sections overlap', () => {
