@@ -19,6 +19,14 @@
  * enter and exit are the holder's own records of its critical section (the
  * lock checker's critical-section holds: from an ok enter to the exit); the
  * client answers them locally, without asking the lock service.
+ *
+ * A holder records what its client knew when it knew it: a client told its
+ * lock is lost (session expired) or in doubt (disconnected) while its worker
+ * waits out the hold wakes the worker (WorkloadClient.onWake, urgent), which
+ * exits and releases at once; the release ends info. A lock service that
+ * grants the lock again before the holder could know still shows as two
+ * holders to linearizability:mutex: that is the lease hazard fencing guards
+ * against (lock-fencing), and a lock is unsafe for a holder that meets it.
  * write-resource with {token} is what checkers/lock/fencing.ts reads (its
  * default writeFunction).
  *
