@@ -111,8 +111,13 @@ export function handleAppendReply(node: RaftNode, from: Address, reply: AppendRe
     leader.matchIndex.set(from, Math.max(matchIndex, reply.matchIndex));
     const nextIndex = Math.max(leader.nextIndex.get(from) as number, reply.matchIndex + 1);
     leader.nextIndex.set(from, nextIndex);
+    const committedBefore = node.commitIndex;
     advanceCommit(node);
-    if (node.role === 'leader' && nextIndex <= node.log.lastIndex) sendAppend(node, from, leader.rounds.currentRound);
+    if (node.role !== 'leader') return;
+    // Followers learn a new commit at once, not at the next heartbeat: a write
+    // served through a follower answers a round trip after the quorum, not up to a heartbeat later.
+    if (node.commitIndex > committedBefore) for (const peer of node.peers) sendAppend(node, peer, leader.rounds.currentRound);
+    else if (nextIndex <= node.log.lastIndex) sendAppend(node, from, leader.rounds.currentRound);
     return;
   }
   const retryIndex = Math.max(matchIndex + 1, Math.min(reply.hintIndex, reply.rejectedIndex));
