@@ -95,12 +95,20 @@ function exponential(context: GeneratorContext, meanMs: number): number {
 export interface PhaseOptions {
   /** Called as each phase begins (at the first ask in it), e.g. to heal the cluster before recovery. */
   onEnter?(phase: number, nowMs: number): void;
+  /**
+   * Whether the phase after this one waits for every operation begun so far
+   * to complete (the default: yes). Without it, operations of one phase may
+   * overlap the next: a lock held across the end of warm-up is released in
+   * the faults phase, rather than every worker idling until the slowest
+   * acquire times out.
+   */
+  drainAfter?(phase: number): boolean;
 }
 
 /**
- * The generators one after another. A phase ends when it is done and all its
- * operations have completed (workers wait meanwhile), so no operation of one
- * phase overlaps the next.
+ * The generators one after another. A phase ends when it is done and, unless
+ * drainAfter says otherwise, all operations so far have completed (workers
+ * wait meanwhile), so no earlier operation overlaps the next phase.
  */
 export function phases(generators: readonly OperationGenerator[], options: PhaseOptions = {}): OperationGenerator {
   let current = -1;
@@ -122,7 +130,7 @@ export function phases(generators: readonly OperationGenerator[], options: Phase
           }
           return step;
         }
-        if (inFlight[current]! > 0) return 'pending';
+        if ((options.drainAfter?.(current) ?? true) && inFlight.some((count, phase) => phase <= current && count > 0)) return 'pending';
         enter(context);
       }
       return 'done';

@@ -70,6 +70,12 @@ export function runPhases(plan: WorkloadPlan, options: RunPhaseOptions): Operati
       : lazy(() => plan.finalOperations());
   return phases(
     [timeLimit(options.warmUpMs, plan.main), timeLimit(options.faultsMs, plan.main), sleep(options.recoveryMs), final],
-    { onEnter: (phase, nowMs) => options.onPhase?.(PHASE_NAMES[phase]!, nowMs) },
+    {
+      onEnter: (phase, nowMs) => options.onPhase?.(PHASE_NAMES[phase]!, nowMs),
+      // Warm-up runs straight into the faults: a lock held across the boundary is released in the
+      // faults phase, instead of every worker idling until the slowest acquire times out. Recovery
+      // and the final reads start only once every operation before them has completed.
+      drainAfter: (phase) => PHASE_NAMES[phase] !== 'warm-up',
+    },
   );
 }
