@@ -67,12 +67,14 @@ for (const runtime of ['local', 'docker'] as const) {
 
 for (const [bug, system] of [
   ['follower-local-read', 'coordinator-raft'],
-  ['ack-before-quorum', 'coordinator-zab'],
+  // ack-before-quorum is left to the simulator: on real processes the early ack loses a write only
+  // when the leader dies within the millisecond before its followers have the entry.
+  ['minority-commit', 'coordinator-zab'],
 ] as const) {
   test(`docker: ${bug} on ${system} is caught`, async () => {
     const verdicts: unknown[] = [];
     for (let seed = 1; seed <= 3 && !verdicts.includes(false); seed++) {
-      const outcome = await run({ runtime: 'docker', system, bugs: [bug], nemesis: bug === 'ack-before-quorum' ? 'partition,kill' : 'partition', timeLimitSeconds: 15 }, seed);
+      const outcome = await run({ runtime: 'docker', system, bugs: [bug], nemesis: 'partition', timeLimitSeconds: 15 }, seed);
       assert.equal(outcome.report.infrastructureError, undefined, explain(outcome));
       verdicts.push(outcome.results.valid);
     }
