@@ -44,6 +44,7 @@ after(async () => {
 
 for (const runtime of ['local', 'docker'] as const) {
   describe(`${runtime} runtime`, () => {
+    const seen = new Set<string>();
     for (const [system, seed] of [
       ['coordinator-raft', 11],
       ['coordinator-zab', 12],
@@ -55,6 +56,7 @@ for (const runtime of ['local', 'docker'] as const) {
         assert.ok(outcome.results.ops > 300, `only ${outcome.results.ops} operations`);
         const kinds = faultKinds(outcome.directory);
         assert.ok(kinds.size >= 3, `only ${[...kinds].join(', ')} faults happened`);
+        for (const kind of kinds) seen.add(kind);
         for (const file of [FILES.config, FILES.history, FILES.roles, FILES.results, 'final-states.json', 'nodes/n1/node.log']) {
           assert.ok(existsSync(join(outcome.directory, file)), `${file} missing`);
         }
@@ -62,6 +64,9 @@ for (const runtime of ['local', 'docker'] as const) {
         await assertNothingLeft();
       });
     }
+    test('between them, the two runs injected every kind of fault', () => {
+      assert.deepEqual([...seen].sort(), ['clock', 'kill', 'partition', 'pause']);
+    });
   });
 }
 
