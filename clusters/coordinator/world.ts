@@ -62,6 +62,13 @@ export interface Message {
  */
 export interface Transport {
   send(to: Address, message: Message): void;
+  /**
+   * For a message that announces nothing a sync() made durable (a heartbeat,
+   * a leadership confirmation): a host that holds messages back until their
+   * syncs are on disk (group commit) sends this one at once. Hosts without
+   * such a hold leave it out; callers then use send().
+   */
+  sendAtOnce?(to: Address, message: Message): void;
 }
 
 /** Something that receives messages: a server node or a client. */

@@ -68,7 +68,7 @@ export async function startNodeHost(options: NodeProcessOptions, hostOptions: No
     clock,
     random: new SeededRandom(options.seed).fork(`node:${options.id}:${incarnation}`),
     storage: durableStorage,
-    transport: { send: (to, message) => outbox.send(to, message) },
+    transport: { send: (to, message) => outbox.send(to, message), sendAtOnce: (to, message) => network.send(to, message) },
     log: write,
   };
   let admin: http.Server | null = null;

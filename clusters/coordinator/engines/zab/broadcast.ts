@@ -42,11 +42,10 @@ function pingAll(node: ZabNode): number {
   const round = leader.rounds.startRound();
   for (const link of leader.links.values()) {
     if (link.stage !== 'synced') continue;
-    node.sendOnLink(link, {
+    // Not on the numbered stream: a ping need not wait behind proposals still waiting for this node's disk.
+    node.sendAtOnce(link.address, {
       type: 'zab.ping',
       connection: link.connection,
-      stream: link.outgoing.stream,
-      seq: link.outgoing.take(),
       epoch: node.history.currentEpoch,
       round,
       commitZxid: node.lastCommitted,
@@ -130,13 +129,13 @@ export function handleAck(node: ZabNode, from: Address, message: Ack): void {
 export function handlePingReply(node: ZabNode, from: Address, message: PingReply): void {
   const link = establishedLink(node, from, message.connection, message.epoch);
   if (link === null) return;
-  link.ackedZxid = Math.max(link.ackedZxid, Math.min(message.lastZxid, node.history.lastZxid));
-  if (!link.observer) node.leader?.rounds.acknowledge(from, message.round);
-  tryCommit(node);
+  // A reply that went out at once may report entries not yet on the peer's disk: only ACKs count toward commits.
+  if (link.observer) link.ackedZxid = Math.max(link.ackedZxid, Math.min(message.lastZxid, node.history.lastZxid));
+  else node.leader?.rounds.acknowledge(from, message.round);
 }
 
 /** Commits, in zxid order, every proposal a quorum of voters has logged. */
-function tryCommit(node: ZabNode): void {
+export function tryCommit(node: ZabNode): void {
   const leader = node.leader;
   if (node.state !== 'leading' || leader === null || leader.phase !== 'broadcast') return;
   const logged = node.voters.map((voter) => {

@@ -175,7 +175,7 @@ export function handlePing(node: ZabNode, from: Address, message: Ping): void {
   if (follower === null) return;
   // A ping comes only from an established leader: it stands in for a lost UPTODATE.
   follower.phase = 'broadcast';
-  node.send(from, {
+  node.sendAtOnce(from, {
     type: 'zab.ping-reply',
     connection: follower.connection,
     epoch: follower.epoch,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Address } from '../../world.js';
 import { hasBug } from '../shared/options.js';
 import { LeadershipRounds } from '../shared/rounds.js';
-import { checkQuorum, scheduleLeaderTicks, sendUpToDate } from './broadcast.js';
+import { checkQuorum, scheduleLeaderTicks, sendUpToDate, tryCommit } from './broadcast.js';
 import { goLooking } from './election.js';
 import { OutgoingStream } from './channel.js';
 import { commonPoint } from './history.js';
@@ -178,7 +178,11 @@ export function handleAckNewLeader(node: ZabNode, from: Address, message: AckNew
   link.lastAckMs = node.nowMs();
   link.ackedZxid = Math.max(link.ackedZxid, message.lastZxid);
   if (leader.phase === 'sync') checkSyncQuorum(node);
-  else if (leader.phase === 'broadcast') sendUpToDate(node, link);
+  else if (leader.phase === 'broadcast') {
+    sendUpToDate(node, link);
+    // The peer logged the synced history durably: that may complete a quorum (no ACK follows for it).
+    tryCommit(node);
+  }
 }
 
 function checkSyncQuorum(node: ZabNode): void {

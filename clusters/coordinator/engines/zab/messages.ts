@@ -4,7 +4,7 @@
  * connection number, standing in for ZooKeeper's TCP connection: a message of
  * an older connection is ignored, as a closed socket would drop it. What the
  * leader sends on a connection is also numbered (Sequenced, channel.ts), so
- * the follower takes it in order, as over TCP.
+ * the follower takes it in order, as over TCP; only pings are not (see Ping).
  */
 import type { Command, Snapshot } from '../../engine.js';
 import type { Address } from '../../world.js';
@@ -102,10 +102,17 @@ export interface Commit extends FromLeader {
   zxid: number;
 }
 
-export interface Ping extends FromLeader {
+/**
+ * A heartbeat and leadership round. Pings and their replies go at once, not
+ * numbered and not behind the disk (transport.sendAtOnce), as ZooKeeper's
+ * pings do: they announce nothing a sync made durable, and a read barrier
+ * waits only for them.
+ */
+export interface Ping extends Connected {
   type: 'zab.ping';
   epoch: number;
   round: number;
+  /** Committed on a quorum's disks; a follower commits no further than it logged. */
   commitZxid: number;
 }
 
@@ -113,6 +120,7 @@ export interface PingReply extends Connected {
   type: 'zab.ping-reply';
   epoch: number;
   round: number;
+  /** What the peer has logged, perhaps not yet durably: it steers what an observer is sent, never a commit. */
   lastZxid: number;
 }
 
@@ -130,7 +138,7 @@ export interface ResendRequest extends Connected {
 }
 
 /** What the leader sends, numbered and in order, on a follower connection. */
-export type LeaderStreamMessage = NewEpoch | SyncHistory | UpToDate | Proposal | Commit | Ping;
+export type LeaderStreamMessage = NewEpoch | SyncHistory | UpToDate | Proposal | Commit;
 
 export type ZabMessage =
   | Notification

@@ -106,6 +106,13 @@ export class ZabNode {
     this.world.transport.send(to, message as unknown as Message);
   }
 
+  /** For pings and their replies only: they depend on no sync (see Ping in messages.ts). */
+  sendAtOnce(to: Address, message: ZabMessage): void {
+    const transport = this.world.transport;
+    if (transport.sendAtOnce !== undefined) transport.sendAtOnce(to, message as unknown as Message);
+    else transport.send(to, message as unknown as Message);
+  }
+
   /**
    * Sends on a follower connection; the message was built with the link's
    * stream and seq (link.outgoing.take()), and is kept for resends.
