@@ -37,6 +37,7 @@ export class RealCoordinator {
   private readonly admins = new Map<string, AdminClient>();
   private readonly members: Record<string, string> = {};
   private cachedLeader: string | null = null;
+  private readonly lastEpoch = new Map<string, number>();
   private clients: ReturnType<typeof createTcpClientFactory> | null = null;
 
   constructor(
@@ -123,7 +124,12 @@ export class RealCoordinator {
     const samples: RoleSample[] = [];
     let leader: string | null = null;
     let leaderEpoch = -1;
+    for (const node of this.nodes) {
+      // A killed, paused or cut-off node is not a leader as far as anyone can tell: say so, rather than leave its last role standing.
+      if (!statuses.has(node)) samples.push({ time, node, role: 'unreachable', epoch: this.lastEpoch.get(node) ?? 0 });
+    }
     for (const status of statuses.values()) {
+      this.lastEpoch.set(status.node, status.epoch);
       const commitPosition = typeof status.commitPosition === 'number' ? status.commitPosition : undefined;
       samples.push({ time, node: status.node, role: status.role, epoch: status.epoch, ...(commitPosition === undefined ? {} : { commitPosition }) });
       if (status.role === 'leader' && status.epoch > leaderEpoch) {

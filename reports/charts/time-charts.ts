@@ -97,6 +97,7 @@ const ROLE_PALETTE: Record<string, string> = {
   following: '#c7c7c7',
   observer: '#dbdb8d',
   down: '#d62728',
+  unreachable: '#f7b6d2',
   stopped: '#d62728',
   paused: '#17becf',
 };
