@@ -106,35 +106,40 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
   });
   sampleRoles(cluster, scheduler, directory);
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
-  let invariantViolation: string | undefined;
-  let incomplete: string | undefined;
-  let interrupted = false;
-  try {
-    while (!run.finished() && simulation.now() < deadlineMs) {
-      simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
-      // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (progress(simulation.now(), events, schedule.activeFaults()) === false) {
-        interrupted = true;
-        incomplete = `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time`;
-        break;
-      }
-    }
-  } catch (error) {
-    if (error instanceof InvariantViolation) invariantViolation = error.message;
-    else if (error instanceof SimulationLimitError) incomplete = `the run stopped early: ${error.message}`;
-    else throw error;
-  }
+  const ending = await simulateUntilDone(simulation, run, deadlineMs, () => progress(simulation.now(), events, schedule.activeFaults()));
   // An interrupted run still heals and stores what it has; one past a simulation bound cannot run on.
-  if (incomplete === undefined || interrupted) finish(cluster, directory, plan.keysUsed(), config.workload);
+  if (ending.incomplete === undefined || ending.interrupted) finish(cluster, directory, plan.keysUsed(), config.workload);
   storeTrace(cluster, directory);
   return {
     traceHash: simulation.traceHash(),
     virtualMs: simulation.now(),
     events,
-    ...(invariantViolation === undefined ? {} : { invariantViolation }),
-    ...(incomplete === undefined ? {} : { incomplete }),
+    ...(ending.invariantViolation === undefined ? {} : { invariantViolation: ending.invariantViolation }),
+    ...(ending.incomplete === undefined ? {} : { incomplete: ending.incomplete }),
   };
+}
+
+interface SimulationEnding {
+  invariantViolation?: string;
+  incomplete?: string;
+  interrupted: boolean;
+}
+
+/** Runs simulated time in slices until the workers finish, the deadline passes, a bound or invariant breaks, or Ctrl-C. */
+async function simulateUntilDone(simulation: CoordinatorCluster['simulation'], run: { finished(): boolean }, deadlineMs: number, progress: () => boolean | void): Promise<SimulationEnding> {
+  try {
+    while (!run.finished() && simulation.now() < deadlineMs) {
+      simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
+      // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (progress() === false) return { interrupted: true, incomplete: `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time` };
+    }
+  } catch (error) {
+    if (error instanceof InvariantViolation) return { interrupted: false, invariantViolation: error.message };
+    if (error instanceof SimulationLimitError) return { interrupted: false, incomplete: `the run stopped early: ${error.message}` };
+    throw error;
+  }
+  return { interrupted: false };
 }
 
 function nanoseconds(scheduler: Scheduler): number {
