@@ -70,6 +70,19 @@ for (const runtime of ['local', 'docker'] as const) {
   });
 }
 
+for (const [workload, system] of [
+  ['lock', 'coordinator-zab'],
+  ['sequence', 'coordinator-raft'],
+] as const) {
+  test(`local: the ${workload} workload on ${system} under every fault kind is valid`, async () => {
+    const outcome = await run({ runtime: 'local', system, workload, nemesis: 'all', maxActiveFaults: 2, timeLimitSeconds: 10 }, 5);
+    assert.equal(outcome.report.infrastructureError, undefined, explain(outcome));
+    assert.equal(outcome.results.valid, true, explain(outcome));
+    assert.ok(outcome.results.ops > 100, `only ${outcome.results.ops} operations`);
+    await assertNothingLeft();
+  });
+}
+
 for (const [bug, system] of [
   ['follower-local-read', 'coordinator-raft'],
   // ack-before-quorum is left to the simulator: on real processes the early ack loses a write only
