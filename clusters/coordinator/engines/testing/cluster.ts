@@ -98,6 +98,13 @@ export class TestCluster {
     return this.node(address).alive;
   }
 
+  /** A down node's storage, for tests that set up the durable state it restarts from. */
+  storageOf(address: Address): MemoryStorage {
+    const node = this.node(address);
+    assert.ok(!node.alive, `${address} must be down while its storage is edited`);
+    return node.storage;
+  }
+
   restart(address: Address): void {
     const node = this.node(address);
     assert.ok(!node.alive, `${address} is already up`);

@@ -47,6 +47,10 @@ export function handleFollowerInfo(node: ZabNode, from: Address, message: Follow
   if (node.state !== 'leading' || node.leader === null) return;
   if (message.observer !== node.observers.includes(from)) return;
   const leader = node.leader;
+  if (leader.newEpoch !== null && message.acceptedEpoch > leader.newEpoch) {
+    yieldToHigherEpoch(node, from, message.acceptedEpoch);
+    return;
+  }
   const existing = leader.links.get(from);
   if (existing === undefined || existing.connection !== message.connection) {
     leader.links.set(from, {
@@ -64,6 +68,20 @@ export function handleFollowerInfo(node: ZabNode, from: Address, message: Follow
   const link = leader.links.get(from) as FollowerLink;
   if (leader.newEpoch !== null) sendNewEpoch(node, link);
   else tryChooseEpoch(node);
+}
+
+/**
+ * A peer accepted a newer epoch than this leader's (offered by a would-be
+ * leader that never established it) and so refuses this one for good: it
+ * would stay LOOKING, rejoin this leader and be refused again forever. This
+ * leader cannot move its epoch in place, so it takes the peer's acceptedEpoch
+ * as its own (a promise it may make: it only refuses more) and steps down;
+ * the next discovery then proposes an epoch above it.
+ */
+function yieldToHigherEpoch(node: ZabNode, from: Address, acceptedEpoch: number): void {
+  node.history.setAcceptedEpoch(acceptedEpoch);
+  node.history.sync();
+  goLooking(node, `${from} accepted epoch ${acceptedEpoch}, above this leader's ${leaderState(node).newEpoch}`);
 }
 
 /** With a quorum's acceptedEpoch known, the new epoch is one more than all of them. */
