@@ -25,6 +25,7 @@ function connect(node: ZabNode, leader: Address): void {
     connection: node.world.random.integer(1, CONNECTION_LIMIT),
     phase: 'discovery',
     epoch: 0,
+    promised: false,
     leaderCommit: 0,
     incoming: new IncomingStream(),
   };
@@ -70,6 +71,11 @@ export function handleNewEpoch(node: ZabNode, from: Address, message: NewEpoch):
     if (node.remainingLoyaltyMs() > 0) return;
     history.setAcceptedEpoch(message.epoch);
     history.sync();
+    follower.promised = true;
+  } else if (follower.phase !== 'sync' || follower.epoch !== message.epoch) {
+    // Accepted before this connection asked (perhaps from another leader offering the
+    // same epoch): promising again would let one peer count toward two leaders' quorums.
+    follower.promised = false;
   }
   follower.phase = 'sync';
   follower.epoch = message.epoch;
@@ -78,6 +84,7 @@ export function handleNewEpoch(node: ZabNode, from: Address, message: NewEpoch):
     type: 'zab.ack-epoch',
     connection: follower.connection,
     epoch: message.epoch,
+    promised: follower.promised,
     currentEpoch: history.currentEpoch,
     lastZxid: history.lastZxid,
     summary: history.summary(),

@@ -24,6 +24,7 @@ export function becomeLeading(node: ZabNode): void {
   node.leader = {
     phase: 'discovery',
     newEpoch: null,
+    promisers: new Set(),
     links: new Map(),
     counter: 0,
     rounds: new LeadershipRounds(node.self, node.voters, node.quorum, node.world.clock),
@@ -137,13 +138,20 @@ export function handleAckEpoch(node: ZabNode, from: Address, message: AckEpoch):
     goLooking(node, `${from} is ahead at ${formatZxid(message.lastZxid)}`);
     return;
   }
+  // As ZooKeeper's electingFollowers: a peer counts once, and only for a promise made to this leader.
+  if (message.promised && !link.observer) leader.promisers.add(from);
   checkEpochQuorum(node);
 }
 
+/**
+ * Only new promises count: a peer that had already accepted this epoch may
+ * have promised it to another leader that chose the same number, and
+ * counting it twice could let both establish it. A leader short of promises
+ * gives up at its establish deadline, and the next one picks a higher epoch.
+ */
 function checkEpochQuorum(node: ZabNode): void {
   const leader = leaderState(node);
-  const acked = [...leader.links.values()].filter((link) => !link.observer && link.ackEpoch !== null);
-  if (leader.phase !== 'discovery' || leader.newEpoch === null || acked.length + 1 < node.quorum) return;
+  if (leader.phase !== 'discovery' || leader.newEpoch === null || leader.promisers.size + 1 < node.quorum) return;
   leader.phase = 'sync';
   node.history.setCurrentEpoch(leader.newEpoch);
   node.history.sync();

@@ -48,6 +48,14 @@ export interface NewEpoch extends FromLeader {
 export interface AckEpoch extends Connected {
   type: 'zab.ack-epoch';
   epoch: number;
+  /**
+   * Whether this acknowledgement is the peer's promise to this leader: it
+   * took `epoch` as its acceptedEpoch on this connection. False when it had
+   * accepted the epoch before (ZooKeeper's -1), perhaps from another leader
+   * offering the same number: such an ack lets the peer sync but does not
+   * count toward the leader's quorum.
+   */
+  promised: boolean;
   currentEpoch: number;
   lastZxid: number;
   summary: EpochMark[];

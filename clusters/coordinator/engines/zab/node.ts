@@ -48,6 +48,8 @@ export interface FollowerLink {
 export interface LeaderState {
   phase: 'discovery' | 'sync' | 'broadcast';
   newEpoch: number | null;
+  /** Voters that promised newEpoch to this leader, whichever of their connections carried it. */
+  promisers: Set<Address>;
   links: Map<Address, FollowerLink>;
   counter: number;
   rounds: LeadershipRounds;
@@ -58,6 +60,8 @@ export interface FollowerState {
   connection: number;
   phase: 'discovery' | 'sync' | 'synced' | 'broadcast';
   epoch: number;
+  /** This connection took `epoch` as acceptedEpoch: acks of resent NEWEPOCHs repeat that promise. */
+  promised: boolean;
   leaderCommit: number;
   /** Puts what the leader sends on this connection back in order (channel.ts). */
   incoming: IncomingStream;
