@@ -72,3 +72,29 @@ test('a stopped outbox sends nothing', async () => {
   outbox.send('n3', { type: 'y' });
   assert.deepEqual(delivered, []);
 });
+
+test('a sync during a flush starts its own at once; flushes finishing out of order release only what each covered', async () => {
+  const pending: (() => void)[] = [];
+  const storage = { flushNeeded: true, flushInBackground: (done: () => void) => void pending.push(done) };
+  const delivered: string[] = [];
+  const outbox = new DurableOutbox(storage, (to, message: Message) => delivered.push(`${to}:${message.type}`));
+  outbox.synced();
+  outbox.send('n2', { type: 'ack-1' });
+  await turn();
+  outbox.synced();
+  outbox.send('n3', { type: 'ack-2' });
+  await turn();
+  assert.equal(pending.length, 2, 'the second flush does not wait for the first');
+  // The second fdatasync covers everything written before it started, the first sync's batch included.
+  pending[1]!();
+  assert.deepEqual(delivered, ['n2:ack-1', 'n3:ack-2']);
+  pending[0]!();
+  assert.deepEqual(delivered, ['n2:ack-1', 'n3:ack-2'], 'a late flush releases nothing twice');
+  outbox.synced();
+  outbox.send('n2', { type: 'ack-3' });
+  await turn();
+  assert.equal(pending.length, 3);
+  assert.deepEqual(delivered.length, 2, 'nothing after the last sync goes before its flush');
+  pending[2]!();
+  assert.deepEqual(delivered.slice(2), ['n2:ack-3']);
+});

@@ -3,10 +3,11 @@
  * depends on the write (a vote, an acknowledgement, a reply), and expects
  * sync() to be durable at once. Here sync() only seals; every message sent
  * after a sync waits in this outbox until an fdatasync has covered that
- * sync. The fdatasync runs off the event loop, one at a time: while it runs,
- * the node keeps receiving and logging, and everything synced meanwhile
- * shares the next fdatasync. Nothing leaves the process before the state it
- * announces is on disk.
+ * sync. The fdatasync runs off the event loop: while it runs, the node keeps
+ * receiving and logging, and the syncs of one turn of the event loop share
+ * the next fdatasync, which starts at once rather than after the one in
+ * flight (a few may overlap), so a message waits for one fdatasync, not one
+ * and a half. Nothing leaves the process before the state it announces is on disk.
  */
 import type { Address, Message } from '../world.js';
 
@@ -18,6 +19,8 @@ export interface BackgroundFlushable {
 
 /** Messages held at most; beyond it they are dropped, as a congested network would. */
 const MAX_HELD_MESSAGES = 100_000;
+/** fdatasyncs in flight at once; libuv's pool has four threads and the disk gains nothing past that. */
+const MAX_FLUSHES_IN_FLIGHT = 3;
 
 interface HeldMessage {
   to: Address;
@@ -30,7 +33,9 @@ export class DurableOutbox {
   private held: HeldMessage[] = [];
   private syncCount = 0;
   private durableCount = 0;
-  private flushing = false;
+  /** The highest sync count a flush has been started for. */
+  private requestedCount = 0;
+  private flushesInFlight = 0;
   private scheduled = false;
   private stopped = false;
   droppedMessages = 0;
@@ -65,7 +70,7 @@ export class DurableOutbox {
 
   /** At the end of this turn of the event loop, so the syncs of every message that arrived together share one fdatasync. */
   private schedule(): void {
-    if (this.scheduled || this.flushing || this.stopped) return;
+    if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -74,14 +79,16 @@ export class DurableOutbox {
   }
 
   private startFlush(): void {
-    if (this.flushing || this.stopped || this.durableCount === this.syncCount) return;
+    if (this.stopped || this.requestedCount === this.syncCount || this.flushesInFlight >= MAX_FLUSHES_IN_FLIGHT) return;
     const covering = this.syncCount;
-    this.flushing = true;
+    this.requestedCount = covering;
+    this.flushesInFlight += 1;
     this.storage.flushInBackground(() => {
-      this.flushing = false;
-      this.durableCount = covering;
+      this.flushesInFlight -= 1;
+      // Flushes may finish out of order; each covers every sync before it started.
+      this.durableCount = Math.max(this.durableCount, covering);
       this.release();
-      if (this.syncCount > this.durableCount) this.schedule();
+      if (this.syncCount > this.requestedCount) this.schedule();
     });
   }
 

@@ -116,3 +116,22 @@ test('compaction rewrites the log to the live state and keeps working', () => {
   assert.equal(reopened.get('log/000489'), undefined);
   assert.equal(reopened.get('after'), true);
 });
+
+test('overlapping background flushes all land, and compaction waits until none is in flight', async () => {
+  const storage = new FileStorage(DIRECTORY, { compactAfterBytes: 4096 });
+  const flushes: Promise<void>[] = [];
+  for (let index = 0; index < 300; index++) {
+    storage.set(`log/${String(index).padStart(6, '0')}`, { index, payload: 'p'.repeat(50) });
+    if (index >= 10) storage.delete(`log/${String(index - 10).padStart(6, '0')}`);
+    storage.sync();
+    // Up to three fdatasyncs in flight at once, as the durable outbox starts them.
+    flushes.push(new Promise((resolve) => storage.flushInBackground(resolve)));
+    if (flushes.length === 3) await Promise.all(flushes.splice(0));
+  }
+  await Promise.all(flushes);
+  assert.ok(storage.logBytes < 3 * 4096 + 2000, `compaction still happened between bursts (log ${storage.logBytes} bytes)`);
+  storage.close();
+  const reopened = new FileStorage(DIRECTORY);
+  assert.equal(reopened.keys('log/').length, 10);
+  assert.deepEqual(reopened.get('log/000299'), { index: 299, payload: 'p'.repeat(50) });
+});

@@ -39,6 +39,7 @@ export class FileStorage implements Storage {
   private readonly compactAfterBytes: number;
   private readonly log: (line: string) => void;
   private closed = false;
+  private flushesInFlight = 0;
 
   constructor(private readonly directory: string, options: FileStorageOptions = {}) {
     this.compactAfterBytes = options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
@@ -94,17 +95,22 @@ export class FileStorage implements Storage {
 
   /**
    * The same without blocking the event loop: the batch is written at once,
-   * the fdatasync runs on libuv's pool. One at a time: the caller starts the
-   * next only after `done`. A failed fdatasync leaves durability unknown,
-   * which a node must not survive: it throws from the callback.
+   * the fdatasync runs on libuv's pool. Several may run at once: each covers
+   * everything written before it started, whichever finishes first, so a
+   * caller waits only for the one it started. Compaction swaps the file, so
+   * it happens only when no fdatasync is in flight. A failed fdatasync leaves
+   * durability unknown, which a node must not survive: it throws from the callback.
    */
   flushInBackground(done: () => void): void {
-    if (!this.writeSealed()) return done();
+    // Nothing new to write, but an earlier batch still in flight: this fdatasync covers it too.
+    if (!this.writeSealed() && this.flushesInFlight === 0) return done();
     const descriptor = this.fileDescriptor;
+    this.flushesInFlight += 1;
     fs.fdatasync(descriptor, (error) => {
+      this.flushesInFlight -= 1;
       if (this.closed) return done();
       if (error !== null) throw new Error(`fdatasync of ${this.filePath} failed: ${error.message}`);
-      this.compactIfGrown();
+      if (this.flushesInFlight === 0) this.compactIfGrown();
       done();
     });
   }
