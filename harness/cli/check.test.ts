@@ -1,11 +1,11 @@
 /** The built `faultline check` command, run as a user would. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, 'main.js');
@@ -55,7 +55,7 @@ test('a timeout gives unknown, exit 2, with the reason', () => {
 });
 
 test('usage and input mistakes exit 3 with one clear message and no stack trace', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+  const directory = temporaryDirectory('faultline-cli-');
   const broken = join(directory, 'broken.jsonl');
   writeFileSync(broken, '{"index":0,"process":1,"type":"invoke","f":"read"}\n{"index":1,"process":1,"type":"bogus"\n');
   const cases: [string[], RegExp][] = [

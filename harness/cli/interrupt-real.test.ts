@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cleanLeftovers } from '../runtimes/real/index.js';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 
@@ -35,7 +35,7 @@ function historySize(out: string): number {
 
 for (const runtime of ['local', 'docker'] as const) {
   test(`Ctrl-C in the middle of a ${runtime} run stores and checks what it has and leaves nothing behind`, async () => {
-    const out = mkdtempSync(join(tmpdir(), `faultline-interrupt-${runtime}-`));
+    const out = temporaryDirectory(`faultline-interrupt-${runtime}-`);
     const child = spawn(process.execPath, [cli, 'test', '--runtime', runtime, '--time-limit', '60', '--seed', '4', '--nemesis', 'partition,pause', '--out', out], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,7 +60,7 @@ for (const runtime of ['local', 'docker'] as const) {
 }
 
 test('replay of a local run re-runs its schedule and says how far the history diverged', () => {
-  const out = mkdtempSync(join(tmpdir(), 'faultline-replay-local-'));
+  const out = temporaryDirectory('faultline-replay-local-');
   const faultline = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
   const first = faultline('test', '--runtime', 'local', '--time-limit', '5', '--seed', '9', '--nemesis', 'kill', '--out', out);
   assert.equal(first.status, 0, first.stdout + first.stderr);

@@ -1,14 +1,14 @@
 /** faultline test, check <run-dir> and replay, run as a user would. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
-const out = mkdtempSync(join(tmpdir(), 'faultline-cli-runs-'));
+const out = temporaryDirectory('faultline-cli-runs-');
 
 function faultline(...args: string[]): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -53,7 +53,7 @@ test('run option mistakes exit 3 with one clear message', () => {
 });
 
 test('Ctrl-C stops a run, which is healed, stored and checked, and exits 2 (unknown)', async () => {
-  const interruptedOut = mkdtempSync(join(tmpdir(), 'faultline-interrupt-'));
+  const interruptedOut = temporaryDirectory('faultline-interrupt-');
   const child = spawn(process.execPath, [cli, 'test', '--time-limit', '3600', '--seed', '9', '--out', interruptedOut], { stdio: 'pipe' });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

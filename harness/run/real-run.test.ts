@@ -6,16 +6,16 @@
  * without bugs, bugs caught on Docker, and nothing left behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cleanLeftovers } from '../runtimes/real/index.js';
 import { resolveConfig, type RunConfig } from './config.js';
 import { runTest, type TestRunOutcome } from './execute.js';
 import { FILES } from './run-store.js';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
-const out = mkdtempSync(join(tmpdir(), 'faultline-real-runs-'));
+const out = temporaryDirectory('faultline-real-runs-');
 
 async function run(overrides: Partial<RunConfig>, seed: number): Promise<TestRunOutcome> {
   const config = resolveConfig('test', seed, { out, warmupSeconds: 1, recoverySeconds: 3, timeLimitSeconds: 12, rate: 200, ...overrides });

@@ -3,15 +3,15 @@
  * says, replay byte for byte, catch bugs, and pass when there is no bug.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig, type RunConfig } from './config.js';
 import { FILES } from './run-store.js';
 import { checkRunDirectory, runTest } from './execute.js';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
-const out = mkdtempSync(join(tmpdir(), 'faultline-runs-'));
+const out = temporaryDirectory('faultline-runs-');
 
 function config(overrides: Partial<RunConfig>, seed = 1): RunConfig {
   return resolveConfig('test', seed, { out, timeLimitSeconds: 8, ...overrides });
