@@ -5,6 +5,7 @@
  * for the clock nemesis, reads final replica states, and opens TCP clients for
  * the workers. The runtime (where processes run, faults) is handed in.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
 import type { ClockSkew } from '../../harness/runtimes/index.js';
@@ -199,8 +200,4 @@ export class RealCoordinator {
     if (admin === undefined) throw new FaultlineError('E_USAGE', `no node named ${node}`, { where: 'clock nemesis' });
     return admin;
   }
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

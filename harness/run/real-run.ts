@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { HistoryEvent } from '../../common/history/types.js';
 import { FaultlineError } from '../../common/errors.js';
@@ -19,12 +20,13 @@ import { workloadNamed } from '../../workloads/registry.js';
 import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
 import { RealCoordinator } from '../../clusters/coordinator/real-system.js';
 import { bootRuntime, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
+import { pollUntil } from '../runtimes/real/host-commands.js';
+import { UndoStack } from '../runtimes/real/undo-stack.js';
 import { DEFAULTS, type RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
 import { FINAL_STATES_FILE } from './check-run.js';
 import { RealScheduler } from './real-scheduler.js';
 import { MAX_HISTORY_EVENTS, type Progress } from './sim-run.js';
-import { Teardown } from './teardown.js';
 
 /** Real elections take a few hundred milliseconds, as in the simulator; faults a little longer so each is seen. */
 const REAL_FAULT_TIMING = { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } };
@@ -49,15 +51,15 @@ export interface RealRunReport {
 export async function runOnRealRuntime(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RealRunReport> {
   const runtime = config.runtime;
   if (runtime !== 'docker' && runtime !== 'local') throw new Error(`runOnRealRuntime on ${runtime}`);
-  const teardown = new Teardown();
+  const teardown = new UndoStack();
   const scheduler = new RealScheduler();
   const report: RealRunReport = { elapsedMs: 0, events: 0 };
   try {
     const workDirectory = mkdtempSync(join(tmpdir(), 'faultline-'));
-    teardown.add('work directory', async () => rmSync(workDirectory, { recursive: true, force: true }));
+    teardown.push('work directory', async () => rmSync(workDirectory, { recursive: true, force: true }));
     let cluster: RealCluster | undefined;
-    teardown.add('cluster', async () => cluster?.teardown());
-    teardown.add('node logs', async () => cluster?.collectLogs((node, fileName, text) => directory.writeNodeLog(node, fileName, text === '' ? [] : text.replace(/\n$/, '').split('\n'))));
+    teardown.push('cluster', async () => cluster?.teardown());
+    teardown.push('node logs', async () => cluster?.collectLogs((node, fileName, text) => directory.writeNodeLog(node, fileName, text === '' ? [] : text.replace(/\n$/, '').split('\n'))));
     cluster = await bootRuntime(runtime, {
       runId: `${config.seed}-${process.pid}`,
       nodes: Array.from({ length: config.nodes }, (_, index) => `n${index + 1}`),
@@ -72,8 +74,8 @@ export async function runOnRealRuntime(config: RunConfig, directory: RunDirector
       seed: config.seed,
       nodeExecutable: process.execPath,
     });
-    teardown.add('clients', async () => coordinator.close());
-    teardown.add('timers', async () => scheduler.stop());
+    teardown.push('clients', async () => coordinator.close());
+    teardown.push('timers', async () => scheduler.stop());
     await coordinator.start();
     const health = await coordinator.awaitHealthy(HEALTHY_TIMEOUT_MS, () => scheduler.nowMs());
     report.healthyMs = scheduler.nowMs();
@@ -85,7 +87,7 @@ export async function runOnRealRuntime(config: RunConfig, directory: RunDirector
     report.incomplete ??= `infrastructure: ${error.message}`;
   } finally {
     report.elapsedMs = scheduler.nowMs();
-    const failures = await teardown.run();
+    const failures = await teardown.unwind();
     if (failures.length > 0) directory.writeNodeLog('harness', 'teardown.log', failures);
   }
   directory.writeJson(FILES.trace, { runtime, healthyMs: report.healthyMs ?? null, elapsedMs: report.elapsedMs, events: report.events });
@@ -146,7 +148,7 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
   report.incomplete = await waitForRun(run, control, runClock, deadlineMs, parts.progress, () => schedule.activeFaults());
   stopInvoking = true;
-  await waitUntil(() => run.finished(), 5000);
+  await pollUntil(() => run.finished(), 5000, 100);
   schedule.healAll(control);
   await control.settled();
   if (report.incomplete === undefined && control.failure() !== undefined) report.incomplete = `infrastructure: ${control.failure()!.message}`;
@@ -184,10 +186,10 @@ function sampleRoles(coordinator: RealCoordinator, clock: { after(delayMs: numbe
 
 /** After heal, waits for the replicas to apply the same entries, then stores their registers. */
 async function storeFinalStates(config: RunConfig, coordinator: RealCoordinator, directory: RunDirectory, keys: string[]): Promise<void> {
-  await waitUntilAsync(async () => {
+  await pollUntil(async () => {
     const statuses = [...(await coordinator.statuses()).values()];
     return statuses.length === config.nodes && new Set(statuses.map((status) => status.digest)).size === 1;
-  }, CONVERGENCE_TIMEOUT_MS);
+  }, CONVERGENCE_TIMEOUT_MS, 100);
   if (config.workload === 'register') directory.writeJson(FINAL_STATES_FILE, await coordinator.finalRegisters(keys));
 }
 
@@ -197,21 +199,4 @@ function mountsFor(nodeExecutable: string): string[] {
   const prefix = dirname(dirname(nodeExecutable));
   if (!prefix.startsWith('/usr')) mounts.push(prefix);
   return mounts;
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolveDelay) => setTimeout(resolveDelay, milliseconds));
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  return waitUntilAsync(async () => condition(), timeoutMs);
-}
-
-async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await delay(100);
-  }
-  return false;
 }

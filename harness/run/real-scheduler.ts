@@ -21,11 +21,6 @@ export class RealScheduler implements Scheduler {
     return performance.now() - this.startMs;
   }
 
-  /** Nanoseconds since the run started, the history's unit. */
-  nowNs(): number {
-    return Math.round(this.nowMs() * 1_000_000);
-  }
-
   after(delayMs: number, _label: string, fn: () => void): void {
     if (this.stopped) return;
     assert.ok(this.pending.size + this.immediate.length < MAX_PENDING_TIMERS, `more than ${MAX_PENDING_TIMERS} timers pending: a runaway actor`);
