@@ -60,7 +60,11 @@ export class ProcessCluster {
 
   start(name: string): void {
     if (this.isRunning(name)) throw new Error(`${name} is already running`);
-    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), NODE_MAIN, ...nodeArguments(this.nodeOptions(name))], { stdio: 'ignore' });
+    // The process's own output goes to a file, so a node that dies or never answers can say why.
+    fs.mkdirSync(this.options.directory, { recursive: true });
+    const output = fs.openSync(this.processLogPath(name), 'a');
+    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), NODE_MAIN, ...nodeArguments(this.nodeOptions(name))], { stdio: ['ignore', output, output] });
+    fs.closeSync(output);
     this.children.set(name, child);
     // Should the test process end without its after hooks, its nodes end with it.
     const killOnExit = (): void => void child.kill('SIGKILL');
@@ -114,6 +118,9 @@ export class ProcessCluster {
     const deadline = performance.now() + timeoutMs;
     let last = '';
     while (performance.now() < deadline) {
+      // Only nodes this cluster started: a test may start one by other means and wait here.
+      const ended = names.filter((name) => this.children.has(name) && !this.isRunning(name));
+      if (ended.length > 0) throw new Error(`awaiting a leader, ${ended.join(', ')} ended: ${this.describeProcesses(ended)}`);
       const statuses = await this.statuses(names);
       last = JSON.stringify(statuses.map(({ node, role, leader, epoch }) => ({ node, role, leader, epoch })));
       const leader = statuses[0]?.leader ?? null;
@@ -122,7 +129,28 @@ export class ProcessCluster {
       if (agreed && leaderStatus?.role === 'leader') return leader;
       await delay(25);
     }
-    throw new Error(`no agreed leader within ${timeoutMs} ms: ${last}`);
+    throw new Error(`no agreed leader within ${timeoutMs} ms: ${last}; ${this.describeProcesses(names)}`);
+  }
+
+  processLogPath(name: string): string {
+    return path.join(this.options.directory, `${name}.process.log`);
+  }
+
+  /** Each node's process state and the end of its output, for a failure message. */
+  describeProcesses(names = this.names): string {
+    return names
+      .map((name) => {
+        const child = this.children.get(name);
+        const state = child === undefined ? 'never started' : this.isRunning(name) ? 'running' : `ended (code ${child.exitCode}, signal ${child.signalCode})`;
+        let output = '';
+        try {
+          output = fs.readFileSync(this.processLogPath(name), 'utf8').trim().split('\n').slice(-5).join(' | ');
+        } catch {
+          output = 'no output file';
+        }
+        return `${name} ${state}, output: ${output || 'none'}`;
+      })
+      .join('; ');
   }
 }
 
