@@ -133,6 +133,25 @@ test('a write forwarded to a leader that never proposes it gets no answer: info,
   okValue(call(cluster, client, requests.create('/next', '')));
 });
 
+test('when its leader goes, a follower resets the connections with a request in flight: unknown at once; idle ones stay', () => {
+  const cluster = new FakeCluster();
+  const client = cluster.connectedClient('c1', { firstServerIndex: 1 });
+  const idle = cluster.connectedClient('c2', { firstServerIndex: 1 });
+  cluster.network.cut('n2', 'n1');
+  let outcome: Outcome | undefined;
+  client.submit(requests.create('/lost', ''), (result) => (outcome = result), { timeoutMs: 5000 });
+  cluster.run(200);
+  assert.equal(outcome, undefined, 'the forwarded write was answered while its leader lived');
+  cluster.consensus.leader = 'n3';
+  cluster.run(100);
+  assert.deepEqual(outcome, { type: 'info', reason: 'connection-lost' });
+  assert.equal(idle.server, 'n2', 'an idle connection was reset too');
+  assert.equal(idle.state, 'connected');
+  // The reset client comes back with its session, through a server that knows the new leader.
+  cluster.network.heal();
+  okValue(call(cluster, client, requests.create('/next', '')));
+});
+
 test('sessions expire on the leader clock when heartbeats stop, and their ephemerals go', () => {
   const cluster = new FakeCluster();
   const owner = cluster.connectedClient('c1', { firstServerIndex: 1, sessionTimeoutMs: 300 });

@@ -8,7 +8,8 @@
  * - A follower forwards writes to the leader it knows, then answers once it
  *   has applied the command itself. A write refused before it entered any log
  *   (no leader known, propose refused) fails definitely; one forwarded and
- *   never seen applied gets no answer (the client's timeout makes it unknown).
+ *   never seen applied gets no answer (the client's timeout, or a reset when
+ *   the leader goes, makes it unknown).
  * - One request per connection is served at a time, in order: a connection
  *   sees the effects of its earlier requests, as ZooKeeper guarantees.
  * - Watch events for an entry go out before anything else that happens after
@@ -16,6 +17,8 @@
  * - A server without a leader stops answering pings and refuses connections
  *   (see hasLeader in handlers.ts): its clients' read timeouts (2/3 of the
  *   session timeout) move them to a server that can keep their sessions.
+ * - When the leader it knew goes, a server resets the connections that have a
+ *   request in flight (see resetOnLeaderLoss): their outcome is unknown now.
  */
 import assert from 'node:assert/strict';
 import type { ConsensusEngine, Snapshot } from '../engine.js';
@@ -53,6 +56,8 @@ export class CoordinatorServer implements ServerCore {
   private readonly lastHeardMs = new Map<string, number>();
   /** The unreplicated-sequence bug's per-parent counters. */
   private readonly localSequence = new Map<string, number>();
+  /** The leader this server knew at its last tick: when it goes, what waits on it will never be answered. */
+  private knownLeader: Address | null = null;
   private tickTimer: TimerHandle | null = null;
   private stopped = false;
   /** How deep we are in engine commit callbacks. */
@@ -291,9 +296,30 @@ export class CoordinatorServer implements ServerCore {
     this.tickTimer = this.world.clock.setTimer(this.timing.sessionTickMs, () => {
       if (this.stopped) return;
       this.tracker.tick();
+      this.resetOnLeaderLoss();
       this.closeIdleConnections();
       this.scheduleTick();
     });
+  }
+
+  /**
+   * When the leader this server knew is gone (or replaced), requests in flight
+   * wait on it: a write forwarded there, a read waiting for its read index. Like
+   * ZooKeeper, which closes its clients' connections when it stops following,
+   * reset those connections, so their clients learn at once that the outcome
+   * is unknown and go elsewhere, instead of waiting out their request timeout.
+   * Idle connections stay: a short election still passes unnoticed for them.
+   */
+  private resetOnLeaderLoss(): void {
+    const leader = this.engine.status().leader;
+    const lost = this.knownLeader !== null && leader !== this.knownLeader;
+    this.knownLeader = leader;
+    if (!lost) return;
+    for (const connection of [...this.connections.values()]) {
+      if (connection.queue.length === 0) continue;
+      this.send(connection.client, { type: 'server.reset', connectionId: connection.connectionId });
+      this.closeConnection(connection);
+    }
   }
 
   /** A client that went elsewhere leaves its connection behind; ZooKeeper drops such sockets too. */
