@@ -1,0 +1,78 @@
+/**
+ * Leader failover, measured as clients see it: per runtime and engine, a
+ * register run under the kill nemesis, and for every kill of the leader alone
+ * the time until the first ok write invoked after the kill (election, the
+ * clients learning their in-flight ops are unknown, and finding the new leader).
+ *
+ *   node dist/bench/failover.js [sim|local|docker ...] [--engine raft|zab] [--seconds S] [--seed N]
+ *
+ * Defaults: local and docker, both engines, 40 s of faults, seed 1. Which kills
+ * hit the leader follows the seeded schedule and the cluster's timing, so a run
+ * may see a few or none; raise --seconds for more.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { runTest } from '../harness/run/execute.js';
+import { readRunFiles } from '../reports/run-files.js';
+import { leaderKillGaps, type LeaderKillGap } from './failover-gaps.js';
+
+type Runtime = 'sim' | 'local' | 'docker';
+
+async function measure(runtime: Runtime, engine: 'raft' | 'zab', seconds: number, seed: number, out: string): Promise<LeaderKillGap[]> {
+  const config = resolveConfig('bench', seed, {
+    system: engine === 'raft' ? 'coordinator-raft' : 'coordinator-zab',
+    runtime: runtime as RunConfig['runtime'],
+    workload: 'register',
+    nemesis: 'kill',
+    concurrency: 10,
+    rate: 200,
+    timeLimitSeconds: seconds,
+    warmupSeconds: 2,
+    recoverySeconds: 2,
+    out,
+  });
+  const outcome = await runTest(config, new Date(), () => {});
+  if (outcome.report.infrastructureError !== undefined) throw new Error(outcome.report.infrastructureError);
+  const files = await readRunFiles(outcome.directory);
+  return leaderKillGaps(files.events, files.roles);
+}
+
+function describe(gaps: readonly LeaderKillGap[]): string {
+  const measured = gaps.map((gap) => gap.gapMs).filter((gapMs): gapMs is number => gapMs !== null).sort((left, right) => left - right);
+  if (measured.length === 0) return `${gaps.length} leader kills, none followed by an ok write`;
+  const median = measured[Math.floor(measured.length / 2)] as number;
+  const worst = measured[measured.length - 1] as number;
+  const each = measured.map((gapMs) => gapMs.toFixed(0)).join(', ');
+  return `${gaps.length} leader kills: first ok write after median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms (each: ${each})`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index === -1 ? undefined : argv[index + 1];
+  };
+  const named = argv.filter((argument): argument is Runtime => argument === 'sim' || argument === 'local' || argument === 'docker');
+  const runtimes: Runtime[] = named.length > 0 ? named : ['local', 'docker'];
+  const engines = option('--engine') === undefined ? (['raft', 'zab'] as const) : [option('--engine') as 'raft' | 'zab'];
+  const seconds = Number(option('--seconds') ?? 40);
+  const seed = Number(option('--seed') ?? 1);
+  const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  try {
+    for (const runtime of runtimes) {
+      for (const engine of engines) {
+        const gaps = await measure(runtime, engine, seconds, seed, out);
+        console.log(`${runtime.padEnd(6)} ${engine.padEnd(4)} ${describe(gaps)}`);
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
