@@ -65,6 +65,8 @@ export interface ServerCore {
   /** Numbers and sends a freshly built message (completed in place). */
   sendToClient(connection: Connection, message: DistributiveOmit<ServerMessage, 'seq' | 'connectionId'>): void;
   closeConnection(connection: Connection): void;
+  /** Tells the client its connection is gone, as a TCP reset would, and closes it: the client goes elsewhere. */
+  resetConnection(connection: Connection): void;
   /** Proposes or forwards; a result when the command certainly entered no log. */
   submit(command: ServiceCommand): ServerResult | null;
   /** The unreplicated-sequence bug: a sequential name from a counter of this node only. */
@@ -135,15 +137,11 @@ function connect(core: ServerCore, request: PendingRequest, message: ConnectMess
     const owner = connection.client;
     if (core.submit({ kind: 'create-session', owner, connectionId: connection.connectionId, timeoutMs }) !== null) {
       // Not serving (no quorum to reach): refuse the connection so the client tries another server.
-      core.world.transport.send(owner, { type: 'server.reset', connectionId: connection.connectionId });
-      core.closeConnection(connection);
+      core.resetConnection(connection);
     }
     return;
   }
-  if (!hasLeader(core)) {
-    core.world.transport.send(connection.client, { type: 'server.reset', connectionId: connection.connectionId });
-    return core.closeConnection(connection);
-  }
+  if (!hasLeader(core)) return core.resetConnection(connection);
   // ZooKeeper's rule: a server behind what the client has seen must catch up before it serves it.
   const lastSeen = Number.isFinite(message.lastZxidSeen) ? message.lastZxidSeen : 0;
   core.waits.whenApplied(request, core.state.appliedPosition, lastSeen, () => {

@@ -199,6 +199,11 @@ export class CoordinatorServer implements ServerCore {
     connection.queue = [];
   }
 
+  resetConnection(connection: Connection): void {
+    this.send(connection.client, { type: 'server.reset', connectionId: connection.connectionId });
+    this.closeConnection(connection);
+  }
+
   submit(command: ServiceCommand): ServerResult | null {
     const status = this.engine.status();
     if (status.role === 'leader') {
@@ -316,9 +321,7 @@ export class CoordinatorServer implements ServerCore {
     this.knownLeader = leader;
     if (!lost) return;
     for (const connection of [...this.connections.values()]) {
-      if (connection.queue.length === 0) continue;
-      this.send(connection.client, { type: 'server.reset', connectionId: connection.connectionId });
-      this.closeConnection(connection);
+      if (connection.queue.length > 0) this.resetConnection(connection);
     }
   }
 
