@@ -13,28 +13,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type RunConfig } from '../harness/run/config.js';
-import { runTest } from '../harness/run/execute.js';
 import { readRunFiles } from '../reports/run-files.js';
+import { enginesFrom, optionValue, runCoordinator, type Engine } from './coordinator-runs.js';
 import { leaderKillGaps, type LeaderKillGap } from './failover-gaps.js';
 
 type Runtime = 'sim' | 'local' | 'docker';
 
-async function measure(runtime: Runtime, engine: 'raft' | 'zab', seconds: number, seed: number, out: string): Promise<LeaderKillGap[]> {
-  const config = resolveConfig('bench', seed, {
-    system: engine === 'raft' ? 'coordinator-raft' : 'coordinator-zab',
-    runtime: runtime as RunConfig['runtime'],
-    workload: 'register',
-    nemesis: 'kill',
-    concurrency: 10,
-    rate: 200,
-    timeLimitSeconds: seconds,
-    warmupSeconds: 2,
-    recoverySeconds: 2,
-    out,
-  });
-  const outcome = await runTest(config, new Date(), () => {});
-  if (outcome.report.infrastructureError !== undefined) throw new Error(outcome.report.infrastructureError);
+async function measure(runtime: Runtime, engine: Engine, seconds: number, seed: number, out: string): Promise<LeaderKillGap[]> {
+  const outcome = await runCoordinator(engine, seed, { runtime, nemesis: 'kill', rate: 200, timeLimitSeconds: seconds, warmupSeconds: 2, recoverySeconds: 2, out });
   const files = await readRunFiles(outcome.directory);
   return leaderKillGaps(files.events, files.roles);
 }
@@ -50,15 +36,11 @@ function describe(gaps: readonly LeaderKillGap[]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const option = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
-  };
   const named = argv.filter((argument): argument is Runtime => argument === 'sim' || argument === 'local' || argument === 'docker');
   const runtimes: Runtime[] = named.length > 0 ? named : ['local', 'docker'];
-  const engines = option('--engine') === undefined ? (['raft', 'zab'] as const) : [option('--engine') as 'raft' | 'zab'];
-  const seconds = Number(option('--seconds') ?? 40);
-  const seed = Number(option('--seed') ?? 1);
+  const engines = enginesFrom(argv);
+  const seconds = Number(optionValue(argv, '--seconds') ?? 40);
+  const seed = Number(optionValue(argv, '--seed') ?? 1);
   const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   try {
     for (const runtime of runtimes) {

@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPerf } from '../checkers/perf/index.js';
 import { pairEvents, readHistory, type HistoryEvent } from '../common/history/index.js';
-import { resolveConfig, type RunConfig } from '../harness/run/config.js';
-import { runTest } from '../harness/run/execute.js';
+import { enginesFrom, optionValue, runCoordinator, type Engine } from './coordinator-runs.js';
 
 interface Figures {
   healthyMs: number;
@@ -28,21 +27,8 @@ interface Figures {
   valid: unknown;
 }
 
-async function measure(runtime: 'docker' | 'local', engine: 'raft' | 'zab', seconds: number, out: string): Promise<Figures> {
-  const config = resolveConfig('bench', 1, {
-    system: engine === 'raft' ? 'coordinator-raft' : 'coordinator-zab',
-    runtime: runtime as RunConfig['runtime'],
-    workload: 'register',
-    nemesis: 'none',
-    concurrency: 10,
-    rate: 10_000,
-    timeLimitSeconds: seconds,
-    warmupSeconds: 1,
-    recoverySeconds: 1,
-    out,
-  });
-  const outcome = await runTest(config, new Date(), () => {});
-  if (outcome.report.infrastructureError !== undefined) throw new Error(outcome.report.infrastructureError);
+async function measure(runtime: 'docker' | 'local', engine: Engine, seconds: number, out: string): Promise<Figures> {
+  const outcome = await runCoordinator(engine, 1, { runtime, nemesis: 'none', rate: 10_000, timeLimitSeconds: seconds, warmupSeconds: 1, recoverySeconds: 1, out });
   const events: HistoryEvent[] = [];
   for await (const event of readHistory(join(outcome.directory, 'history.jsonl'))) events.push(event);
   const { operations } = pairEvents(events);
@@ -68,14 +54,10 @@ async function measure(runtime: 'docker' | 'local', engine: 'raft' | 'zab', seco
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const option = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
-  };
   const runtimes = argv.filter((argument) => argument === 'docker' || argument === 'local') as ('docker' | 'local')[];
-  const engines = option('--engine') === undefined ? (['raft', 'zab'] as const) : [option('--engine') as 'raft' | 'zab'];
-  const seconds = Number(option('--seconds') ?? 10);
-  const runs = Math.max(1, Number(option('--runs') ?? 1));
+  const engines = enginesFrom(argv);
+  const seconds = Number(optionValue(argv, '--seconds') ?? 10);
+  const runs = Math.max(1, Number(optionValue(argv, '--runs') ?? 1));
   const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   try {
     for (const runtime of runtimes.length > 0 ? runtimes : (['docker', 'local'] as const)) {
