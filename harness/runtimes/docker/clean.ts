@@ -6,7 +6,8 @@ import type Docker from 'dockerode';
 import { LABEL_OWNER, LABEL_OWNER_PID, LABEL_OWNER_START } from '../real/names.js';
 import { ownerAlive } from '../real/owner.js';
 import { removeContainer } from './containers.js';
-import { statusOf, tryConnect } from './engine.js';
+import { tryConnect } from './engine.js';
+import { removeNetwork } from './network.js';
 
 const MAX_ITEMS = 10_000;
 
@@ -30,12 +31,7 @@ export async function cleanDocker(dryRun: boolean): Promise<string[]> {
   for (const network of networks) {
     if (ownedByLiveRun(network.Labels)) continue;
     removed.push(`docker network ${network.Name}`);
-    if (dryRun) continue;
-    try {
-      await docker.getNetwork(network.Id).remove();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+    if (!dryRun) await removeNetwork(docker.getNetwork(network.Id));
   }
   return removed;
 }

@@ -23,16 +23,19 @@ async function dockerSubnets(docker: Docker): Promise<string[]> {
   return networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter((subnet) => subnet !== '');
 }
 
+/** Removes a network; one already gone is fine. */
+export async function removeNetwork(network: Docker.Network): Promise<void> {
+  try {
+    await network.remove();
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+}
+
 export async function createDockerNetwork(docker: Docker, runId: string, labels: Record<string, string>, undo: UndoStack): Promise<DockerNetwork> {
   const name = resourceName(runId);
   const avoid = new Set<string>();
-  undo.push(`remove docker network ${name}`, async () => {
-    try {
-      await docker.getNetwork(name).remove();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
-  });
+  undo.push(`remove docker network ${name}`, () => removeNetwork(docker.getNetwork(name)));
   for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
     const subnet = pickSubnet(DOCKER_SECOND_OCTET, runHash(runId), [...(await hostPrefixes()), ...(await dockerSubnets(docker))], avoid);
     try {

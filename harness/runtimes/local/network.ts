@@ -15,8 +15,6 @@ import type { UndoStack } from '../real/undo-stack.js';
 const LOCAL_SECOND_OCTET = 202;
 
 export interface LocalNetwork {
-  bridge: string;
-  hostAddress: string;
   nodes: (NamespacedNode & { namespace: string })[];
 }
 
@@ -57,7 +55,7 @@ export async function createLocalNetwork(runId: string, nodeNames: readonly stri
   const nodes = await Promise.all(
     nodeNames.map((name, index) => createNodeNamespace({ runId, hash, name, index: index + 1, bridge, address: `${subnet.prefix}.${index + 2}` }, undo)),
   );
-  return { bridge, hostAddress, nodes };
+  return { nodes };
 }
 
 interface NamespacePlan {

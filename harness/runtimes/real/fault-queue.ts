@@ -102,11 +102,6 @@ export class QueuedFaultControl implements RealFaultControl {
     return this.firstFailure;
   }
 
-  /** The cut links in force now (after settled()), for tests and reports. */
-  cutLinks(): [string, string][] {
-    return this.cuts.links();
-  }
-
   private clockFaults(): ClockFaults {
     if (this.clocks === undefined) throw new FaultlineError('E_UNSUPPORTED', 'clock faults need the system to control node clocks');
     return this.clocks;

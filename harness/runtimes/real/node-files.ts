@@ -35,14 +35,23 @@ export function collectNodeLogs(nodes: readonly RealNodeInfo[], write: (node: st
   }
 }
 
-/** The one-letter state of a process (R, S, D, T, Z, ...), or undefined when it is gone. */
-export function processState(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name, numbered from the
+ * state (field 3 in proc(5)) at index 0; undefined when the process is gone.
+ */
+export function processStatFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** The one-letter state of a process (R, S, D, T, Z, ...), or undefined when it is gone. */
+export function processState(pid: number): string | undefined {
+  return processStatFields(pid)?.[0];
 }
 
 export function processAlive(pid: number): boolean {

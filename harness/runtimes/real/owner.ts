@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processStatFields } from './node-files.js';
 
 export const OWNER_DIRECTORY = '/run/faultline/runs';
 
@@ -17,14 +18,7 @@ export interface Owner {
 
 /** The kernel's start time of a process (clock ticks since boot), or undefined when it is gone. */
 export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
-  } catch {
-    return undefined;
-  }
+  return processStatFields(pid)?.[19];
 }
 
 export function currentOwner(): Owner {
@@ -34,13 +28,8 @@ export function currentOwner(): Owner {
 /** Alive: the same process (pid and start time) still runs; a zombie counts as gone. */
 export function ownerAlive(owner: Owner): boolean {
   if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false;
-  try {
-    const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === owner.startTime;
-  } catch {
-    return false;
-  }
+  const fields = processStatFields(owner.pid);
+  return fields !== undefined && fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === owner.startTime;
 }
 
 export interface LocalRunRecord extends Owner {

@@ -3,12 +3,12 @@
  * requests to it from the host, and what a run left on the host (to prove
  * teardown and `faultline clean` remove everything).
  */
-import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { tryCommand } from './host-commands.js';
+import { pollUntil, tryCommand } from './host-commands.js';
+import { processAlive } from './node-files.js';
 import { FORWARD_COMMENT_PREFIX, LABEL_RUN, resourceName, runHash } from './names.js';
 import type { NodeProcessSpec } from './types.js';
 
@@ -42,12 +42,9 @@ export function ask(address: string, line: string, timeoutMs = 1_500): Promise<s
 
 /** Polls a stand-in until it answers ping (a process just started needs a moment to listen). */
 export async function waitForPong(address: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await ask(address, 'ping', 500)) === 'pong') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!(await pollUntil(async () => (await ask(address, 'ping', 500)) === 'pong', timeoutMs, 50))) {
+    throw new Error(`${address} did not answer ping within ${timeoutMs} ms`);
   }
-  throw new Error(`${address} did not answer ping within ${timeoutMs} ms`);
 }
 
 /** Everything of one run still on the host, one line each (empty when the run left nothing). */
@@ -68,10 +65,5 @@ export async function resourcesOfRun(runId: string): Promise<string[]> {
 }
 
 export function processGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /\) [ZX] /.test(stat);
-  } catch {
-    return true;
-  }
+  return !processAlive(pid);
 }
