@@ -191,7 +191,10 @@ export function findRunDirectories(root: string): string[] {
 export function loadStoredRuns(directories: readonly string[]): StoredRun[] {
   // Ids start with the UTC start time, so the newest come first before the bound cuts the list.
   const newestFirst = [...directories].sort((left, right) => basename(right).localeCompare(basename(left)));
-  const runs = newestFirst.slice(0, MAX_LISTED_RUNS).map(loadStoredRun);
-  runs.sort((left, right) => right.startedAt.localeCompare(left.startedAt) || right.id.localeCompare(left.id));
-  return runs;
+  return sortNewestFirst(newestFirst.slice(0, MAX_LISTED_RUNS).map(loadStoredRun));
+}
+
+/** Newest first, ties by id, so the order is stable; sorts in place and returns the array. */
+export function sortNewestFirst(runs: StoredRun[]): StoredRun[] {
+  return runs.sort((left, right) => right.startedAt.localeCompare(left.startedAt) || right.id.localeCompare(left.id));
 }

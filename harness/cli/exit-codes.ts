@@ -7,6 +7,11 @@ export const EXIT_UNKNOWN = 2;
 export const EXIT_USAGE = 3;
 export const EXIT_INFRASTRUCTURE = 4;
 
+/** When the infrastructure failed, that is the news (4); a violation found before it still stands (1). */
+export function withInfrastructure(code: number, infrastructureFailed: boolean): number {
+  return infrastructureFailed && code !== EXIT_VIOLATION ? EXIT_INFRASTRUCTURE : code;
+}
+
 /** The exit code for a set of verdicts: a violation beats unknown beats valid. */
 export function exitCodeFor(verdicts: Iterable<Verdict>): number {
   const combined = combineVerdicts([...verdicts].map((valid) => ({ valid })));

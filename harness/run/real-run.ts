@@ -146,7 +146,7 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
   });
   sampleRoles(coordinator, runClock, directory, timeNs);
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
-  report.incomplete = await waitForRun(run, control, runClock, deadlineMs, parts.progress, () => schedule.activeFaults());
+  report.incomplete = await waitForRun(run, control, runClock, deadlineMs, parts.progress, () => report.events, () => schedule.activeFaults());
   stopInvoking = true;
   await pollUntil(() => run.finished(), 5000, 100);
   schedule.healAll(control);
@@ -158,15 +158,22 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
 }
 
 /** Waits for the workers to finish; returns why the run stopped early, if it did. */
-async function waitForRun(run: WorkerRun, control: RealFaultControl, clock: { nowMs(): number }, deadlineMs: number, progress: Progress, faults: () => readonly string[]): Promise<string | undefined> {
-  let events = 0;
+async function waitForRun(
+  run: WorkerRun,
+  control: RealFaultControl,
+  clock: { nowMs(): number },
+  deadlineMs: number,
+  progress: Progress,
+  events: () => number,
+  faults: () => readonly string[],
+): Promise<string | undefined> {
+  // The workers hand each event to the run's sink, not to run.events: count what the sink stored.
   while (!run.finished()) {
     if (clock.nowMs() > deadlineMs) return `the workers had not finished ${(deadlineMs / 1000).toFixed(0)} s after the run started`;
     const failure = control.failure();
     if (failure !== undefined) return `infrastructure: ${failure.message}`;
     await delay(250);
-    events = run.events.length;
-    if (progress(clock.nowMs(), events, faults()) === false) return `interrupted at ${(clock.nowMs() / 1000).toFixed(1)} s`;
+    if (progress(clock.nowMs(), events(), faults()) === false) return `interrupted at ${(clock.nowMs() / 1000).toFixed(1)} s`;
   }
   return undefined;
 }

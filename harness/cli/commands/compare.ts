@@ -8,11 +8,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import { combineVerdicts, type Verdict } from '../../../checkers/checker.js';
 import { writeIndexPage } from '../../../reports/index-page.js';
-import { loadStoredRun, loadStoredRuns, runVerdict, type StoredRun } from '../../../reports/index-runs.js';
+import { loadStoredRun, runVerdict, sortNewestFirst, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
 import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest } from '../../run/execute.js';
-import { EXIT_INFRASTRUCTURE, EXIT_VIOLATION, exitCodeFor } from '../exit-codes.js';
+import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
 import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix.js';
 import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
 import { VERSION } from './run-tests.js';
@@ -87,14 +87,13 @@ async function compare(argv: CompareArguments): Promise<number> {
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       runs.push(loadStoredRun(outcome.directory));
       // Real runtimes report a cluster that failed under them instead of throwing; the matrix goes on.
-      infrastructureFailed ||= (outcome.report as { infrastructureError?: string }).infrastructureError !== undefined;
+      infrastructureFailed ||= outcome.report.infrastructureError !== undefined;
     }
   } finally {
     interrupted.stop();
     summary = finish(argv, directory, runs, configs.length - runs.length);
   }
-  // A violation still stands; otherwise an infrastructure failure is the news (exit 4), as for faultline test.
-  if (infrastructureFailed && summary.exitCode !== EXIT_VIOLATION) summary.exitCode = EXIT_INFRASTRUCTURE;
+  summary.exitCode = withInfrastructure(summary.exitCode, infrastructureFailed);
   process.stdout.write(argv.json ? comparisonJson(summary) : describeComparison(summary));
   return summary.exitCode;
 }
@@ -108,7 +107,7 @@ function showProgress(config: RunConfig, done: number, total: number, nowMs: num
 /** Writes index.html and the JUnit file for the runs done; a run skipped by Ctrl-C makes the verdict unknown at best. */
 function finish(argv: CompareArguments, directory: string, runs: StoredRun[], skipped: number): CompareSummary {
   const command = `faultline compare --systems ${argv.systems} --workloads ${argv.workloads} --nemeses ${argv.nemeses} --seeds ${argv.seeds}`;
-  const index = writeIndexPage(loadStoredRuns(runs.map((run) => run.directory)), { pageDirectory: directory, title: 'faultline comparison', subtitle: command });
+  const index = writeIndexPage(sortNewestFirst([...runs]), { pageDirectory: directory, title: 'faultline comparison', subtitle: command });
   if (argv.junit !== undefined) writeJunitFile(argv.junit, runs, { name: 'faultline compare' });
   const verdicts: Verdict[] = runs.map(runVerdict);
   if (skipped > 0) verdicts.push('unknown');

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
-import { EXIT_INFRASTRUCTURE, EXIT_VIOLATION, exitCodeFor } from '../exit-codes.js';
+import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
 import { describeResults } from './run-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
@@ -115,9 +115,7 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
     infrastructureFailed ||= outcome.report.infrastructureError !== undefined;
     if (interrupted() || (argv['stop-on-failure'] && outcome.results.valid !== true)) break;
   }
-  // A violation found before the infrastructure failed still stands; otherwise the failure is the news.
-  const code = exitCodeFor(verdicts);
-  return infrastructureFailed && code !== EXIT_VIOLATION ? EXIT_INFRASTRUCTURE : code;
+  return withInfrastructure(exitCodeFor(verdicts), infrastructureFailed);
 }
 
 function progressLine(config: RunConfig): (nowMs: number, events: number, faults: readonly string[]) => void {
