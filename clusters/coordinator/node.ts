@@ -12,6 +12,7 @@ import { CoordinatorServer } from './service/server.js';
 import { DEFAULT_SERVICE_TIMING, type ServiceTiming } from './service/handlers.js';
 import type { OperationResult, ReadOperation, SessionInfo } from './service/types.js';
 import { createEngine as createRealEngine, type EngineTuning } from './engines/index.js';
+import { REGISTER_ROOT } from './client/recipes.js';
 
 /** Builds an engine of the given kind; the engines' own factory, or a fake in tests. */
 export type EngineFactory = (kind: EngineKind, options: EngineOptions) => ConsensusEngine;
@@ -72,6 +73,16 @@ export interface CoordinatorNode extends Endpoint {
   connectionCount(): number;
 }
 
+/** This replica's register values (RegisterRecipe's keys), read from its own applied state: null for a key it lacks. */
+export function readRegisters(service: Pick<ServiceView, 'read'>, keys: readonly string[]): Record<string, number | null> {
+  const values: Record<string, number | null> = {};
+  for (const key of keys) {
+    const result = service.read({ type: 'getData', path: `${REGISTER_ROOT}/${key}` });
+    values[key] = result.ok ? Number((result.value as { data: string }).data) : null;
+  }
+  return values;
+}
+
 export function createCoordinatorNode(options: CoordinatorNodeOptions): CoordinatorNode {
   const { world } = options;
   assert.ok(options.members.length > 0, 'a coordinator cluster needs members');
@@ -123,10 +134,15 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
       engine.stop();
     },
     status: () => engine.status(),
+    // The digest costs a snapshot and the sessions a scan: computed only when read, not for every view.
     service: () => ({
       appliedPosition: state.appliedPosition,
-      digest: state.digest(),
-      liveSessions: state.liveSessions(),
+      get digest() {
+        return state.digest();
+      },
+      get liveSessions() {
+        return state.liveSessions();
+      },
       snapshot: () => state.takeSnapshot(),
       read: (operation) => state.read(operation),
     }),

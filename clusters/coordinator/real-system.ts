@@ -31,7 +31,6 @@ export interface RealCoordinatorOptions {
 export interface HealthReport {
   leader: string;
   epoch: number;
-  elapsedMs: number;
 }
 
 export class RealCoordinator {
@@ -91,7 +90,7 @@ export class RealCoordinator {
       const leader = answered.find((status) => status.role === 'leader');
       if (answered.length === this.cluster.nodes.length && leader !== undefined && leaders.size === 1 && epochs.size === 1 && leaders.has(leader.node)) {
         this.cachedLeader = leader.node;
-        return { leader: leader.node, epoch: leader.epoch, elapsedMs: now() - startMs };
+        return { leader: leader.node, epoch: leader.epoch };
       }
       last = `${answered.length} of ${this.cluster.nodes.length} nodes answered; roles ${answered.map((status) => `${status.node}=${status.role}@${status.epoch}`).join(', ') || 'none'}`;
       await delay(HEALTH_POLL_MS);

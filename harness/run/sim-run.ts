@@ -13,6 +13,7 @@ import { workloadNamed } from '../../workloads/registry.js';
 import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
 import type { CoordinatorClient } from '../../clusters/coordinator/client/client.js';
 import type { Clock } from '../../clusters/coordinator/world.js';
+import { readRegisters } from '../../clusters/coordinator/node.js';
 import { CoordinatorCluster } from '../runtimes/sim/coordinator-cluster.js';
 import { SimulationFaultControl } from '../runtimes/sim/fault-control.js';
 import { InvariantViolation } from '../runtimes/sim/invariants.js';
@@ -195,12 +196,7 @@ function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: stri
     for (const address of cluster.members) {
       const node = cluster.node(address);
       if (node === null) continue;
-      const values: Record<string, unknown> = {};
-      for (const key of keys) {
-        const result = node.service().read({ type: 'getData', path: `/registers/${key}` });
-        values[key] = result.ok ? Number((result.value as { data: string }).data) : null;
-      }
-      states[address] = values;
+      states[address] = readRegisters(node.service(), keys);
     }
     directory.writeJson(FINAL_STATES_FILE, states);
   }

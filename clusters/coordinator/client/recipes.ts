@@ -50,6 +50,9 @@ export interface RecipeOptions {
   readMode?: ReadMode;
 }
 
+/** Where RegisterRecipe keeps its keys unless told otherwise. */
+export const REGISTER_ROOT = '/registers';
+
 /** Registers hold integers as the decimal text of a znode's data. */
 export class RegisterRecipe {
   private readonly root: string;
@@ -59,7 +62,7 @@ export class RegisterRecipe {
     private readonly client: CoordinatorClient,
     options: RecipeOptions = {},
   ) {
-    this.root = options.root ?? '/registers';
+    this.root = options.root ?? REGISTER_ROOT;
     this.readMode = options.readMode ?? 'linearizable';
   }
 

@@ -69,7 +69,6 @@ export class AdminClient {
       const request = http.request(url, {
         method,
         agent: false,
-        timeout: this.timeoutMs,
         headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       });
       const timer = setTimeout(() => request.destroy(new Error(`admin ${name} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);

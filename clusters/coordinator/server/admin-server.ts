@@ -35,7 +35,7 @@ const MAX_KEYS = 10_000;
 
 class BadRequest extends Error {}
 
-export async function startAdminServer(port: number, handlers: AdminHandlers, host = '0.0.0.0'): Promise<http.Server> {
+export async function startAdminServer(port: number, handlers: AdminHandlers): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     handle(request, handlers).then(
       (body) => reply(response, body === undefined ? 404 : 200, body ?? { error: `no such endpoint: ${request.method} ${request.url}` }),
@@ -45,7 +45,7 @@ export async function startAdminServer(port: number, handlers: AdminHandlers, ho
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(port, '0.0.0.0', () => {
       server.off('error', reject);
       resolve();
     });

@@ -72,12 +72,6 @@ export class ClientNetwork {
     this.clients.clear();
   }
 
-  get connectionCount(): number {
-    let count = 0;
-    for (const entry of this.clients.values()) count += entry.links.size;
-    return count;
-  }
-
   private open(from: Address, entry: ClientEntry, to: Address): ClientLink {
     const { host, port } = this.servers.get(to)!;
     const socket = net.connect({ host, port });

@@ -34,7 +34,6 @@ export class FramedConnection {
   private readonly decoder: FrameDecoder;
   private corked = false;
   private closed = false;
-  droppedMessages = 0;
 
   constructor(readonly socket: net.Socket, private readonly options: ConnectionOptions) {
     this.remoteName = options.remote ?? null;
@@ -71,10 +70,7 @@ export class FramedConnection {
       this.log(`dropped a message to ${this.describe()}: ${error.message}`);
       return false;
     }
-    if (this.socket.writableLength + frame.length > (this.options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES)) {
-      this.droppedMessages += 1;
-      return false;
-    }
+    if (this.socket.writableLength + frame.length > (this.options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES)) return false;
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();

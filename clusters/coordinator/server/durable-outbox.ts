@@ -38,7 +38,6 @@ export class DurableOutbox {
   private flushesInFlight = 0;
   private scheduled = false;
   private stopped = false;
-  droppedMessages = 0;
 
   constructor(
     private readonly storage: BackgroundFlushable,
@@ -48,10 +47,8 @@ export class DurableOutbox {
   send(to: Address, message: Message): void {
     if (this.stopped) return;
     if (this.held.length === 0 && this.durableCount === this.syncCount) return this.deliver(to, message);
-    if (this.held.length >= MAX_HELD_MESSAGES) {
-      this.droppedMessages += 1;
-      return;
-    }
+    // Past the bound a message is lost, as the network may lose any message.
+    if (this.held.length >= MAX_HELD_MESSAGES) return;
     this.held.push({ to, message, needsSyncs: this.syncCount });
   }
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { SeededRandom } from '../../../common/random.js';
-import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } from '../node.js';
+import { createCoordinatorNode, readRegisters, type CoordinatorNode, type CoordinatorTiming } from '../node.js';
 import type { Storage, World } from '../world.js';
 import { startAdminServer, type AdminHandlers } from './admin-server.js';
 import type { NodeProcessOptions } from './arguments.js';
@@ -120,16 +120,7 @@ function adminHandlers(id: string, node: CoordinatorNode, clock: RealClock): Adm
     },
     skewClock: (request) => clock.skew(request),
     resetClock: () => clock.reset(),
-    registers: (keys) => {
-      const values: Record<string, number | null> = {};
-      // One view for all keys: making a view computes the state's digest.
-      const service = node.service();
-      for (const key of keys) {
-        const result = service.read({ type: 'getData', path: `/registers/${key}` });
-        values[key] = result.ok ? Number((result.value as { data: string }).data) : null;
-      }
-      return values;
-    },
+    registers: (keys) => readRegisters(node.service(), keys),
   };
 }
 

@@ -26,8 +26,6 @@ export interface TcpClientFactory {
   open(): CoordinatorClient;
   clock: Pick<Clock, 'setTimer' | 'clearTimer'>;
   close(): void;
-  /** TCP connections open now (for tests and leak checks). */
-  readonly connectionCount: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
@@ -71,9 +69,6 @@ export function createTcpClientFactory(options: TcpClientFactoryOptions): TcpCli
       for (const client of clients) client.stop();
       clients.length = 0;
       clock.clearAll();
-    },
-    get connectionCount() {
-      return network.connectionCount;
     },
   };
 }

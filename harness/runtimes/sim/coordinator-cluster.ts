@@ -162,8 +162,10 @@ export class CoordinatorCluster {
       const status = node.status();
       if (status.leader !== leader || status.commitPosition !== leaderStatus.commitPosition) return false;
     }
-    // A service view costs a snapshot (its digest), so replicas are compared only once their positions agree.
+    // A digest costs a snapshot, so replicas are compared only once their positions agree.
     const services = nodes.map((node) => (node as CoordinatorNode).service());
-    return services.every((service) => service.appliedPosition === leaderStatus.commitPosition && service.digest === (services[0] as typeof service).digest);
+    if (!services.every((service) => service.appliedPosition === leaderStatus.commitPosition)) return false;
+    const digest = (services[0] as (typeof services)[number]).digest;
+    return services.every((service) => service.digest === digest);
   }
 }
