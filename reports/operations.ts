@@ -91,13 +91,6 @@ export function latencyMs(span: OperationSpan): number | undefined {
   return span.returnSeconds === undefined ? undefined : (span.returnSeconds - span.callSeconds) * 1000;
 }
 
-/** "write 3", "read -> 5", "cas [1,2]" in at most maxLength characters: a label for charts and tables. */
-export function describeSpan(span: OperationSpan, maxLength = 60): string {
-  const key = span.key === undefined ? '' : ` ${String(span.key)}`;
-  const value = span.f === 'read' || span.f === 'get' || span.f === 'next' ? span.output : span.input;
-  const shown = value === undefined || value === null ? '' : span.f === 'read' || span.f === 'get' || span.f === 'next' ? ` -> ${compact(value)}` : ` ${compact(value)}`;
-  return clip(`${span.f}${key}${shown}`, maxLength);
-}
 
 export function compact(value: unknown): string {
   if (typeof value === 'string') return value;

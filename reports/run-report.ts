@@ -47,7 +47,7 @@ function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOpe
     blocks.push(chartBlock('chart-throughput', 'Throughput', 'Ops completed per second, stacked by outcome.'));
   }
   if (bandsOf.bands.length > 0 && spans.operations.length > 0) {
-    const rows = availabilityRows(spans.operations, bandsOf.bands, bandsOf.bands.length);
+    const rows = availabilityRows(spans.operations, bandsOf.bands);
     const summaries = rows.filter((row) => row.kind === 'summary');
     const drawn = [...rows.filter((row) => row.kind === 'fault').slice(0, MAX_AVAILABILITY_BARS), ...summaries];
     charts['chart-availability'] = availabilitySpec(drawn, frame.colors);

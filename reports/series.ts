@@ -105,13 +105,13 @@ function row(label: string, kind: AvailabilityRow['kind'], fault: string, counts
 }
 
 /** Share of ops invoked in each fault window that ended ok, and the same outside every window. */
-export function availabilityRows(spans: readonly OperationSpan[], bands: readonly FaultBand[], maxRows = 40): AvailabilityRow[] {
+export function availabilityRows(spans: readonly OperationSpan[], bands: readonly FaultBand[]): AvailabilityRow[] {
   const perBand = bands.map(() => ({ invoked: 0, ok: 0 }));
   const [during, outside] = [{ invoked: 0, ok: 0 }, { invoked: 0, ok: 0 }];
-  const byStart = bands.map((band, position) => ({ band, position }));
   for (const span of spans) {
     let inAny = false;
-    for (const { band, position } of byStart) {
+    // Bands come in order of their start: none after the first that starts later can hold this op.
+    for (const [position, band] of bands.entries()) {
       if (band.from > span.callSeconds) break;
       if (span.callSeconds >= band.to) continue;
       inAny = true;
@@ -122,7 +122,7 @@ export function availabilityRows(spans: readonly OperationSpan[], bands: readonl
     target.invoked += 1;
     if (span.outcome === 'ok') target.ok += 1;
   }
-  const rows: AvailabilityRow[] = bands.slice(0, maxRows).map((band, position) =>
+  const rows: AvailabilityRow[] = bands.map((band, position) =>
     Object.assign(row(`#${band.number} ${band.label} (${band.from.toFixed(1)}–${band.to.toFixed(1)} s)`, 'fault', band.fault, perBand[position]!), { from: band.from, to: band.to }),
   );
   rows.push(row('during any fault', 'summary', 'any fault', during), row('outside faults', 'summary', 'no fault', outside));

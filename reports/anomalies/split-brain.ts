@@ -6,14 +6,14 @@
  * by the node that served them.
  */
 import { describeSplitBrain, type LeaderSpan, type SplitBrainAnomaly } from '../../checkers/split-brain/check.js';
-import type { AcknowledgedWrite } from '../../checkers/split-brain/writes.js';
+import { DEFAULT_WRITE_FUNCTIONS, type AcknowledgedWrite } from '../../checkers/split-brain/writes.js';
 import { escapeHtml } from '../html.js';
 import { timelineSpec, type TimelineBar, type TimelineMark } from '../charts/op-timeline.js';
 import { compact, type OperationSpan } from '../operations.js';
 import type { Section, StoredCheckerResult } from '../report-types.js';
 import { elementId, MAX_ANOMALIES_DRAWN, moreNote, secondsText, sentenceCallout, table } from './common.js';
 
-const WRITE_FUNCTIONS = new Set(['write', 'cas', 'put', 'set', 'create', 'delete', 'acquire', 'release', 'next']);
+const WRITE_FUNCTIONS = new Set(DEFAULT_WRITE_FUNCTIONS);
 const MAX_WRITES_PER_LEADER = 20;
 
 function isSplitBrain(value: unknown): value is SplitBrainAnomaly {
