@@ -99,6 +99,11 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The share of invoked ops that ended ok, or undefined when none were invoked. */
+export function availabilityOf(part: Counts | undefined): number | undefined {
+  return pooled([part]);
+}
+
 function pooled(parts: ReadonlyArray<Counts | undefined>): number | undefined {
   let [invoked, ok] = [0, 0];
   for (const part of parts) {

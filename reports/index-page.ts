@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import { FaultlineError } from '../common/errors.js';
 import { escapeHtml, renderPage } from './html.js';
 import { comparisonCharts } from './index-charts.js';
-import { cellFigures, faultFigures, runPerf, type CellFigures, type FaultFigures } from './index-figures.js';
+import { availabilityOf, cellFigures, faultFigures, runPerf, type CellFigures, type FaultFigures } from './index-figures.js';
 import { REPORT_FILE, runVerdict, type StoredRun } from './index-runs.js';
 import type { Verdict } from '../checkers/checker.js';
 
@@ -102,13 +102,12 @@ function runRow(run: StoredRun, pageDirectory: string): string {
   const config = run.config;
   const incomplete = run.results === undefined;
   const perf = runPerf(run);
-  const during = perf?.during;
   const link = run.hasReport ? 'report' : 'run files';
   const field = (value: unknown): string => (config === undefined ? '<span class="muted">?</span>' : escapeHtml(value));
   return `<tr class="${incomplete ? 'incomplete' : ''}"><td class="name">${escapeHtml(run.startedAt.replace('T', ' '))}</td>
 <td class="name">${field(config?.system)}</td><td>${field(config?.workload)}</td><td>${field(config?.nemesis)}</td><td class="number">${field(config?.seed)}</td>
 <td>${verdictCell(runVerdict(run), incomplete)}</td><td>${checkerList(run)}</td><td class="number">${run.results?.ops ?? '–'}</td>
-<td class="number">${milliseconds(perf?.p99Ms)}</td><td class="number">${percent(during === undefined || during.invoked === 0 ? undefined : during.ok / during.invoked)}</td>
+<td class="number">${milliseconds(perf?.p99Ms)}</td><td class="number">${percent(availabilityOf(perf?.during))}</td>
 <td><a href="${escapeHtml(linkTo(pageDirectory, run))}">${link}</a><div class="muted id">${escapeHtml(run.id)}</div></td></tr>`;
 }
 

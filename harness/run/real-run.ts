@@ -22,7 +22,7 @@ import { RealCoordinator } from '../../clusters/coordinator/real-system.js';
 import { bootRuntime, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
 import { pollUntil } from '../runtimes/real/host-commands.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
-import { DEFAULTS, type RunConfig } from './config.js';
+import type { RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
 import { FINAL_STATES_FILE } from './check-run.js';
 import { RealScheduler } from './real-scheduler.js';
@@ -64,8 +64,8 @@ export async function runOnRealRuntime(config: RunConfig, directory: RunDirector
       runId: `${config.seed}-${process.pid}`,
       nodes: Array.from({ length: config.nodes }, (_, index) => `n${index + 1}`),
       workDirectory,
-      // Only a user's own image is named; the runtime builds its own when it is missing.
-      ...(config.image === undefined || config.image === DEFAULTS.image ? {} : { image: config.image }),
+      // The docker runtime builds the default image when it is missing, named or not.
+      ...(config.image === undefined ? {} : { image: config.image }),
       mounts: mountsFor(process.execPath),
     });
     const coordinator = new RealCoordinator(cluster, {

@@ -1,9 +1,8 @@
 /** What `faultline compare` prints: a compact table of the runs, or one JSON summary with --json. */
-import { relative } from 'node:path';
 import type { Verdict } from '../../../checkers/checker.js';
-import { runPerf } from '../../../reports/index-figures.js';
+import { availabilityOf, runPerf } from '../../../reports/index-figures.js';
 import { runVerdict, type StoredRun } from '../../../reports/index-runs.js';
-import { verdictWord } from './run-output.js';
+import { shownPath, verdictWord } from './run-output.js';
 
 export interface CompareSummary {
   directory: string;
@@ -14,16 +13,6 @@ export interface CompareSummary {
   /** Runs of the matrix never started because of Ctrl-C. */
   skipped: number;
   runs: StoredRun[];
-}
-
-function shown(path: string): string {
-  const inside = relative(process.cwd(), path);
-  return inside.startsWith('..') ? path : inside;
-}
-
-function availabilityDuringFaults(run: StoredRun): number | undefined {
-  const during = runPerf(run)?.during;
-  return during === undefined || during.invoked === 0 ? undefined : during.ok / during.invoked;
 }
 
 function runWord(run: StoredRun): string {
@@ -40,7 +29,7 @@ export function describeComparison(summary: CompareSummary): string {
   const header = ['system', 'workload', 'nemesis', 'seed', 'verdict', 'ops', 'p50 ms', 'p99 ms', 'avail. faults', 'not valid'];
   const rows = summary.runs.map((run) => {
     const perf = runPerf(run);
-    const availability = availabilityDuringFaults(run);
+    const availability = availabilityOf(perf?.during);
     const failing = Object.entries(run.results?.checkers ?? {}).filter(([, checker]) => checker.valid !== true).map(([name]) => name);
     return [
       run.config?.system ?? '?',
@@ -57,9 +46,9 @@ export function describeComparison(summary: CompareSummary): string {
   });
   const lines = [columns([header, ...rows])];
   if (summary.skipped > 0) lines.push(`stopped by Ctrl-C: ${summary.skipped} run${summary.skipped === 1 ? '' : 's'} of the matrix not started`);
-  lines.push(`verdict: ${verdictWord(summary.valid)}   runs: ${shown(summary.directory)}`);
-  lines.push(`page: ${shown(summary.index)}`);
-  if (summary.junit !== undefined) lines.push(`junit: ${shown(summary.junit)}`);
+  lines.push(`verdict: ${verdictWord(summary.valid)}   runs: ${shownPath(summary.directory)}`);
+  lines.push(`page: ${shownPath(summary.index)}`);
+  if (summary.junit !== undefined) lines.push(`junit: ${shownPath(summary.junit)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,7 +69,7 @@ export function comparisonJson(summary: CompareSummary): string {
       checkers,
       p50Ms: perf?.p50Ms ?? null,
       p99Ms: perf?.p99Ms ?? null,
-      availabilityDuringFaults: availabilityDuringFaults(run) ?? null,
+      availabilityDuringFaults: availabilityOf(perf?.during) ?? null,
     };
   });
   const { directory, index, valid, exitCode, skipped } = summary;

@@ -4,12 +4,12 @@
  * so a nightly job can publish one page. Optionally JUnit XML of the same runs.
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { FaultlineError } from '../../../common/errors.js';
 import { writeIndexPage } from '../../../reports/index-page.js';
 import { findRunDirectories, loadStoredRuns, MAX_LISTED_RUNS } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
+import { shownPath } from './run-output.js';
 
 interface IndexArguments {
   'runs-dir': string;
@@ -42,6 +42,5 @@ function writeIndex(argv: IndexArguments): void {
   const page = writeIndexPage(runs, { pageDirectory: root, ...(argv.title === undefined ? {} : { title: argv.title }) });
   if (argv.junit !== undefined) writeJunitFile(argv.junit, runs);
   const incomplete = runs.filter((run) => run.results === undefined).length;
-  const shown = relative(process.cwd(), page).startsWith('..') ? page : relative(process.cwd(), page);
-  process.stdout.write(`wrote ${shown}: ${runs.length} run${runs.length === 1 ? '' : 's'}${incomplete > 0 ? `, ${incomplete} incomplete` : ''}\n`);
+  process.stdout.write(`wrote ${shownPath(page)}: ${runs.length} run${runs.length === 1 ? '' : 's'}${incomplete > 0 ? `, ${incomplete} incomplete` : ''}\n`);
 }
