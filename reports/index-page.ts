@@ -5,7 +5,7 @@
  * Everything read from run files is escaped; a run without results.json
  * (interrupted) is listed as incomplete.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { join, relative, sep } from 'node:path';
 import { FaultlineError } from '../common/errors.js';
 import { escapeHtml, renderPage } from './html.js';
@@ -158,10 +158,7 @@ export function renderIndexPage(runs: readonly StoredRun[], options: IndexPageOp
 export function writeIndexPage(runs: readonly StoredRun[], options: IndexPageOptions): string {
   const path = join(options.pageDirectory, INDEX_FILE);
   try {
-    mkdirSync(options.pageDirectory, { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, renderIndexPage(runs, options));
-    renameSync(temporary, path);
+    writeFileAtomically(path, renderIndexPage(runs, options));
   } catch (error) {
     throw new FaultlineError('E_CONFIG', `cannot write ${INDEX_FILE} (${(error as Error).message})`, { where: path, hint: 'choose a writable directory' });
   }

@@ -9,8 +9,8 @@
  * "run" test case with an <error>. Every value is escaped, and characters
  * XML 1.0 forbids are replaced, so any sentence gives well-formed XML.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { writeFileAtomically } from '../common/atomic-file.js';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { FaultlineError } from '../common/errors.js';
 import { REPORT_FILE, type StoredRun } from './index-runs.js';
 
@@ -141,10 +141,7 @@ export function junitXml(runs: readonly StoredRun[], options: JunitOptions = {})
 export function writeJunitFile(file: string, runs: readonly StoredRun[], options: JunitOptions = {}): void {
   const path = resolve(file);
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, junitXml(runs, { pathBase: process.cwd(), ...options }));
-    renameSync(temporary, path);
+    writeFileAtomically(path, junitXml(runs, { pathBase: process.cwd(), ...options }));
   } catch (error) {
     throw new FaultlineError('E_CONFIG', `cannot write the JUnit file (${(error as Error).message})`, { where: file, hint: 'choose a writable path with --junit' });
   }
