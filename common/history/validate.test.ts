@@ -83,6 +83,14 @@ describe('HistoryValidator: errors name file:line', () => {
 describe('HistoryValidator: what passes', () => {
   const source = { file: 'memory', line: 1 };
 
+  it('says a number too large for a double is out of range, not "null"', async () => {
+    // JSON.parse turns 1e400 into Infinity, which JSON.stringify prints as null.
+    await expectError(['{"time":1e400,"process":0,"type":"invoke","f":"read"}'], 1, /"time" is out of range: a number too large/);
+    await expectError(['{"time":-1e400,"process":0,"type":"invoke","f":"read"}'], 1, /"time" is out of range: a negative number too large/);
+    await expectError(['{"index":1e400,"process":0,"type":"invoke","f":"read"}'], 1, /"index" is out of range/);
+    await expectError(['{"process":1e400,"type":"invoke","f":"read"}'], 1, /"process" is out of range/);
+  });
+
   it('passes nemesis info events through without pairing', () => {
     const validator = new HistoryValidator();
     const start = validator.accept({ process: 'nemesis', type: 'info', f: 'start-partition', value: null }, source);

@@ -180,8 +180,18 @@ function checkOptionalFields(event: Record<string, unknown>, source: EventSource
 
 function fieldError(name: string, value: unknown, hint: string, source: EventSource): HistoryError {
   const problem =
-    value === undefined ? `event has no "${name}"` : `"${name}" cannot be ${describeValue(value)}`;
+    value === undefined
+      ? `event has no "${name}"`
+      : typeof value === 'number' && !Number.isFinite(value)
+        ? outOfRange(name, value)
+        : `"${name}" cannot be ${describeValue(value)}`;
   return new HistoryError(problem, { where: locate(source), hint });
+}
+
+/** JSON.parse reads a number beyond a double's range (1e400) as Infinity, which would print as "null". */
+function outOfRange(name: string, value: number): string {
+  const sign = value > 0 ? '' : 'negative ';
+  return `"${name}" is out of range: a ${sign}number too large to hold (beyond ±1.8e308)`;
 }
 
 function unknownType(type: string, source: EventSource): HistoryError {
