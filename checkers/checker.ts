@@ -89,6 +89,19 @@ export function combineVerdicts(results: ReadonlyArray<Pick<CheckerResult, 'vali
   return combined;
 }
 
+/**
+ * The reason of a checker that had no evidence: absent evidence is unknown,
+ * never valid, so a CI job cannot pass on a run that recorded nothing.
+ */
+export function nothingToJudge(what: string, lookAt: string): string {
+  return `nothing to judge: ${what}, so it cannot be called valid; ${lookAt}`;
+}
+
+/** Where to look when a run's clients completed nothing. */
+export const LOOK_AT_CLIENTS =
+  'look at whether the clients reached the cluster at all (the run\'s nodes/*/*.log and the faults in its history), ' +
+  'or, for a file, whether it is the history you meant';
+
 /** Checks nothing and always passes: a placeholder where a workload has no checker yet. */
 export const noopChecker: Checker<unknown> = {
   name: 'noop',

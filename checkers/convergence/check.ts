@@ -13,6 +13,8 @@ import {
   DEFAULT_MAX_ANOMALIES,
   describeMoment,
   groupByKey,
+  LOOK_AT_CLIENTS,
+  nothingToJudge,
   type Checker,
   type CheckerInput,
   type CheckerResult,
@@ -61,7 +63,7 @@ export const convergenceChecker: Checker<ConvergenceOptions, ConvergenceResult> 
 export function checkConvergence(input: CheckerInput, options: ConvergenceOptions = {}): ConvergenceResult {
   const states = input.finalStates;
   if (states === undefined || Object.keys(states).length === 0) {
-    const reason = 'no final states: the run read no node state after recovery, so convergence cannot be judged';
+    const reason = nothingToJudge('there are no final states: the run read no node state after recovery (final-states.json)', 'look at whether the nodes were up for the final reads (nodes/*/*.log)');
     return { checker: 'convergence', valid: 'unknown', reason, anomalies: [], stats: {} };
   }
   const byKey = groupByKey(input.operations);
@@ -80,9 +82,12 @@ export function checkConvergence(input: CheckerInput, options: ConvergenceOption
   }
   const anomalies = found.slice(0, options.maxAnomalies ?? DEFAULT_MAX_ANOMALIES);
   const first = anomalies[0];
+  const noKeys = keys.size === 0;
+  const what = 'no key was written by the history or held by any node';
   return {
     checker: 'convergence',
-    valid: anomalies.length === 0,
+    valid: noKeys ? 'unknown' : anomalies.length === 0,
+    ...(noKeys ? { reason: nothingToJudge(what, LOOK_AT_CLIENTS) } : {}),
     anomalies,
     stats: {
       nodes: Object.keys(states).length,

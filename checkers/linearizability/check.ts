@@ -5,7 +5,7 @@
  * verdicts: false beats unknown beats true.
  */
 import type { Operation } from '../../common/history/types.js';
-import { combineVerdicts, groupByKey, type Verdict } from '../checker.js';
+import { combineVerdicts, groupByKey, LOOK_AT_CLIENTS, nothingToJudge, type Verdict } from '../checker.js';
 import { explain } from './explain.js';
 import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
 import { searchLinearization, type SearchFailure, type SearchLimits, type SearchResult } from './search.js';
@@ -80,6 +80,23 @@ export function checkLinearizable(
     ...(valid === 'unknown' && reason !== undefined ? { reason } : {}),
     checkMs: options.nowMs() - started,
   };
+}
+
+/**
+ * A valid verdict needs evidence: a history with no client operation that
+ * ended ok (none at all, or all failed or unknown) observed nothing, so it is
+ * unknown, not linearizable. Applied to a whole history, never to one key.
+ */
+export function requireEvidence(result: LinearizabilityResult, operations: readonly Operation[]): LinearizabilityResult {
+  if (result.valid !== true) return result;
+  const counts = { ok: 0, fail: 0, info: 0 };
+  for (const operation of operations) counts[operation.status] += 1;
+  if (counts.ok > 0) return result;
+  const what =
+    operations.length === 0
+      ? 'the history has no client operations'
+      : `none of its ${operations.length} client operations ended ok (${counts.fail} failed, ${counts.info} ended unknown)`;
+  return { ...result, valid: 'unknown', reason: nothingToJudge(what, LOOK_AT_CLIENTS) };
 }
 
 export function prepareOperations(

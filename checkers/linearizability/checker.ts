@@ -1,7 +1,7 @@
 /** The linearizability search as a Checker of the shared protocol (checkers/checker.ts). */
 import { performance } from 'node:perf_hooks';
 import type { Checker, CheckerInput, CheckerResult } from '../checker.js';
-import { checkLinearizable, type LinearizabilityResult } from './check.js';
+import { checkLinearizable, requireEvidence, type LinearizabilityResult } from './check.js';
 import type { Counterexample } from './counterexample.js';
 import type { ModelOptions } from './model.js';
 import { createModel } from './models/index.js';
@@ -19,11 +19,12 @@ export const linearizabilityChecker: Checker<LinearizabilityOptions, Linearizabi
   name: 'linearizability',
   check(input: CheckerInput, options: LinearizabilityOptions): LinearizabilityCheckerResult {
     const model = createModel(options.model, options.modelOptions ?? {});
-    const details = checkLinearizable(model, input.operations, {
+    const checked = checkLinearizable(model, input.operations, {
       nowMs: () => performance.now(),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.maxCacheBytes === undefined ? {} : { maxCacheBytes: options.maxCacheBytes }),
     });
+    const details = requireEvidence(checked, input.operations);
     const example = details.counterexample;
     return {
       checker: 'linearizability',

@@ -8,7 +8,9 @@ import {
   DEFAULT_MAX_ANOMALIES,
   describeMomentOf,
   groupByKey,
+  LOOK_AT_CLIENTS,
   momentOf,
+  nothingToJudge,
   onKey,
   type Checker,
   type CheckerInput,
@@ -60,9 +62,11 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
   }
   const first = anomalies[0];
   const source = sources.size === 1 ? [...sources][0] : undefined;
+  const noHolds = holdCount === 0 && anomalies.length === 0;
   return {
     checker: 'lock',
-    valid: anomalies.length === 0,
+    valid: noHolds ? 'unknown' : anomalies.length === 0,
+    ...(noHolds ? { reason: noHoldsReason(lockOperations.length, uncertain) } : {}),
     anomalies,
     stats: {
       holdsFrom: sources.size > 1 ? 'critical-section where recorded, else acquire' : ([...sources][0] ?? 'acquire'),
@@ -70,8 +74,17 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
       uncertainAcquires: uncertain,
       overlaps: overlapCount,
     },
-    sentence: first === undefined ? describeNoOverlap(holdCount, source) : describeOverlap(first),
+    ...(noHolds ? {} : { sentence: first === undefined ? describeNoOverlap(holdCount, source) : describeOverlap(first) }),
   };
+}
+
+/** No certain hold: nobody held the lock, so safety was never put to the test. */
+function noHoldsReason(lockOperations: number, uncertain: number): string {
+  const what =
+    lockOperations === 0
+      ? 'the history has no lock operations'
+      : `no process certainly held the lock (${lockOperations} lock operations, ${uncertain} acquires ended unknown)`;
+  return nothingToJudge(what, LOOK_AT_CLIENTS);
 }
 
 /**

@@ -10,7 +10,9 @@ import {
   DEFAULT_MAX_ANOMALIES,
   describeMomentOf,
   groupByKey,
+  LOOK_AT_CLIENTS,
   momentOf,
+  nothingToJudge,
   onKey,
   type Checker,
   type CheckerInput,
@@ -65,9 +67,12 @@ export function checkFencing(input: CheckerInput, options: FencingOptions = {}):
     }
   }
   const first = anomalies[0];
+  const noWrites = writes.length === 0;
+  const what = `no ${writeFunction} ended ok, so no token was ever put to the resource`;
   return {
     checker: 'fencing',
-    valid: anomalies.length === 0,
+    valid: noWrites ? 'unknown' : anomalies.length === 0,
+    ...(noWrites ? { reason: nothingToJudge(what, LOOK_AT_CLIENTS) } : {}),
     anomalies,
     stats: { acceptedWrites: writes.length, staleTokensAccepted: staleCount },
     ...(first === undefined ? {} : { sentence: describeStale(first) }),

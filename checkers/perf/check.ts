@@ -8,7 +8,7 @@
  * has no times to measure.
  */
 import type { Operation } from '../../common/history/types.js';
-import type { Checker, CheckerInput, CheckerResult } from '../checker.js';
+import { LOOK_AT_CLIENTS, nothingToJudge, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
 import { DEFAULT_MAX_SAMPLES, LatencySample, type LatencySummary } from './latency.js';
 import { faultWindows, type FaultWindow } from './windows.js';
 import { throughput, type Throughput } from './throughput.js';
@@ -74,7 +74,10 @@ class WindowAccumulator {
 export function checkPerf(input: CheckerInput, options: PerfOptions = {}): PerfResult {
   const timed = input.operations.filter((operation) => operation.callTime !== undefined);
   if (timed.length === 0) {
-    const reason = 'the history has no times, so latency and throughput cannot be measured';
+    const reason =
+      input.operations.length === 0
+        ? nothingToJudge('the history has no client operations to measure', LOOK_AT_CLIENTS)
+        : 'the history has no times, so latency and throughput cannot be measured';
     return { checker: 'perf', valid: 'unknown', reason, anomalies: [], stats: { operations: input.operations.length } };
   }
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;

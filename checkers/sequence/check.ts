@@ -7,6 +7,8 @@ import {
   DEFAULT_MAX_ANOMALIES,
   describeMomentOf,
   groupByKey,
+  LOOK_AT_CLIENTS,
+  nothingToJudge,
   onKey,
   type Checker,
   type CheckerInput,
@@ -67,9 +69,12 @@ export function checkSequence(input: CheckerInput, options: SequenceOptions = {}
   const all = [...found.duplicate, ...found.order, ...found.gap];
   const anomalies = all.slice(0, options.maxAnomalies ?? DEFAULT_MAX_ANOMALIES);
   const first = anomalies[0];
+  const noIds = issuedCount === 0 && anomalies.length === 0;
+  const what = `no ${nextFunction} ended ok, so no id was handed out (${unknownCount} ended unknown)`;
   return {
     checker: 'sequence',
-    valid: anomalies.length === 0,
+    valid: noIds ? 'unknown' : anomalies.length === 0,
+    ...(noIds ? { reason: nothingToJudge(what, LOOK_AT_CLIENTS) } : {}),
     anomalies,
     stats: {
       issued: issuedCount,

@@ -7,7 +7,7 @@
  *   acknowledged writes inside the overlap: then the old leader committed
  *   after its successor was elected, which a quorum system must not do.
  */
-import { DEFAULT_MAX_ANOMALIES, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
+import { DEFAULT_MAX_ANOMALIES, nothingToJudge, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
 import { DEFAULT_LEADER_ROLES, leaderships, overlappingLeaderships, sameEpochLeaderships, type Leadership } from './leadership.js';
 import { DEFAULT_WRITE_FUNCTIONS, writesByNode, writesWithin, type AcknowledgedWrite } from './writes.js';
 
@@ -63,10 +63,15 @@ export const splitBrainChecker: Checker<SplitBrainOptions, SplitBrainResult> = {
 export function checkSplitBrain(input: CheckerInput, options: SplitBrainOptions = {}): SplitBrainResult {
   const maxAnomalies = options.maxAnomalies ?? DEFAULT_MAX_ANOMALIES;
   if (input.roles === undefined || input.roles.length === 0) {
-    const reason = 'no role samples: the run recorded no roles.jsonl, so leadership cannot be judged';
+    const reason = nothingToJudge('the run recorded no role samples (roles.jsonl)', 'look at whether the nodes could be asked for their roles (nodes/*/*.log)');
     return { checker: 'split-brain', valid: 'unknown', reason, anomalies: [], stats: {}, overlaps: [] };
   }
   const all = leaderships(input.roles, options.leaderRoles ?? DEFAULT_LEADER_ROLES);
+  if (all.length === 0) {
+    const what = `none of the ${input.roles.length} role samples shows a leader, so there was no leadership to split`;
+    const reason = nothingToJudge(what, 'look at why the cluster never elected a leader (nodes/*/*.log)');
+    return { checker: 'split-brain', valid: 'unknown', reason, anomalies: [], stats: { samples: input.roles.length, leaderships: 0 }, overlaps: [] };
+  }
   const anomalies: SplitBrainAnomaly[] = sameEpochLeaderships(all).map((group) => ({
     kind: 'same-epoch',
     epoch: group[0]!.epoch,
