@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FinalStates, RoleSample } from '../checkers/checker.js';
 import { FaultlineError, isFaultlineError } from '../common/errors.js';
-import { readHistory, type HistoryEvent } from '../common/history/index.js';
+import { readHistory, type CutLine, type HistoryEvent } from '../common/history/index.js';
 import type { RunFiles, StoredConfig, StoredResults } from './report-types.js';
 
 export const RUN_FILES = {
@@ -71,32 +71,17 @@ async function readEvents(directory: string, problems: string[]): Promise<Histor
     problems.push('history.jsonl is missing: the run recorded no operations');
     return events;
   }
+  // The same reading as faultline check: a last line cut short ends the history, with a warning.
+  const onCut = (cut: CutLine): void => void problems.push(cut.message);
   try {
-    for await (const event of readHistory(file, { format: 'jsonl', maxEvents: MAX_HISTORY_EVENTS })) events.push(event);
+    for await (const event of readHistory(file, { format: 'jsonl', maxEvents: MAX_HISTORY_EVENTS, onCut })) events.push(event);
     return events;
   } catch (error) {
-    // The reader works in batches and drops the one that failed: take the lines before the bad one.
-    const kept = eventsBeforeFirstBadLine(file);
+    // The reader hands over the events before a bad line before it throws.
     const what = isFaultlineError(error) ? error.describe() : (error as Error).message;
-    problems.push(`history.jsonl could not be read to the end, so the report shows its first ${kept.length} events: ${what}`);
-    return kept;
+    problems.push(`history.jsonl could not be read to the end, so the report shows its first ${events.length} events: ${what}`);
+    return events;
   }
-}
-
-function eventsBeforeFirstBadLine(file: string): HistoryEvent[] {
-  const events: HistoryEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (events.length >= MAX_HISTORY_EVENTS) break;
-    if (line.trim() === '') continue;
-    try {
-      const event = JSON.parse(line) as HistoryEvent;
-      if (event === null || typeof event !== 'object' || typeof event.type !== 'string' || typeof event.f !== 'string') break;
-      events.push(event);
-    } catch {
-      break;
-    }
-  }
-  return events;
 }
 
 function readRoles(directory: string, problems: string[]): RoleSample[] {

@@ -4,7 +4,7 @@
  * per-event cost of async iteration is paid once per batch.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { FaultlineError, HistoryError } from '../errors.js';
 import type { EventSource, HistoryEvent } from './types.js';
@@ -94,22 +94,53 @@ export async function* flattenBatches(
   for await (const batch of batches) yield* batch;
 }
 
+/** The last line of a history, cut short: what a writer killed mid-line (SIGKILL) leaves. */
+export interface CutLine {
+  file: string;
+  /** The cut line's number; the history is judged up to the line before it. */
+  line: number;
+  /** One sentence for a warning, naming file:line. */
+  message: string;
+}
+
+export interface LineReadOptions {
+  /**
+   * Given, a last line that has no newline and does not parse is taken as cut
+   * short: the history ends at the line before it, and this is told why.
+   * Absent, such a line is an error like any other.
+   */
+  onCut?: (cut: CutLine) => void;
+}
+
 /**
  * Validated events of a line-oriented history, in batches: toRecord turns a
  * line into a raw event record, or undefined for a line that holds none.
+ * When a line is bad, the events before it are handed over before the error,
+ * so a reader that shows what it can (the report) needs no second parser.
  */
 export async function* readLineBatches(
   file: string,
   toRecord: (line: string, source: EventSource) => unknown,
+  options: LineReadOptions = {},
 ): EventBatches {
   const validator = new HistoryValidator();
   const source: EventSource = { file, line: 0 };
   const { lines, close } = openLines(file);
   let batch: HistoryEvent[] = [];
+  // A line that did not parse: a cut only if nothing, not even a newline, follows it.
+  let unparsed: { error: unknown; line: number } | undefined;
   try {
     for await (const line of lines) {
       source.line += 1;
-      const record = toRecord(line, source);
+      if (unparsed !== undefined) throw unparsed.error;
+      let record: unknown;
+      try {
+        record = toRecord(line, source);
+      } catch (error) {
+        if (options.onCut === undefined) throw error;
+        unparsed = { error, line: source.line };
+        continue;
+      }
       if (record === undefined) continue;
       batch.push(validator.accept(record, source));
       if (batch.length >= BATCH_SIZE) {
@@ -117,10 +148,33 @@ export async function* readLineBatches(
         batch = [];
       }
     }
+    if (unparsed !== undefined && (await endsWithNewline(file))) throw unparsed.error;
   } catch (error) {
+    if (batch.length > 0) yield batch;
     throw readFailure(error, file);
   } finally {
     close();
   }
+  if (unparsed !== undefined) options.onCut?.(cutLine(file, unparsed.line));
   if (batch.length > 0) yield batch;
+}
+
+function cutLine(file: string, line: number): CutLine {
+  const message =
+    `${file}:${line}: the last line is cut short (no newline, and it does not parse), as a process killed while ` +
+    `writing leaves it; judged up to line ${line - 1}, the last complete event`;
+  return { file, line, message };
+}
+
+async function endsWithNewline(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 10 || last[0] === 13;
+  } finally {
+    await handle.close();
+  }
 }

@@ -14,4 +14,4 @@ export {
   type HistoryFormat,
   type ReadHistoryOptions,
 } from './read.js';
-export type { EventBatches } from './files.js';
+export type { CutLine, EventBatches } from './files.js';

@@ -7,7 +7,7 @@
  * reason goes into `error`.
  */
 import { EdnParser } from './edn-parser.js';
-import { type EventBatches, flattenBatches, readLineBatches } from './files.js';
+import { type EventBatches, flattenBatches, type LineReadOptions, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
 
 const MARKER = 'jepsen.util - ';
@@ -112,12 +112,16 @@ function operationRecord(
 }
 
 /** Validated events of a Jepsen text log, in batches. */
-export function readJepsenLogBatches(file: string): EventBatches {
+export function readJepsenLogBatches(file: string, options: LineReadOptions = {}): EventBatches {
   const openValues = new Map<number, unknown>();
-  return readLineBatches(file, (line, source) => {
-    const operation = splitOperationLine(line);
-    return operation === undefined ? undefined : operationRecord(operation, source, openValues);
-  });
+  return readLineBatches(
+    file,
+    (line, source) => {
+      const operation = splitOperationLine(line);
+      return operation === undefined ? undefined : operationRecord(operation, source, openValues);
+    },
+    options,
+  );
 }
 
 /** Validated events of a Jepsen text log, one at a time. */

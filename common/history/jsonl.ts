@@ -4,13 +4,13 @@
  * JSON.parse and a few type checks.
  */
 import { HistoryError } from '../errors.js';
-import { type EventBatches, flattenBatches, isBlankLine, readLineBatches } from './files.js';
+import { type EventBatches, flattenBatches, isBlankLine, type LineReadOptions, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { locate } from './validate.js';
 
 /** Validated events of a JSONL history, in batches. */
-export function readJsonlBatches(file: string): EventBatches {
-  return readLineBatches(file, (line, source) => (isBlankLine(line) ? undefined : parseLine(line, source)));
+export function readJsonlBatches(file: string, options: LineReadOptions = {}): EventBatches {
+  return readLineBatches(file, (line, source) => (isBlankLine(line) ? undefined : parseLine(line, source)), options);
 }
 
 /** Validated events of a JSONL history, one at a time. */

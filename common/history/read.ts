@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { HistoryError } from '../errors.js';
 import { readEdnBatches } from './edn.js';
-import { type EventBatches, checkHistoryFile, flattenBatches, readFailure } from './files.js';
+import { type CutLine, type EventBatches, checkHistoryFile, flattenBatches, readFailure } from './files.js';
 import { readJepsenLogBatches } from './jepsen-log.js';
 import { readJsonlBatches } from './jsonl.js';
 import { OperationPairer, type PairedHistory } from './pair.js';
@@ -21,6 +21,11 @@ export interface ReadHistoryOptions {
   independent?: 'auto' | boolean;
   /** Refuse histories with more events than this; default: no bound. */
   maxEvents?: number;
+  /**
+   * JSONL and Jepsen logs: given, a last line cut short (no newline, does not
+   * parse) ends the history instead of failing it, and is told here.
+   */
+  onCut?: (cut: CutLine) => void;
 }
 
 const EXTENSION_FORMATS: Readonly<Record<string, HistoryFormat>> = {
@@ -98,12 +103,13 @@ export async function* readHistoryBatches(file: string, options: ReadHistoryOpti
   checkMaxEvents(options.maxEvents);
   await checkHistoryFile(file);
   const format = options.format ?? (await detectFormat(file));
+  const lineOptions = options.onCut === undefined ? {} : { onCut: options.onCut };
   const batches =
     format === 'jsonl'
-      ? readJsonlBatches(file)
+      ? readJsonlBatches(file, lineOptions)
       : format === 'edn'
         ? readEdnBatches(file, options.independent === undefined ? {} : { independent: options.independent })
-        : readJepsenLogBatches(file);
+        : readJepsenLogBatches(file, lineOptions);
   const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
   let count = 0;
   for await (const batch of batches) {

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combineVerdicts, type CheckerInput, type CheckerResult, type FinalStates, type RoleSample, type Verdict } from '../../checkers/checker.js';
 import { runNamedChecker, type CheckLimits } from '../../checkers/registry.js';
-import { pairEvents, readHistory, type HistoryEvent } from '../../common/history/index.js';
+import { HistoryError } from '../../common/errors.js';
+import { pairEvents, readHistory, type CutLine, type HistoryEvent } from '../../common/history/index.js';
 import { FILES } from './run-store.js';
 
 export const FINAL_STATES_FILE = 'final-states.json';
@@ -21,19 +22,42 @@ export interface RunResults {
   incomplete?: string;
 }
 
-export async function loadCheckerInput(runDirectory: string): Promise<CheckerInput> {
+export interface LoadedRun {
+  input: CheckerInput;
+  /** Set when a file's last line was cut short (the run was killed mid-write): what was dropped, and where. */
+  cut?: string;
+}
+
+export async function loadCheckerInput(runDirectory: string): Promise<LoadedRun> {
   const events: HistoryEvent[] = [];
-  for await (const event of readHistory(join(runDirectory, FILES.history))) events.push(event);
+  const cuts: string[] = [];
+  const onCut = (cut: CutLine): void => void cuts.push(cut.message);
+  for await (const event of readHistory(join(runDirectory, FILES.history), { onCut })) events.push(event);
   const { operations } = pairEvents(events);
   const input: CheckerInput = { operations, events };
   const rolesFile = join(runDirectory, FILES.roles);
-  if (existsSync(rolesFile)) {
-    const text = readFileSync(rolesFile, 'utf8').trim();
-    input.roles = text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as RoleSample);
-  }
+  if (existsSync(rolesFile)) input.roles = readRoleSamples(rolesFile, cuts);
   const finalStatesFile = join(runDirectory, FINAL_STATES_FILE);
   if (existsSync(finalStatesFile)) input.finalStates = JSON.parse(readFileSync(finalStatesFile, 'utf8')) as FinalStates;
-  return input;
+  return cuts.length === 0 ? { input } : { input, cut: cuts.join('; ') };
+}
+
+/** Role samples, one JSON object a line; a last line cut short by a kill is dropped and told. */
+function readRoleSamples(file: string, cuts: string[]): RoleSample[] {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const samples: RoleSample[] = [];
+  for (let line = 0; line < lines.length; line++) {
+    const row = lines[line]!;
+    if (row.trim() === '') continue;
+    try {
+      samples.push(JSON.parse(row) as RoleSample);
+    } catch (error) {
+      if (line !== lines.length - 1) throw new HistoryError(`not JSON: ${(error as Error).message}`, { where: `${file}:${line + 1}`, hint: 'roles.jsonl holds one role sample object per line' });
+      cuts.push(`${file}:${line + 1}: the last line is cut short, as a process killed while writing leaves it; role samples judged up to line ${line}`);
+    }
+  }
+  return samples;
 }
 
 export function runCheckers(input: CheckerInput, checkerNames: readonly string[], limits: CheckLimits, incomplete?: string): RunResults {

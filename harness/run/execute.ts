@@ -62,9 +62,11 @@ async function runForReal(config: RunConfig, directory: RunDirectory, progress: 
 
 /** Runs the workload's checkers on a stored run and writes its results.json. */
 export async function checkRunDirectory(path: string, config: RunConfig, invariantViolation?: string, incomplete?: string): Promise<RunResults> {
-  const input = await loadCheckerInput(path);
+  const { input, cut } = await loadCheckerInput(path);
   const workload = workloadNamed(config.workload);
-  const results = runCheckers(input, workload.checkers, { timeoutMs: CHECK_TIMEOUT_MS }, incomplete);
+  // A history cut mid-line means the run was killed: what it holds is judged, and a pass is at best unknown.
+  const cutShort = [incomplete, cut].filter((reason) => reason !== undefined).join('; ');
+  const results = runCheckers(input, workload.checkers, { timeoutMs: CHECK_TIMEOUT_MS }, cutShort === '' ? undefined : cutShort);
   const stored = readStoredInvariants(path);
   const violation = invariantViolation ?? stored;
   if (violation !== undefined) {
