@@ -71,10 +71,28 @@ export interface Model<State = unknown, Input = unknown> {
   describeState(state: State): string;
 }
 
-/** Options a model factory accepts, from `--init <json>`. */
+/**
+ * What a history's values mean where tools differ. "faultline" (its JSONL): a
+ * read of null saw an absent (null) register, and only a mutex's holder may
+ * release it. "knossos" (Jepsen and Knossos histories, as knossos.model reads
+ * them): a read whose value is nil was not observed and fits any state, and a
+ * mutex is only locked or free, whoever releases it.
+ */
+export type Semantics = 'faultline' | 'knossos';
+
+export const SEMANTICS: readonly Semantics[] = ['knossos', 'faultline'];
+
+/** Options a model factory accepts, from `--init <json>` and `--semantics`. */
 export interface ModelOptions {
   /** The initial value of a register or map; undefined means "absent". */
   initial?: unknown;
+  /** Default "faultline". */
+  semantics?: Semantics;
+}
+
+/** True for a read result that, under Knossos' semantics, says nothing: nil. */
+export function isUnobservedRead(value: unknown, options: ModelOptions): boolean {
+  return options.semantics === 'knossos' && (value === null || value === undefined);
 }
 
 export type ModelFactory = (options: ModelOptions) => Model<unknown, unknown>;

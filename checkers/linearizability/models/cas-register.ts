@@ -7,6 +7,7 @@ import {
   INVALID,
   describeValue,
   hashValue,
+  isUnobservedRead,
   valuesEqual,
   type Model,
   type Lookahead,
@@ -44,8 +45,8 @@ export function createCasRegister(options: ModelOptions, allowCas = true): Model
       if (operation.status === 'fail') return null;
       switch (operation.f) {
         case 'read':
-          // A read that may not have happened observes nothing.
-          if (operation.status === 'info') return null;
+          // A read that may not have happened observes nothing; neither does a nil read under Knossos' rules.
+          if (operation.status === 'info' || isUnobservedRead(operation.output, options)) return null;
           return { kind: READ, value: operation.output ?? null, from: null };
         case 'write':
           return { kind: WRITE, value: operation.input ?? null, from: null };

@@ -9,7 +9,7 @@ import { createMutex } from './mutex.js';
 const factories: Record<string, ModelFactory> = {
   register: (options) => createCasRegister(options, false) as Model<unknown, unknown>,
   'cas-register': (options) => createCasRegister(options, true) as Model<unknown, unknown>,
-  mutex: () => createMutex() as Model<unknown, unknown>,
+  mutex: (options) => createMutex(options) as Model<unknown, unknown>,
   kv: (options) => createKv(options) as Model<unknown, unknown>,
   'multi-register': (options) => createMultiRegister(options) as Model<unknown, unknown>,
 };

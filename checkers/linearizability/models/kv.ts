@@ -7,6 +7,7 @@ import {
   INVALID,
   describeValue,
   hashText,
+  isUnobservedRead,
   type Model,
   type Lookahead,
   type ModelOptions,
@@ -34,7 +35,7 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
       if (operation.status === 'fail') return null;
       switch (operation.f) {
         case 'get':
-          if (operation.status === 'info') return null;
+          if (operation.status === 'info' || isUnobservedRead(operation.output, options)) return null;
           return { kind: GET, value: asText(operation, operation.output) };
         case 'put':
           return { kind: PUT, value: asText(operation, operation.input) };

@@ -9,6 +9,7 @@ import {
   describeValue,
   hashText,
   hashValue,
+  isUnobservedRead,
   valuesEqual,
   type Model,
   type ModelOptions,
@@ -35,8 +36,9 @@ export function createMultiRegister(options: ModelOptions): Model<Registers, Mic
       if (operation.f !== 'txn') throw unknownFunction('multi-register', operation, ['txn']);
       const source = operation.status === 'ok' ? operation.output : operation.input;
       const micro = parseMicroOperations(operation, source);
-      // An info transaction's reads observed nothing; only its writes matter.
-      return operation.status === 'ok' ? micro : micro.filter((step) => step.write);
+      // An info transaction's reads observed nothing, nor, under Knossos' rules, does a nil read.
+      if (operation.status !== 'ok') return micro.filter((step) => step.write);
+      return micro.filter((step) => step.write || !isUnobservedRead(step.value, options));
     },
     step(state: Registers, micro: MicroOperation[]): StepResult<Registers> {
       let next: Map<string, unknown> | null = null;

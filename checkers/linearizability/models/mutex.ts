@@ -1,9 +1,12 @@
 /**
- * A lock with acquire and release. The state is the holding process, so a
- * release by a process that does not hold the lock is not linearizable.
+ * A lock with acquire and release. Under faultline's semantics the state is
+ * the holding process, so a release by a process that does not hold the lock
+ * is not linearizable; under Knossos' the lock is only held or free, as
+ * knossos.model's mutex (Jepsen gives a process a new number after an info
+ * acquire, so the release may come from another number).
  */
 import type { Operation, ProcessId } from '../../../common/history/types.js';
-import { INVALID, hashValue, type Model, type StepResult } from '../model.js';
+import { INVALID, hashValue, type Model, type ModelOptions, type StepResult } from '../model.js';
 import { unknownFunction } from './operation-errors.js';
 
 interface MutexInput {
@@ -13,7 +16,11 @@ interface MutexInput {
 
 type Holder = ProcessId | null;
 
-export function createMutex(): Model<Holder, MutexInput> {
+/** The holder under Knossos' semantics, which do not say who holds the lock. */
+const ANYONE = 'anyone';
+
+export function createMutex(options: ModelOptions = {}): Model<Holder, MutexInput> {
+  const ownerless = options.semantics === 'knossos';
   return {
     name: 'mutex',
     summary: 'a lock: acquire and release, by the holding process',
@@ -23,7 +30,7 @@ export function createMutex(): Model<Holder, MutexInput> {
       if (operation.f !== 'acquire' && operation.f !== 'release') {
         throw unknownFunction('mutex', operation, ['acquire', 'release']);
       }
-      return { acquire: operation.f === 'acquire', process: operation.process };
+      return { acquire: operation.f === 'acquire', process: ownerless ? ANYONE : operation.process };
     },
     step(holder: Holder, input: MutexInput): StepResult<Holder> {
       if (input.acquire) return holder === null ? input.process : INVALID;
@@ -32,6 +39,6 @@ export function createMutex(): Model<Holder, MutexInput> {
     equal: (left, right) => left === right,
     hash: hashValue,
     describeOperation: (operation) => `${operation.f} by process ${String(operation.process)}`,
-    describeState: (holder) => (holder === null ? 'free' : `held by process ${String(holder)}`),
+    describeState: (holder) => (holder === null ? 'free' : ownerless ? 'held' : `held by process ${String(holder)}`),
   };
 }

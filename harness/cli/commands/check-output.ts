@@ -1,20 +1,27 @@
 /** How `faultline check` shows a result to a person. */
-import type { LinearizabilityResult } from '../../../checkers/linearizability/check.js';
+import type { KeyResult, LinearizabilityResult } from '../../../checkers/linearizability/check.js';
 import type { OperationView } from '../../../checkers/linearizability/counterexample.js';
+import type { Semantics } from '../../../checkers/linearizability/model.js';
+import { verdictWord } from './run-output.js';
 
-export type FileResult = LinearizabilityResult & { file: string; parseMs: number };
+export type FileResult = LinearizabilityResult & {
+  file: string;
+  parseMs: number;
+  semantics: Semantics;
+  /** Why the history was judged short of its end, e.g. a last line cut short. */
+  warnings?: string[];
+};
 
-const VERDICT_WORDS = { true: 'linearizable', false: 'NOT linearizable', unknown: 'unknown' } as const;
+const VERDICT_PHRASES = { true: 'linearizable', false: 'not linearizable', unknown: 'not judged' } as const;
 
+/** The first line is the verdict in words (VIOLATION, valid, unknown), as a run's verdict is. */
 export function formatFileResult(result: FileResult): string {
-  const verdict = VERDICT_WORDS[String(result.valid) as keyof typeof VERDICT_WORDS];
+  const phrase = VERDICT_PHRASES[String(result.valid) as keyof typeof VERDICT_PHRASES];
   const keys = result.keys === 1 ? '1 key' : `${result.keys} keys`;
-  const lines = [`${result.file}: ${verdict} (${result.model}, ${result.ops} ops, ${keys}, ${result.checkMs.toFixed(1)} ms)`];
+  const facts = `${result.model}, ${result.semantics} semantics, ${result.ops} ops, ${keys}, ${result.checkMs.toFixed(1)} ms`;
+  const lines = [`${verdictWord(result.valid)}: ${result.file}: ${phrase} (${facts})`];
   if (result.valid === 'unknown' && result.reason !== undefined) lines.push(`  ${result.reason}`);
-  const bad = result.keyResults.filter((key) => key.valid !== true && key.key !== null);
-  if (bad.length > 0) {
-    lines.push(`  keys not shown valid: ${bad.map((key) => `${key.key} (${String(key.valid)})`).join(', ')}`);
-  }
+  lines.push(...keyLines(result.keyResults));
   const example = result.counterexample;
   if (example !== undefined) {
     lines.push(`  ${example.sentence}`);
@@ -24,6 +31,17 @@ export function formatFileResult(result: FileResult): string {
     for (const other of example.prefixTail) lines.push(`    ${view(other)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Which keys were violated and which were left unknown, when the history has keys. */
+function keyLines(keyResults: readonly KeyResult[]): string[] {
+  const keyed = keyResults.filter((key) => key.key !== null);
+  const violated = keyed.filter((key) => key.valid === false).map((key) => key.key);
+  const unknown = keyed.filter((key) => key.valid === 'unknown').map((key) => key.key);
+  const lines: string[] = [];
+  if (violated.length > 0) lines.push(`  ${violated.length === 1 ? 'key' : 'keys'} with a violation: ${violated.join(', ')}`);
+  if (unknown.length > 0) lines.push(`  ${unknown.length === 1 ? 'key' : 'keys'} left unknown: ${unknown.join(', ')}`);
+  return lines;
 }
 
 function view(operation: OperationView): string {
