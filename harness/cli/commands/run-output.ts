@@ -15,13 +15,13 @@ export function verdictWord(valid: RunResults['valid']): string {
 }
 
 /** One line per checker, with the sentence or reason of any that is not valid, then the verdict. */
-export function describeResults(heading: string, results: RunResults, runDirectory: string): string {
+export function describeResults(heading: string, results: RunResults, runDirectory: string, verdictLabel = 'verdict'): string {
   const lines = [heading];
   if (results.incomplete !== undefined) lines.push(`  incomplete: ${results.incomplete}`);
   for (const [name, result] of Object.entries(results.checkers)) {
     const detail = result.valid === true ? '' : `  ${result.sentence ?? result.reason ?? ''}`;
     lines.push(`  ${name.padEnd(30)} ${verdictWord(result.valid)}${detail}`);
   }
-  lines.push(`  verdict: ${verdictWord(results.valid)}   run: ${runDirectory}`);
+  lines.push(`  ${verdictLabel}: ${verdictWord(results.valid)}   run: ${runDirectory}`);
   return `${lines.join('\n')}\n`;
 }
