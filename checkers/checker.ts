@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { isFaultlineError } from '../common/errors.js';
 import { pairEvents } from '../common/history/pair.js';
 import type { EventType, HistoryEvent, Operation, ProcessId } from '../common/history/types.js';
+import type { NodeCrash } from './crash/check.js';
 
 export type Verdict = true | false | 'unknown';
 
@@ -46,6 +47,8 @@ export interface CheckerInput {
   events: HistoryEvent[];
   roles?: RoleSample[];
   finalStates?: FinalStates;
+  /** Nodes that died by themselves during the run, as the run recorded them (crashes.json). */
+  crashes?: NodeCrash[];
 }
 
 /** Options come last so that a list of differently-optioned checkers is still a Checker[]. */

@@ -5,6 +5,7 @@
 import { UsageError } from '../common/errors.js';
 import { runChecker, type CheckerInput, type CheckerResult } from './checker.js';
 import { convergenceChecker } from './convergence/index.js';
+import { crashChecker } from './crash/index.js';
 import { linearizabilityChecker } from './linearizability/checker.js';
 import { MODEL_NAMES } from './linearizability/models/index.js';
 import { fencingChecker, lockChecker } from './lock/index.js';
@@ -26,6 +27,7 @@ const runners: Record<string, Runner> = {
   'split-brain': (input) => runChecker(splitBrainChecker, input, {}),
   convergence: (input) => runChecker(convergenceChecker, input, {}),
   perf: (input) => runChecker(perfChecker, input, {}),
+  crash: (input) => runChecker(crashChecker, input, {}),
 };
 /** Operations a model judges; a lock history also records critical sections, which the mutex model does not know. */
 const MODEL_FUNCTIONS: Readonly<Record<string, readonly string[]>> = { mutex: ['acquire', 'release'] };

@@ -58,6 +58,12 @@ export const BUG_MODES: readonly BugMode[] = [
     // Clients that lose their server move to another, whose counter is behind or ahead.
     nemesis: 'kill,partition',
   },
+  {
+    name: 'crash-on-leader-loss',
+    description: 'a server that finds it no longer leads fails an assertion and its process dies: a crash under faults, which faultline records as a finding',
+    workload: 'register',
+    nemesis: 'partition',
+  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {

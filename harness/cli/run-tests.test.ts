@@ -36,6 +36,18 @@ test('--json and --test-count give one summary per seed; a caught bug exits 1', 
   assert.ok(lines.some((line) => line.valid === false));
 });
 
+test('a node crash is a finding: exit 1, and --test-count goes on to the next seeds', () => {
+  // Seeds 1 and 3 crash a node under this planted bug; seed 2 does not.
+  const run = faultline('test', '--time-limit', '10', '--seed', '1', '--test-count', '3', '--bug', 'crash-on-leader-loss', '--out', out);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(run.stderr, '');
+  assert.deepEqual([...run.stdout.matchAll(/seed=(\d+)/g)].map((match) => Number(match[1])), [1, 2, 3]);
+  assert.match(run.stdout, /crash\s+VIOLATION\s+n\d crashed at [\d.]+ s: AssertionError: n\d lost its leadership/);
+  const stopped = faultline('test', '--time-limit', '10', '--seed', '1', '--test-count', '3', '--bug', 'crash-on-leader-loss', '--stop-on-failure', '--out', out);
+  assert.equal(stopped.code, 1);
+  assert.deepEqual([...stopped.stdout.matchAll(/seed=(\d+)/g)].map((match) => Number(match[1])), [1]);
+});
+
 test('run option mistakes exit 3 with one clear message', () => {
   const cases: [string[], RegExp][] = [
     [['--nodes', '0'], /--nodes must be a whole number from 1 to 9/],

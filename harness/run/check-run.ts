@@ -10,6 +10,7 @@ import { runNamedChecker, type CheckLimits } from '../../checkers/registry.js';
 import { HistoryError } from '../../common/errors.js';
 import { pairEvents, readHistory, type CutLine, type HistoryEvent } from '../../common/history/index.js';
 import { FILES } from './run-store.js';
+import { CRASHES_FILE, type NodeCrash } from './crashes.js';
 
 export const FINAL_STATES_FILE = 'final-states.json';
 
@@ -39,6 +40,8 @@ export async function loadCheckerInput(runDirectory: string): Promise<LoadedRun>
   if (existsSync(rolesFile)) input.roles = readRoleSamples(rolesFile, cuts);
   const finalStatesFile = join(runDirectory, FINAL_STATES_FILE);
   if (existsSync(finalStatesFile)) input.finalStates = JSON.parse(readFileSync(finalStatesFile, 'utf8')) as FinalStates;
+  const crashesFile = join(runDirectory, CRASHES_FILE);
+  if (existsSync(crashesFile)) input.crashes = JSON.parse(readFileSync(crashesFile, 'utf8')) as NodeCrash[];
   return cuts.length === 0 ? { input } : { input, cut: cuts.join('; ') };
 }
 
@@ -63,6 +66,8 @@ function readRoleSamples(file: string, cuts: string[]): RoleSample[] {
 export function runCheckers(input: CheckerInput, checkerNames: readonly string[], limits: CheckLimits, incomplete?: string): RunResults {
   const checkers: Record<string, CheckerResult> = {};
   for (const name of checkerNames) checkers[name] = runNamedChecker(name, input, limits);
+  // A run records crashes.json only when a node crashed; the crash check then judges it, whatever the workload.
+  if (input.crashes !== undefined && !checkerNames.includes('crash')) checkers['crash'] = runNamedChecker('crash', input, limits);
   let valid = combineVerdicts(Object.values(checkers));
   if (incomplete !== undefined && valid === true) valid = 'unknown';
   return { valid, checkers, ops: input.operations.length, ...(incomplete === undefined ? {} : { incomplete }) };

@@ -26,6 +26,8 @@ import type { RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
 import { FINAL_STATES_FILE } from './check-run.js';
 import { RealScheduler } from './real-scheduler.js';
+import { CrashWatch } from './crash-watch.js';
+import { writeCrashes } from './crashes.js';
 import { MAX_HISTORY_EVENTS, type Progress } from './sim-run.js';
 
 /** Real elections take a few hundred milliseconds, as in the simulator; faults a little longer so each is seen. */
@@ -105,7 +107,12 @@ interface RunParts {
 async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, parts: RunParts): Promise<void> {
   const { cluster, coordinator, scheduler, report } = parts;
   const root = new SeededRandom(config.seed);
-  const control = cluster.faultControl(coordinator.clockControl());
+  const offsetMs = scheduler.nowMs();
+  const runClock = { nowMs: () => scheduler.nowMs() - offsetMs, after: scheduler.after.bind(scheduler) };
+  const timeNs = (): number => Math.round(runClock.nowMs() * 1_000_000);
+  // Every fault goes through the watch, so a node the nemesis did not kill and that is gone counts as crashed.
+  const watch = new CrashWatch(cluster, cluster.faultControl(coordinator.clockControl()), timeNs);
+  const control = watch.control;
   const schedule = createSchedule(
     { nemesis: config.nemesis, nodes: coordinator.nodes, timing: { ...REAL_FAULT_TIMING, maxActiveFaults: config.maxActiveFaults } },
     root.fork('nemesis'),
@@ -119,10 +126,6 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
   const warmUpMs = config.warmupSeconds * 1000;
   const faultsMs = config.timeLimitSeconds * 1000;
   const recoveryMs = config.recoverySeconds * 1000;
-  // The schedule's clock starts now, after boot: the same seed gives the same op and fault schedule.
-  const offsetMs = scheduler.nowMs();
-  const runClock = { nowMs: () => scheduler.nowMs() - offsetMs, after: scheduler.after.bind(scheduler) };
-  const timeNs = (): number => Math.round(runClock.nowMs() * 1_000_000);
   runClock.after(warmUpMs, 'nemesis', () =>
     schedule.start({
       scheduler: runClock,
@@ -146,13 +149,16 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
   });
   sampleRoles(coordinator, runClock, directory, timeNs);
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
-  report.incomplete = await waitForRun(run, control, runClock, deadlineMs, parts.progress, () => report.events, () => schedule.activeFaults());
+  report.incomplete = await waitForRun(run, control, runClock, deadlineMs, { progress: parts.progress, watch }, () => report.events, () => schedule.activeFaults());
   stopInvoking = true;
   await pollUntil(() => run.finished(), 5000, 100);
   schedule.healAll(control);
   await control.settled();
   if (report.incomplete === undefined && control.failure() !== undefined) report.incomplete = `infrastructure: ${control.failure()!.message}`;
-  await storeFinalStates(config, coordinator, directory, plan.keysUsed());
+  await watch.check();
+  await storeFinalStates(config, coordinator, directory, plan.keysUsed(), watch.crashedNodes());
+  await watch.check();
+  writeCrashes(directory, watch.crashes);
   const failure = control.failure();
   if (failure !== undefined) throw failure instanceof FaultlineError ? failure : new FaultlineError('E_INFRASTRUCTURE', failure.message);
 }
@@ -163,7 +169,7 @@ async function waitForRun(
   control: RealFaultControl,
   clock: { nowMs(): number },
   deadlineMs: number,
-  progress: Progress,
+  { progress, watch }: { progress: Progress; watch: CrashWatch },
   events: () => number,
   faults: () => readonly string[],
 ): Promise<string | undefined> {
@@ -173,6 +179,7 @@ async function waitForRun(
     const failure = control.failure();
     if (failure !== undefined) return `infrastructure: ${failure.message}`;
     await delay(250);
+    await watch.check();
     if (progress(clock.nowMs(), events(), faults()) === false) return `interrupted at ${(clock.nowMs() / 1000).toFixed(1)} s`;
   }
   return undefined;
@@ -191,11 +198,11 @@ function sampleRoles(coordinator: RealCoordinator, clock: { after(delayMs: numbe
   sample();
 }
 
-/** After heal, waits for the replicas to apply the same entries, then stores their registers. */
-async function storeFinalStates(config: RunConfig, coordinator: RealCoordinator, directory: RunDirectory, keys: string[]): Promise<void> {
+/** After heal, waits for the replicas (but those that crashed) to apply the same entries, then stores their registers. */
+async function storeFinalStates(config: RunConfig, coordinator: RealCoordinator, directory: RunDirectory, keys: string[], crashed: ReadonlySet<string>): Promise<void> {
   await pollUntil(async () => {
-    const statuses = [...(await coordinator.statuses()).values()];
-    return statuses.length === config.nodes && new Set(statuses.map((status) => status.digest)).size === 1;
+    const statuses = [...(await coordinator.statuses()).values()].filter((status) => !crashed.has(status.node));
+    return statuses.length === config.nodes - crashed.size && new Set(statuses.map((status) => status.digest)).size === 1;
   }, CONVERGENCE_TIMEOUT_MS, 100);
   if (config.workload === 'register') directory.writeJson(FINAL_STATES_FILE, await coordinator.finalRegisters(keys));
 }

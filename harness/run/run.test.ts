@@ -70,3 +70,31 @@ for (const [bug, system] of [
     assert.ok(caught >= 3, `${bug} caught in only ${caught} of 5 seeds`);
   });
 }
+
+test('a node that crashes is a finding: the crash check fails with node, message, time and stack; the history so far is checked', async () => {
+  const outcome = await run({ bugs: ['crash-on-leader-loss'], nemesis: 'partition', timeLimitSeconds: 10 }, 1);
+  const crash = outcome.results.checkers['crash'];
+  assert.equal(crash?.valid, false, JSON.stringify(outcome.results.checkers, null, 1).slice(0, 2000));
+  assert.equal(outcome.results.valid, false);
+  assert.equal(outcome.report.infrastructureError, undefined);
+  const [recorded] = crash.anomalies as Array<{ node: string; time: number; message: string; stack?: string; logTail?: string[] }>;
+  assert.match(recorded!.node, /^n\d$/);
+  assert.match(recorded!.message, /^AssertionError: n\d lost its leadership/);
+  assert.match(recorded!.stack ?? '', /resetOnLeaderLoss/);
+  assert.match(recorded!.logTail?.at(-1) ?? '', /\*\*\* crashed/);
+  assert.ok(recorded!.time > 2e9 && recorded!.time <= outcome.report.durationMs * 1e6, `crash at ${recorded!.time} ns`);
+  assert.match(crash.sentence ?? '', new RegExp(`^${recorded!.node} crashed at [\\d.]+ s: AssertionError`));
+  assert.match(outcome.results.incomplete ?? '', /the run stopped when n\d crashed/);
+  // The other checkers judged the history up to the crash.
+  assert.equal(outcome.results.checkers['linearizability:cas-register']?.valid, true);
+  assert.ok(outcome.results.ops > 100);
+  // Operations in flight at the crash end as info: nobody knows whether they took effect.
+  const lines = readFileSync(join(outcome.directory, FILES.history), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; time: number; error?: string });
+  const closing = lines.filter((event) => event.error === 'the run stopped: a node crashed');
+  assert.ok(closing.length > 0 && closing.every((event) => event.type === 'info' && event.time === recorded!.time));
+  // Stored, so a re-check and the report see it too.
+  const again = await checkRunDirectory(outcome.directory, outcome.config);
+  assert.equal(again.checkers['crash']?.valid, false);
+  const report = readFileSync(join(outcome.directory, FILES.report), 'utf8');
+  assert.match(report, /<h2>What went wrong<\/h2>[\s\S]*crash: a node crashed[\s\S]*AssertionError[\s\S]*resetOnLeaderLoss/);
+});

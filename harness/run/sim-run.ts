@@ -18,10 +18,12 @@ import { CoordinatorCluster } from '../runtimes/sim/coordinator-cluster.js';
 import { SimulationFaultControl } from '../runtimes/sim/fault-control.js';
 import { InvariantViolation } from '../runtimes/sim/invariants.js';
 import { SimulationLimitError } from '../runtimes/sim/limits.js';
+import { NodeCrashError } from '../runtimes/sim/node-crash.js';
 import type { Scheduler } from '../runtimes/index.js';
 import type { RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
 import { FINAL_STATES_FILE } from './check-run.js';
+import { lastLines, OpenOperations, writeCrashes, type NodeCrash } from './crashes.js';
 
 /** Every this many virtual milliseconds each node's role goes into roles.jsonl. */
 const ROLE_SAMPLE_INTERVAL_MS = 100;
@@ -51,8 +53,10 @@ export interface SimRunReport {
   traceHash: string;
   /** A consensus invariant the simulator saw broken, which ended the run early. */
   invariantViolation?: string;
-  /** Why the run ended before its phases did (a simulation bound reached). */
+  /** Why the run ended before its phases did (a simulation bound reached, a node crashed). */
   incomplete?: string;
+  /** A node that threw inside its own code; the run stopped there and records it in crashes.json. */
+  crash?: NodeCrash;
   virtualMs: number;
   events: number;
 }
@@ -72,7 +76,9 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
   const scheduler: Scheduler = { nowMs: () => simulation.now(), after: (delayMs, label, fn) => simulation.after(delayMs, label, fn) };
   const control = new SimulationFaultControl(simulation);
   let events = 0;
+  const inFlight = new OpenOperations();
   const sink = (event: Omit<HistoryEvent, 'index'>): void => {
+    inFlight.observe(event);
     directory.appendEvent({ ...event, index: events++ } as HistoryEvent);
   };
   const schedule = createSchedule({ nemesis: config.nemesis, nodes: cluster.members, timing: { ...SIMULATED_FAULT_TIMING, maxActiveFaults: config.maxActiveFaults } }, simulation.random('nemesis'), control.abilities, 'sim');
@@ -108,8 +114,11 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
   sampleRoles(cluster, scheduler, directory);
   const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
   const ending = await simulateUntilDone(simulation, run, deadlineMs, () => progress(simulation.now(), events, schedule.activeFaults()));
-  // An interrupted run still heals and stores what it has; one past a simulation bound cannot run on.
-  if (ending.incomplete === undefined || ending.interrupted) finish(cluster, directory, plan.keysUsed(), config.workload);
+  // An interrupted run still heals and stores what it has; one past a simulation bound, or stopped by a crash, cannot run on.
+  if (ending.incomplete === undefined || ending.interrupted) ending.crash = finish(cluster, directory, plan.keysUsed(), config.workload);
+  const crash = ending.crash === undefined ? undefined : recordCrash(cluster, directory, ending.crash);
+  // What was in flight when a node crashed may or may not have happened.
+  if (ending.crash !== undefined) for (const event of inFlight.infoCompletions(nanoseconds(scheduler), 'the run stopped: a node crashed')) sink(event);
   storeTrace(cluster, directory);
   return {
     traceHash: simulation.traceHash(),
@@ -117,13 +126,27 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
     events,
     ...(ending.invariantViolation === undefined ? {} : { invariantViolation: ending.invariantViolation }),
     ...(ending.incomplete === undefined ? {} : { incomplete: ending.incomplete }),
+    ...(crash === undefined ? {} : { crash }),
   };
 }
 
 interface SimulationEnding {
   invariantViolation?: string;
   incomplete?: string;
+  crash?: NodeCrashError | undefined;
   interrupted: boolean;
+}
+
+function recordCrash(cluster: CoordinatorCluster, directory: RunDirectory, error: NodeCrashError): NodeCrash {
+  const crash: NodeCrash = {
+    node: error.node,
+    time: Math.round(error.virtualMs * 1_000_000),
+    message: error.reason,
+    ...(error.nodeStack === undefined ? {} : { stack: error.nodeStack }),
+    logTail: lastLines(cluster.simulation.logs(error.node)),
+  };
+  writeCrashes(directory, [crash]);
+  return crash;
 }
 
 /** Runs simulated time in slices until the workers finish, the deadline passes, a bound or invariant breaks, or Ctrl-C. */
@@ -138,6 +161,7 @@ async function simulateUntilDone(simulation: CoordinatorCluster['simulation'], r
   } catch (error) {
     if (error instanceof InvariantViolation) return { interrupted: false, invariantViolation: error.message };
     if (error instanceof SimulationLimitError) return { interrupted: false, incomplete: `the run stopped early: ${error.message}` };
+    if (error instanceof NodeCrashError) return { interrupted: false, crash: error, incomplete: `the run stopped when ${error.node} crashed, at ${(error.virtualMs / 1000).toFixed(3)} s of simulated time` };
     throw error;
   }
   return { interrupted: false };
@@ -182,12 +206,14 @@ function sampleRoles(cluster: CoordinatorCluster, scheduler: Scheduler, director
   sample();
 }
 
-/** Heals, lets replicas converge, and stores what the checkers and people read afterwards. */
-function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: string[], workload: string): void {
+/** Heals, lets replicas converge, and stores what the checkers and people read afterwards; returns a node's crash on the way. */
+function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: string[], workload: string): NodeCrashError | undefined {
   try {
     cluster.healAll();
     cluster.awaitConvergence(30_000);
   } catch (error) {
+    // A node that crashes after heal leaves no final state worth comparing; its crash is the finding.
+    if (error instanceof NodeCrashError) return error;
     // The run already ended over a broken invariant or a bound; what is stored so far stands.
     if (!(error instanceof InvariantViolation) && !(error instanceof SimulationLimitError)) throw error;
   }
@@ -200,6 +226,7 @@ function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: stri
     }
     directory.writeJson(FINAL_STATES_FILE, states);
   }
+  return undefined;
 }
 
 function storeTrace(cluster: CoordinatorCluster, directory: RunDirectory): void {

@@ -7,6 +7,7 @@ import { escapeHtml } from '../html.js';
 import type { OperationSpan } from '../operations.js';
 import type { Section, StoredCheckerResult, StoredResults } from '../report-types.js';
 import { genericView } from './common.js';
+import { crashView } from './crash.js';
 import { linearizabilityView } from './linearizability.js';
 import { lockView } from './lock.js';
 import { sequenceView } from './sequence.js';
@@ -21,6 +22,7 @@ export interface AnomalyContext {
 
 function checkerView(name: string, result: StoredCheckerResult, context: AnomalyContext): Section {
   if (name.startsWith('linearizability')) return linearizabilityView(name, result);
+  if (name === 'crash') return crashView(name, result);
   if (name === 'lock') return lockView(name, result, context.spans, context.endSeconds);
   if (name === 'sequence') return sequenceView(name, result, context.spans);
   if (name === 'split-brain') return splitBrainView(name, result, context.spans, context.epochWord);

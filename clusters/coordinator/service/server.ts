@@ -30,6 +30,11 @@ import { WatchManager } from './watches.js';
 import { SessionTracker } from './sessions.js';
 import { parentPath, parseSequenceSuffix, sequenceSuffix } from './paths.js';
 import { hasLeader, serve, type ServerCore, type ServiceTiming } from './handlers.js';
+import { findBugMode } from '../bugs.js';
+
+/** A planted crash: the node process dies when it finds it no longer leads. */
+export const BUG_CRASH_ON_LEADER_LOSS = 'crash-on-leader-loss';
+assert.ok(findBugMode(BUG_CRASH_ON_LEADER_LOSS) !== undefined, `service bug ${BUG_CRASH_ON_LEADER_LOSS} is missing from bugs.ts`);
 import type { ServiceCommand, Stat } from './types.js';
 
 export interface ServerOptions {
@@ -318,6 +323,9 @@ export class CoordinatorServer implements ServerCore {
   private resetOnLeaderLoss(): void {
     const leader = this.engine.status().leader;
     const lost = this.knownLeader !== null && leader !== this.knownLeader;
+    if (lost && this.knownLeader === this.world.self && this.bugs.has(BUG_CRASH_ON_LEADER_LOSS)) {
+      assert.fail(`${this.world.self} lost its leadership, but leader state only exists on a leader (bug ${BUG_CRASH_ON_LEADER_LOSS})`);
+    }
     this.knownLeader = leader;
     if (!lost) return;
     for (const connection of [...this.connections.values()]) {

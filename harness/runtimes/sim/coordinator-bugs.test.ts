@@ -34,6 +34,7 @@ const SCENARIOS: Record<string, Scenario> = {
     timing: { leaseMs: 600 },
     checkedReadModes: ['lease'],
   },
+  'crash-on-leader-loss': scenario({ kinds: ['isolate-leader', 'partition'] }, { write: 1 }, /n\d crashed at [\d.]+ s of simulated time: AssertionError: .*lost its leadership/),
   'follower-local-read': scenario({ kinds: ['partition', 'isolate-leader'] }, { write: 1, read: 2 }, /stale-read: .*\(linearizable\)/),
   'unreplicated-sequence': scenario({ kinds: ['crash', 'crash-leader', 'partition'] }, { next: 1 }, /sequence-(out-of-order|duplicate)/),
 };

@@ -3,7 +3,7 @@
  * cluster, start the workers and the random fault schedule, run until the
  * faults end (everything heals then and the workers stop invoking), give the
  * cluster time to converge, and collect what broke: a consensus invariant
- * (the run stops at the step that broke it), a client-visible anomaly, or
+ * or a node's crash (the run stops at the step that broke it), a client-visible anomaly, or
  * replicas that never agreed again.
  */
 import type { SeededRandom } from '../../../common/random.js';
@@ -12,6 +12,7 @@ import { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anoma
 import { CoordinatorCluster, type CoordinatorClusterOptions } from './coordinator-cluster.js';
 import { startWorkload, type RecordedOperation, type WorkloadOptions } from './coordinator-workload.js';
 import { InvariantViolation } from './invariants.js';
+import { NodeCrashError } from './node-crash.js';
 import { scheduleRandomFaults, type RandomFaultOptions } from './random-faults.js';
 
 export interface CoordinatorRunOptions extends CoordinatorClusterOptions {
@@ -29,6 +30,8 @@ export interface CoordinatorRunOptions extends CoordinatorClusterOptions {
 export interface CoordinatorRunResult {
   seed: number;
   violation: InvariantViolation | null;
+  /** A node that threw inside its own code; the run stopped there. */
+  crash: NodeCrashError | null;
   anomalies: Anomaly[];
   /** Null when an invariant broke first. */
   converged: boolean | null;
@@ -45,15 +48,16 @@ export function runCoordinator(options: CoordinatorRunOptions): CoordinatorRunRe
   const faults = options.faults === null ? [] : scheduleRandomFaults(cluster, nemesis, { ...options.faults, endMs: options.durationMs });
   if (options.faults === null) simulation.at(options.durationMs, 'heal everything', () => cluster.healAll());
   const history = startWorkload(cluster, { ...options.workload, stopAtMs: options.durationMs });
-  const result: CoordinatorRunResult = { seed: options.seed, violation: null, anomalies: [], converged: null, history, faults, traceHash: '', cluster };
+  const result: CoordinatorRunResult = { seed: options.seed, violation: null, crash: null, anomalies: [], converged: null, history, faults, traceHash: '', cluster };
   try {
     simulation.run(options.durationMs);
     // Calls still in flight get their answer or their timeout before the replicas are compared.
     simulation.runFor(options.workload.client?.requestTimeoutMs ?? 1000);
     result.converged = cluster.awaitConvergence(options.recoveryMs ?? 10_000);
   } catch (error) {
-    if (!(error instanceof InvariantViolation)) throw error;
-    result.violation = error;
+    if (error instanceof NodeCrashError) result.crash = error;
+    else if (error instanceof InvariantViolation) result.violation = error;
+    else throw error;
   }
   result.anomalies = [...staleReads(history, options.checkedReadModes ?? ['linearizable']), ...sequenceAnomalies(history)];
   result.traceHash = simulation.traceHash();
@@ -64,6 +68,7 @@ export function runCoordinator(options: CoordinatorRunOptions): CoordinatorRunRe
 export function describeFailure(result: CoordinatorRunResult): string | null {
   const problems: string[] = [];
   if (result.violation !== null) problems.push(result.violation.message);
+  if (result.crash !== null) problems.push(result.crash.message);
   if (result.converged === false) problems.push(`replicas did not converge: ${result.cluster.describeReplicas()}`);
   for (const anomaly of result.anomalies.slice(0, 3)) problems.push(`${anomaly.kind}: ${anomaly.detail}`);
   if (problems.length === 0) return null;

@@ -10,6 +10,8 @@ import type { SeededRandom } from '../../../common/random.js';
 import { SkewedClock } from './clock.js';
 import type { SimulationEvent } from './events.js';
 import { LogBuffer } from './log-buffer.js';
+import { SimulationLimitError } from './limits.js';
+import { NodeCrashError } from './node-crash.js';
 import { SimulatedStorage } from './storage.js';
 
 export type NodeEndpoint = Endpoint & { stop?(): void };
@@ -65,7 +67,10 @@ export class Host {
     } catch (error) {
       // Leave no half-booted host behind: a running host without an endpoint would fail on its first message.
       if ((this.state as HostState) !== 'crashed') services.recycle(this.crash());
-      throw error;
+      // A server that cannot start from its own storage crashed; a client's factory is the harness's code.
+      if (this.role !== 'node' || error instanceof NodeCrashError || error instanceof SimulationLimitError) throw error;
+      this.logs.append(services.nowUs, `*** crashed while starting: ${error instanceof Error ? error.message : String(error)}`);
+      throw new NodeCrashError(this.address, services.nowUs / 1000, error);
     }
     // A harness hook inside the factory may have crashed the host already; then the object is dropped.
     if ((this.state as HostState) !== 'crashed' && this.incarnation === incarnation) this.endpoint = endpoint;

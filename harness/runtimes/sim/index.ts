@@ -7,6 +7,7 @@ export { Simulation, type HostOptions, type SimulationOptions } from './simulati
 export type { HostRole, HostState, NodeEndpoint, NodeFactory } from './host.js';
 export type { StrobeOptions } from './clock.js';
 export type { SimulationStats } from './kernel.js';
+export { NodeCrashError } from './node-crash.js';
 export { DEFAULT_LIMITS, SimulationLimitError, type LimitName, type SimulationLimits } from './limits.js';
 export { DEFAULT_LINK_OPTIONS, type LatencyOptions, type LinkOptions, type LinkOptionsInput } from './network.js';
 export {

@@ -13,6 +13,7 @@ import { EventKind, EventPool, TraceCode, type SimulationEvent } from './events.
 import { EventQueue } from './heap.js';
 import type { Host, HostServices } from './host.js';
 import { SimulationLimitError, type LimitName, type SimulationLimits } from './limits.js';
+import { NodeCrashError } from './node-crash.js';
 import type { NetworkModel } from './network.js';
 import type { TraceRecorder } from './trace.js';
 
@@ -79,7 +80,13 @@ export class SimulationKernel implements HostServices {
       }
       if (++this.counts.events > this.limits.maxEvents) this.limitReached('maxEvents');
       this.lastStepHost = NO_HOST_RAN;
-      if (!this.dispatch(event)) this.pool.release(event);
+      let kept: boolean;
+      try {
+        kept = this.dispatch(event);
+      } catch (error) {
+        throw this.crashOfNode(error);
+      }
+      if (!kept) this.pool.release(event);
       const observers = this.observers;
       for (let index = 0; index < observers.length; index++) (observers[index] as () => void)();
       return true;
@@ -166,6 +173,22 @@ export class SimulationKernel implements HostServices {
 
   recycle(events: SimulationEvent[]): void {
     for (const event of events) this.pool.release(event);
+  }
+
+  /**
+   * What a throw out of a step means: from a server node's own handler or
+   * timer, that node crashed (it is dropped as a dead process is, and the
+   * error says so); from an action or a client, the harness's own error.
+   */
+  private crashOfNode(error: unknown): unknown {
+    const stepped = this.lastStepHost;
+    if (stepped < 0 || error instanceof SimulationLimitError || error instanceof NodeCrashError) return error;
+    const host = this.hosts[stepped] as Host;
+    if (host.role !== 'node') return error;
+    const crash = new NodeCrashError(host.address, this.nowUs / 1000, error);
+    host.logs.append(this.nowUs, `*** crashed: ${crash.reason}`);
+    if (host.state !== 'crashed') this.recycle(host.crash());
+    return crash;
   }
 
   private isStale(event: SimulationEvent): boolean {
