@@ -8,7 +8,7 @@
  * exception inside the node's handler; a real runtime sees the process gone);
  * this checker only judges and words them.
  */
-import { describeMoment, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
+import { describeMoment, nothingToJudge, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
 
 export interface NodeCrash {
   node: string;
@@ -31,7 +31,7 @@ export function describeCrash(crash: NodeCrash): string {
 
 export function checkCrashes(crashes: readonly NodeCrash[] | undefined): CrashResult {
   if (crashes === undefined) {
-    return { checker: 'crash', valid: 'unknown', reason: 'the run recorded no watch over its nodes', anomalies: [], stats: {} };
+    return { checker: 'crash', valid: 'unknown', reason: nothingToJudge('the run recorded no watch over its nodes', 'crashes are judged only for runs that watched their nodes (crashes.json)'), anomalies: [], stats: {} };
   }
   const nodes = new Set(crashes.map((crash) => crash.node));
   const stats = { crashes: crashes.length, nodes: nodes.size };
