@@ -1,7 +1,7 @@
 /** faultline test, check <run-dir> and replay, run as a user would. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +37,14 @@ test('--json and --test-count give one summary per seed; a caught bug exits 1', 
 });
 
 test('run option mistakes exit 3 with one clear message', () => {
+  const badConfig = join(out, 'bad-config.json');
+  writeFileSync(badConfig, '{"nodes": "three"}');
   const cases: [string[], RegExp][] = [
-    [['--nodes', '0'], /--nodes must be a whole number from 1 to 9/],
+    [['--nodes', '0'], /--nodes must be an integer from 3 to 9, got 0/],
+    [['--nodes', '2'], /--nodes is 2, which cannot survive any fault: a majority of 2 is 2/],
+    [['--config', badConfig], /bad-config\.json: "nodes" must be an integer from 3 to 9, got "three"/],
     [['--bug', 'nope'], /unknown bug "nope"[\s\S]*vote-ignores-log/],
-    [['--workload', 'queue'], /unknown workload "queue"/],
+    [['--workload', 'queue'], /--workload must be one of register, .*; got "queue"/],
     [['--nemesis', 'flood'], /flood/],
     [['--config', join(out, 'missing.json')], /config file not found/],
   ];
@@ -49,6 +53,7 @@ test('run option mistakes exit 3 with one clear message', () => {
     assert.equal(run.code, 3, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
     assert.match(run.stderr, pattern, args.join(' '));
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(run.stderr.match(/faultline:/g)?.length, 1, `one message: ${run.stderr}`);
   }
 });
 
