@@ -5,9 +5,8 @@
  * simulator but on the wall clock, heal, recover, read final states, copy the
  * logs, and tear everything down in reverse order whatever happened.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { HistoryEvent } from '../../common/history/types.js';
@@ -19,7 +18,7 @@ import { startWorkers, type WorkerRun } from '../../workloads/driver.js';
 import { workloadNamed } from '../../workloads/registry.js';
 import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
 import { RealCoordinator } from '../../clusters/coordinator/real-system.js';
-import { bootRuntime, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
+import { bootRuntime, createWorkDirectory, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
 import { pollUntil } from '../runtimes/real/host-commands.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
 import type { RunConfig } from './config.js';
@@ -55,7 +54,7 @@ export async function runOnRealRuntime(config: RunConfig, directory: RunDirector
   const scheduler = new RealScheduler();
   const report: RealRunReport = { elapsedMs: 0, events: 0 };
   try {
-    const workDirectory = mkdtempSync(join(tmpdir(), 'faultline-'));
+    const workDirectory = createWorkDirectory();
     teardown.push('work directory', async () => rmSync(workDirectory, { recursive: true, force: true }));
     let cluster: RealCluster | undefined;
     teardown.push('cluster', async () => cluster?.teardown());
