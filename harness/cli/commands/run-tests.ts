@@ -5,7 +5,8 @@ import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
-import { describeResults } from './run-output.js';
+import { describeResults, verdictWord } from './run-output.js';
+import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
 
@@ -103,12 +104,14 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   let infrastructureFailed = false;
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
-    const show = progressLine(config);
-    const outcome = await runTest(config, new Date(), (nowMs, events, faults) => {
-      show(nowMs, events, faults);
+    const progress = progressReporter(config, argv.json);
+    const onProgress = (nowMs: number, events: number, faults: readonly string[]): boolean => {
+      progress.tick(nowMs, events, faults);
       return !interrupted();
-    });
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    };
+    const outcome = await runTest(config, new Date(), onProgress, (notice) => progress.phase(notice));
+    progress.phase({ phase: 'done', detail: verdictWord(outcome.results.valid) });
+    progress.clear();
     process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
     verdicts.push(outcome.results.valid);
     recordJunit(argv.junit, junitRuns, outcome.directory);
@@ -118,12 +121,10 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   return withInfrastructure(exitCodeFor(verdicts), infrastructureFailed);
 }
 
-function progressLine(config: RunConfig): (nowMs: number, events: number, faults: readonly string[]) => void {
-  if (!process.stderr.isTTY) return () => {};
-  return (nowMs, events, faults) => {
-    const active = faults.length === 0 ? 'no faults' : `faults: ${faults.join(', ')}`;
-    process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s${config.runtime === 'sim' ? ' simulated' : ''}, ${Math.floor(events / 2)} ops, ${active}`);
-  };
+function progressReporter(config: RunConfig, json: boolean): ProgressReporter {
+  const simulated = config.runtime === 'sim';
+  const label = `${config.system} seed ${config.seed}${simulated ? '' : ` on ${config.runtime}`}`;
+  return new ProgressReporter({ label, simulated, json, stream: process.stderr });
 }
 
 function summary(outcome: TestRunOutcome): Record<string, unknown> {
