@@ -20,6 +20,13 @@ test('a run prints its verdicts and path, exits 0, and can be re-checked and rep
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /linearizability:cas-register\s+valid/);
   assert.match(run.stdout, /verdict: valid\s+run: .*coordinator-raft-register-21/);
+  // The output ends with where the report is and the command that rebuilds it, and that command works.
+  const ending = /report: (.*coordinator-raft-register-21)\/report\.html\n {2}rebuild it \(and print its path\): npx faultline report (.*)\n$/.exec(run.stdout);
+  assert.ok(ending !== null, run.stdout);
+  assert.equal(ending[2], ending[1]);
+  const report = faultline('report', ending[2]!);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /coordinator-raft-register-21\/report\.html\n$/);
   const check = faultline('check', join(out, 'latest'));
   assert.equal(check.code, 0, check.stdout + check.stderr);
   const replay = faultline('replay', join(out, 'latest'));

@@ -1,11 +1,12 @@
 /** `faultline test`: boot a cluster, run a workload under faults, record, check, store. */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
-import { describeResults, verdictWord } from './run-output.js';
+import { describeResults, shownPath, verdictWord } from './run-output.js';
 import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
@@ -136,5 +137,11 @@ function describe(outcome: TestRunOutcome): string {
   const { config, results } = outcome;
   const bugs = config.bugs.length > 0 ? ` bugs=${config.bugs.join(',')}` : '';
   const heading = `${config.system} ${config.workload} nemesis=${config.nemesis} seed=${config.seed}${bugs}: ${results.ops} ops, ${(outcome.report.durationMs / 1000).toFixed(1)} s ${outcome.report.simulated ? 'simulated' : `on ${config.runtime}`}`;
-  return describeResults(heading, results, outcome.directory);
+  return `${describeResults(heading, results, outcome.directory)}${whereTheReportIs(outcome.directory)}`;
+}
+
+/** The last lines a person reads: the report, and the one command that rebuilds it and prints its path. */
+function whereTheReportIs(runDirectory: string): string {
+  const shown = shownPath(runDirectory);
+  return `  report: ${join(shown, 'report.html')}\n  rebuild it (and print its path): npx faultline report ${shown}\n`;
 }
