@@ -65,11 +65,4 @@ else
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed (errors above)" "check access to the npm registry ($(npm config get registry))"
 fi
 
-# `npx faultline` runs the project's own command straight away, instead of first installing the project into npx's cache.
-if [ ! -L node_modules ] && [ ! -e node_modules/.bin/faultline ]; then
-  echo "setup: adding the faultline command for npx (node_modules/.bin/faultline)"
-  mkdir -p node_modules/.bin
-  printf '#!/bin/sh\nexec node "$(dirname "$0")/../../dist/harness/cli/main.js" "$@"\n' >node_modules/.bin/faultline
-  chmod +x node_modules/.bin/faultline
-fi
 echo "setup: ready: docker $(docker version --format '{{.Server.Version}}'), $(iptables --version), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), node $(node --version)"
