@@ -95,6 +95,8 @@ export function checkQuorumSurvivesFaults(nodes: number, nemesis: string, nodesP
   throw optionError(
     nodesPlace,
     `is ${nodes}, which cannot survive any fault: a majority of ${nodes} is ${majority}, so a fault on any node (nemesis ${nemesis}) leaves no quorum, and the cluster can only stop`,
-    `use ${MINIMUM_NODES_WITH_FAULTS} or more nodes, or nemesis "none" to run ${nodes} without faults`,
+    nodesPlace.file === undefined
+      ? `use --nodes ${MINIMUM_NODES_WITH_FAULTS} or more, or --nemesis none to run ${nodes} without faults`
+      : `set "nodes" to ${MINIMUM_NODES_WITH_FAULTS} or more, or "nemesis" to "none" to run ${nodes} without faults`,
   );
 }

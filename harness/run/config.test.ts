@@ -60,12 +60,13 @@ test('1 or 2 nodes are refused under faults, with the reason, and allowed with n
     const flagError = describedError(() => resolveConfig('test', 1, { nodes }));
     assert.equal(flagError.code, 'E_USAGE');
     assert.match(flagError.text, new RegExp(`^--nodes is ${nodes}, which cannot survive any fault: a majority of ${nodes} is ${nodes}, so a fault on any node \\(nemesis partition\\) leaves no quorum`));
-    assert.match(flagError.text, /use 3 or more nodes, or nemesis "none"/);
+    assert.match(flagError.text, /\n {2}use --nodes 3 or more, or --nemesis none to run \d without faults$/);
     assert.equal(resolveConfig('test', 1, { nodes, nemesis: 'none' }).nodes, nodes);
   }
   const file = configFile('two.json', { nodes: 2 });
   const fileError = describedError(() => resolveConfig('test', 1, readConfigFile(file)));
   assert.match(fileError.text, new RegExp(`^${file}: "nodes" is 2, which cannot survive any fault`));
+  assert.match(fileError.text, /\n {2}set "nodes" to 3 or more, or "nemesis" to "none" to run 2 without faults$/);
   // The flags may switch the faults off for a file's two nodes.
   assert.equal(resolveConfig('test', 1, readConfigFile(file), { nemesis: 'none' }).nodes, 2);
 });
