@@ -1,7 +1,7 @@
 /** faultline test, check <run-dir> and replay, run as a user would. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,13 @@ test('a run prints its verdicts and path, exits 0, and can be re-checked and rep
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /linearizability:cas-register\s+valid/);
   assert.match(run.stdout, /verdict: valid\s+run: .*coordinator-raft-register-21/);
+  // The output ends with where the report is and the command that rebuilds it, and that command works.
+  const ending = /report: (.*coordinator-raft-register-21)\/report\.html\n {2}rebuild it \(and print its path\): npx faultline report (.*)\n$/.exec(run.stdout);
+  assert.ok(ending !== null, run.stdout);
+  assert.equal(ending[2], ending[1]);
+  const report = faultline('report', ending[2]!);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /coordinator-raft-register-21\/report\.html\n$/);
   const check = faultline('check', join(out, 'latest'));
   assert.equal(check.code, 0, check.stdout + check.stderr);
   const replay = faultline('replay', join(out, 'latest'));
@@ -49,10 +56,14 @@ test('a node crash is a finding: exit 1, and --test-count goes on to the next se
 });
 
 test('run option mistakes exit 3 with one clear message', () => {
+  const badConfig = join(out, 'bad-config.json');
+  writeFileSync(badConfig, '{"nodes": "three"}');
   const cases: [string[], RegExp][] = [
-    [['--nodes', '0'], /--nodes must be a whole number from 1 to 9/],
+    [['--nodes', '0'], /--nodes must be an integer from 3 to 9, got 0/],
+    [['--nodes', '2'], /--nodes is 2, which cannot survive any fault: a majority of 2 is 2/],
+    [['--config', badConfig], /bad-config\.json: "nodes" must be an integer from 3 to 9, got "three"/],
     [['--bug', 'nope'], /unknown bug "nope"[\s\S]*vote-ignores-log/],
-    [['--workload', 'queue'], /unknown workload "queue"/],
+    [['--workload', 'queue'], /--workload must be one of register, .*; got "queue"/],
     [['--nemesis', 'flood'], /flood/],
     [['--config', join(out, 'missing.json')], /config file not found/],
   ];
@@ -61,6 +72,7 @@ test('run option mistakes exit 3 with one clear message', () => {
     assert.equal(run.code, 3, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
     assert.match(run.stderr, pattern, args.join(' '));
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(run.stderr.match(/faultline:/g)?.length, 1, `one message: ${run.stderr}`);
   }
 });
 

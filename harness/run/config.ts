@@ -5,8 +5,8 @@
  * mistake.
  */
 import { readFileSync } from 'node:fs';
-import { FaultlineError, UsageError } from '../../common/errors.js';
-import { BUG_MODES } from '../../clusters/coordinator/bugs.js';
+import { FaultlineError } from '../../common/errors.js';
+import { bugList, checkQuorumSurvivesFaults, choice, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
 export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
 export const RUNTIMES = ['sim', 'docker', 'local'] as const;
@@ -73,70 +73,89 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed'> = {
 /** Upper bounds that keep one run finite and its history readable. */
 export const LIMITS = { nodes: 9, concurrency: 200, rate: 10_000, timeLimitSeconds: 3600, keys: 10_000 } as const;
 
-/** Reads a JSON config file of RunConfig fields; unknown fields are mistakes. */
+type OptionKey = keyof Omit<RunConfig, 'version'>;
+
+/** Every option's rule, for the config file and the flags alike. */
+const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
+  system: choice(SYSTEMS),
+  runtime: choice(RUNTIMES),
+  workload: choice(WORKLOADS),
+  nemesis: nemesisSpec,
+  nodes: nodeCount,
+  concurrency: numberFrom(1, LIMITS.concurrency, true),
+  rate: numberFrom(0.1, LIMITS.rate, false),
+  timeLimitSeconds: numberFrom(1, LIMITS.timeLimitSeconds, false),
+  warmupSeconds: numberFrom(0, LIMITS.timeLimitSeconds, false),
+  recoverySeconds: numberFrom(0, LIMITS.timeLimitSeconds, false),
+  keys: numberFrom(1, LIMITS.keys, true),
+  seed: numberFrom(0, Number.MAX_SAFE_INTEGER, true),
+  bugs: bugList,
+  readMode: choice(READ_MODES),
+  maxActiveFaults: numberFrom(1, 3, true),
+  out: text,
+  image: text,
+};
+
+/** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */
+function nodeCount(value: unknown, place: OptionPlace): unknown {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= LIMITS.nodes) return value;
+  return numberFrom(MINIMUM_NODES_WITH_FAULTS, LIMITS.nodes, true)(value, place);
+}
+
+/** Which file each layer read by readConfigFile came from, so later checks can name it. */
+const LAYER_FILES = new WeakMap<object, string>();
+
+/** Reads a JSON config file of RunConfig fields and checks each one; unknown fields are mistakes. */
 export function readConfigFile(file: string): Partial<RunConfig> {
-  let text: string;
+  let contents: string;
   try {
-    text = readFileSync(file, 'utf8');
+    contents = readFileSync(file, 'utf8');
   } catch {
     throw new FaultlineError('E_CONFIG', 'config file not found or unreadable', { where: file, hint: 'check the path given to --config' });
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(contents);
   } catch (error) {
     throw new FaultlineError('E_CONFIG', `config file is not valid JSON (${(error as Error).message})`, { where: file });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new FaultlineError('E_CONFIG', 'a config file holds one JSON object of run options', { where: file });
   }
-  const known = new Set([...Object.keys(DEFAULTS), 'seed']);
+  const known = Object.keys(RULES);
   for (const key of Object.keys(parsed)) {
-    if (!known.has(key)) {
-      throw new FaultlineError('E_CONFIG', `unknown option "${key}"`, { where: file, hint: `options are: ${[...known].join(', ')}` });
+    if (!known.includes(key)) {
+      throw new FaultlineError('E_CONFIG', `unknown option "${key}"`, { where: file, hint: `options are: ${known.join(', ')}` });
     }
   }
-  return parsed as Partial<RunConfig>;
+  const layer = checkedLayer(parsed as Record<string, unknown>, file);
+  LAYER_FILES.set(layer, file);
+  return layer;
 }
 
-/** Merges defaults, file and flags, and validates the result. */
+/** Each option of one layer through its rule; undefined means "not set here". */
+function checkedLayer(layer: Record<string, unknown>, file: LayerSource): Partial<RunConfig> {
+  const checked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
+    const rule = RULES[key as OptionKey];
+    checked[key] = rule === undefined ? value : rule(value, placeOf(key, file));
+  }
+  return checked as Partial<RunConfig>;
+}
+
+/** Merges defaults, file and flags, checking each layer's options, then how they combine. */
 export function resolveConfig(version: string, seed: number, ...layers: Partial<RunConfig>[]): RunConfig {
   const config: RunConfig = { ...DEFAULTS, version, seed };
+  const sources = new Map<string, LayerSource>();
   for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+    const file = LAYER_FILES.get(layer);
+    for (const [key, value] of Object.entries(checkedLayer(layer, file))) {
+      (config as unknown as Record<string, unknown>)[key] = value;
+      sources.set(key, file);
+    }
   }
-  validate(config);
+  RULES.seed(seed, placeOf('seed', undefined));
+  checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
   return config;
-}
-
-function oneOf(name: string, value: unknown, choices: readonly string[]): void {
-  if (!choices.includes(value as string)) {
-    throw new UsageError(`unknown ${name} "${String(value)}"`, { where: `--${name}`, hint: `choose one of: ${choices.join(', ')}` });
-  }
-}
-
-function bounded(name: string, value: number, minimum: number, maximum: number, integer = true): void {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value));
-  if (!ok || value < minimum || value > maximum) {
-    const kind = integer ? 'a whole number' : 'a number';
-    throw new UsageError(`--${name} must be ${kind} from ${minimum} to ${maximum}, got ${String(value)}`, { where: `--${name}` });
-  }
-}
-
-function validate(config: RunConfig): void {
-  oneOf('system', config.system, SYSTEMS);
-  oneOf('runtime', config.runtime, RUNTIMES);
-  oneOf('workload', config.workload, WORKLOADS);
-  bounded('nodes', config.nodes, 1, LIMITS.nodes);
-  bounded('concurrency', config.concurrency, 1, LIMITS.concurrency);
-  bounded('rate', config.rate, 0.1, LIMITS.rate, false);
-  bounded('time-limit', config.timeLimitSeconds, 1, LIMITS.timeLimitSeconds, false);
-  bounded('warmup', config.warmupSeconds, 0, LIMITS.timeLimitSeconds, false);
-  bounded('recovery', config.recoverySeconds, 0, LIMITS.timeLimitSeconds, false);
-  bounded('keys', config.keys, 1, LIMITS.keys);
-  bounded('seed', config.seed, 0, Number.MAX_SAFE_INTEGER);
-  oneOf('read-mode', config.readMode, READ_MODES);
-  bounded('max-active-faults', config.maxActiveFaults, 1, 3);
-  const bugNames = BUG_MODES.map((bug) => bug.name);
-  for (const bug of config.bugs) oneOf('bug', bug, bugNames);
 }

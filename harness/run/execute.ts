@@ -11,6 +11,7 @@ import type { RunConfig } from './config.js';
 import { createRunDirectory, FILES, type RunDirectory } from './run-store.js';
 import { runOnRealRuntime } from './real-run.js';
 import { runOnSimulator, type Progress } from './sim-run.js';
+import { IGNORE_PHASES, type PhaseListener } from './phases.js';
 
 /** How the run itself went, whatever the runtime. */
 export interface RunReport {
@@ -38,14 +39,16 @@ export interface TestRunOutcome {
 /** Limits for the check stage of a run, so a pathological history ends as unknown. */
 const CHECK_TIMEOUT_MS = 120_000;
 
-export async function runTest(config: RunConfig, startedAt: Date, progress: Progress): Promise<TestRunOutcome> {
+/** Runs one test; phases hears each stage as it begins (the simulator's run is one stage: it takes seconds). */
+export async function runTest(config: RunConfig, startedAt: Date, progress: Progress, phases: PhaseListener = IGNORE_PHASES): Promise<TestRunOutcome> {
   const directory = createRunDirectory(config, startedAt);
   let report: RunReport;
   try {
-    report = config.runtime === 'sim' ? await simulate(config, directory, progress) : await runForReal(config, directory, progress);
+    report = config.runtime === 'sim' ? await simulate(config, directory, progress) : await runForReal(config, directory, progress, phases);
   } finally {
     directory.close();
   }
+  phases({ phase: 'checking', detail: `${report.events} events` });
   const results = await checkRunDirectory(directory.path, config, report.invariantViolation, report.incomplete);
   return { config, directory: directory.path, results, report };
 }
@@ -55,8 +58,8 @@ async function simulate(config: RunConfig, directory: RunDirectory, progress: Pr
   return { ...report, durationMs: virtualMs, simulated: true };
 }
 
-async function runForReal(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RunReport> {
-  const { elapsedMs, infrastructureError, ...report } = await runOnRealRuntime(config, directory, progress);
+async function runForReal(config: RunConfig, directory: RunDirectory, progress: Progress, phases: PhaseListener): Promise<RunReport> {
+  const { elapsedMs, infrastructureError, ...report } = await runOnRealRuntime(config, directory, progress, phases);
   return { ...report, durationMs: elapsedMs, simulated: false, ...(infrastructureError === undefined ? {} : { infrastructureError: infrastructureError.message }) };
 }
 

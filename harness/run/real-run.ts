@@ -5,21 +5,20 @@
  * simulator but on the wall clock, heal, recover, read final states, copy the
  * logs, and tear everything down in reverse order whatever happened.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { HistoryEvent } from '../../common/history/types.js';
 import { FaultlineError } from '../../common/errors.js';
 import { SeededRandom } from '../../common/random.js';
 import { createSchedule } from '../../nemesis/spec.js';
-import { planWorkload, runPhases } from '../generators/workload.js';
+import { planWorkload, runPhases, type PhaseName } from '../generators/workload.js';
 import { startWorkers, type WorkerRun } from '../../workloads/driver.js';
 import { workloadNamed } from '../../workloads/registry.js';
 import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
 import { RealCoordinator } from '../../clusters/coordinator/real-system.js';
-import { bootRuntime, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
+import { bootRuntime, createWorkDirectory, type RealCluster, type RealFaultControl } from '../runtimes/real/index.js';
 import { pollUntil } from '../runtimes/real/host-commands.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
 import type { RunConfig } from './config.js';
@@ -29,6 +28,7 @@ import { RealScheduler } from './real-scheduler.js';
 import { CrashWatch } from './crash-watch.js';
 import { writeCrashes } from './crashes.js';
 import { MAX_HISTORY_EVENTS, type Progress } from './sim-run.js';
+import { IGNORE_PHASES, type PhaseListener } from './phases.js';
 
 /** Real elections take a few hundred milliseconds, as in the simulator; faults a little longer so each is seen. */
 const REAL_FAULT_TIMING = { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } };
@@ -50,18 +50,19 @@ export interface RealRunReport {
   events: number;
 }
 
-export async function runOnRealRuntime(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RealRunReport> {
+export async function runOnRealRuntime(config: RunConfig, directory: RunDirectory, progress: Progress, phases: PhaseListener = IGNORE_PHASES): Promise<RealRunReport> {
   const runtime = config.runtime;
   if (runtime !== 'docker' && runtime !== 'local') throw new Error(`runOnRealRuntime on ${runtime}`);
   const teardown = new UndoStack();
   const scheduler = new RealScheduler();
   const report: RealRunReport = { elapsedMs: 0, events: 0 };
   try {
-    const workDirectory = mkdtempSync(join(tmpdir(), 'faultline-'));
+    const workDirectory = createWorkDirectory();
     teardown.push('work directory', async () => rmSync(workDirectory, { recursive: true, force: true }));
     let cluster: RealCluster | undefined;
     teardown.push('cluster', async () => cluster?.teardown());
     teardown.push('node logs', async () => cluster?.collectLogs((node, fileName, text) => directory.writeNodeLog(node, fileName, text === '' ? [] : text.replace(/\n$/, '').split('\n'))));
+    phases({ phase: 'booting', detail: `${config.nodes} nodes` });
     cluster = await bootRuntime(runtime, {
       runId: `${config.seed}-${process.pid}`,
       nodes: Array.from({ length: config.nodes }, (_, index) => `n${index + 1}`),
@@ -82,7 +83,8 @@ export async function runOnRealRuntime(config: RunConfig, directory: RunDirector
     const health = await coordinator.awaitHealthy(HEALTHY_TIMEOUT_MS, () => scheduler.nowMs());
     report.healthyMs = scheduler.nowMs();
     directory.writeNodeLog('harness', 'boot.log', [`healthy after ${report.healthyMs.toFixed(0)} ms: leader ${health.leader}, epoch ${health.epoch}`]);
-    await runPhasesOnCluster(config, directory, { cluster, coordinator, scheduler, progress, report });
+    phases({ phase: 'healthy', detail: `leader ${health.leader} after ${(report.healthyMs / 1000).toFixed(1)} s` });
+    await runPhasesOnCluster(config, directory, { cluster, coordinator, scheduler, progress, phases, report });
   } catch (error) {
     if (!(error instanceof FaultlineError) || error.code !== 'E_INFRASTRUCTURE') throw error;
     report.infrastructureError = error;
@@ -101,6 +103,7 @@ interface RunParts {
   coordinator: RealCoordinator;
   scheduler: RealScheduler;
   progress: Progress;
+  phases: PhaseListener;
   report: RealRunReport;
 }
 
@@ -134,12 +137,15 @@ async function runPhasesOnCluster(config: RunConfig, directory: RunDirectory, pa
       onEvent: (event) => sink({ time: timeNs(), process: 'nemesis', type: 'info', f: event.f, value: event.value }),
     }),
   );
-  runClock.after(warmUpMs + faultsMs, 'nemesis', () => schedule.healAll(control));
+  runClock.after(warmUpMs + faultsMs, 'nemesis', () => {
+    parts.phases({ phase: 'heal', atMs: runClock.nowMs() });
+    schedule.healAll(control);
+  });
   const workload = workloadNamed(config.workload);
   const plan = planWorkload(workload, { concurrency: config.concurrency, rate: config.rate });
   const clients = coordinator.clientFactory(root.fork('clients').nextUint32());
   const run = startWorkers({
-    generator: runPhases(plan, { warmUpMs, faultsMs, recoveryMs }),
+    generator: runPhases(plan, { warmUpMs, faultsMs, recoveryMs, onPhase: announcePhases(config, parts.phases) }),
     concurrency: config.concurrency,
     scheduler: runClock,
     seed: root.fork('workers').nextUint32(),
@@ -183,6 +189,20 @@ async function waitForRun(
     if (progress(clock.nowMs(), events(), faults()) === false) return `interrupted at ${(clock.nowMs() / 1000).toFixed(1)} s`;
   }
   return undefined;
+}
+
+/** The workers' generator says when each phase begins (recovery and final reads wait for the ops before them). */
+function announcePhases(config: RunConfig, phases: PhaseListener): (phase: PhaseName, nowMs: number) => void {
+  const details: Record<PhaseName, string | undefined> = {
+    'warm-up': `${config.warmupSeconds} s`,
+    faults: `${config.timeLimitSeconds} s, nemesis ${config.nemesis}`,
+    recovery: `${config.recoverySeconds} s`,
+    final: undefined,
+  };
+  return (phase, nowMs) => {
+    const detail = details[phase];
+    phases({ phase: phase === 'final' ? 'final reads' : phase, atMs: nowMs, ...(detail === undefined ? {} : { detail }) });
+  };
 }
 
 function sampleRoles(coordinator: RealCoordinator, clock: { after(delayMs: number, label: string, fn: () => void): void }, directory: RunDirectory, timeNs: () => number): void {

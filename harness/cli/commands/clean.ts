@@ -2,7 +2,8 @@
  * `faultline clean`: removes what a killed faultline left behind on this host
  * (docker containers and networks by label; network namespaces, bridges,
  * veths and FORWARD rules by name; the node processes still running in
- * them), leaving alone whatever a live faultline run still uses.
+ * them; the nodes' temporary data directories by their owner file), leaving
+ * alone whatever a live faultline run still uses.
  */
 import type { CommandModule } from 'yargs';
 import { cleanLeftovers } from '../../runtimes/real/index.js';
@@ -13,7 +14,7 @@ interface CleanArguments {
 
 export const cleanCommand: CommandModule<object, CleanArguments> = {
   command: 'clean',
-  describe: 'Remove the containers, networks, namespaces, bridges, iptables rules and processes a killed run left behind',
+  describe: 'Remove the containers, networks, namespaces, bridges, iptables rules, processes and temporary data directories a killed run left behind',
   builder: (yargs) =>
     yargs.option('dry-run', { type: 'boolean', default: false, describe: 'only list what would be removed' }).strict(),
   handler: async (argv) => {

@@ -1,11 +1,13 @@
 /** `faultline test`: boot a cluster, run a workload under faults, record, check, store. */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
-import { describeResults } from './run-output.js';
+import { describeResults, shownPath, verdictWord } from './run-output.js';
+import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
 
@@ -103,12 +105,14 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   let infrastructureFailed = false;
   for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
     const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
-    const show = progressLine(config);
-    const outcome = await runTest(config, new Date(), (nowMs, events, faults) => {
-      show(nowMs, events, faults);
+    const progress = progressReporter(config, argv.json);
+    const onProgress = (nowMs: number, events: number, faults: readonly string[]): boolean => {
+      progress.tick(nowMs, events, faults);
       return !interrupted();
-    });
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    };
+    const outcome = await runTest(config, new Date(), onProgress, (notice) => progress.phase(notice));
+    progress.phase({ phase: 'done', detail: verdictWord(outcome.results.valid) });
+    progress.clear();
     process.stdout.write(argv.json ? `${JSON.stringify(summary(outcome))}\n` : describe(outcome));
     verdicts.push(outcome.results.valid);
     recordJunit(argv.junit, junitRuns, outcome.directory);
@@ -118,12 +122,10 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   return withInfrastructure(exitCodeFor(verdicts), infrastructureFailed);
 }
 
-function progressLine(config: RunConfig): (nowMs: number, events: number, faults: readonly string[]) => void {
-  if (!process.stderr.isTTY) return () => {};
-  return (nowMs, events, faults) => {
-    const active = faults.length === 0 ? 'no faults' : `faults: ${faults.join(', ')}`;
-    process.stderr.write(`\r\x1b[K${config.system} seed ${config.seed}: ${(nowMs / 1000).toFixed(0)} s${config.runtime === 'sim' ? ' simulated' : ''}, ${Math.floor(events / 2)} ops, ${active}`);
-  };
+function progressReporter(config: RunConfig, json: boolean): ProgressReporter {
+  const simulated = config.runtime === 'sim';
+  const label = `${config.system} seed ${config.seed}${simulated ? '' : ` on ${config.runtime}`}`;
+  return new ProgressReporter({ label, simulated, json, stream: process.stderr });
 }
 
 function summary(outcome: TestRunOutcome): Record<string, unknown> {
@@ -135,5 +137,11 @@ function describe(outcome: TestRunOutcome): string {
   const { config, results } = outcome;
   const bugs = config.bugs.length > 0 ? ` bugs=${config.bugs.join(',')}` : '';
   const heading = `${config.system} ${config.workload} nemesis=${config.nemesis} seed=${config.seed}${bugs}: ${results.ops} ops, ${(outcome.report.durationMs / 1000).toFixed(1)} s ${outcome.report.simulated ? 'simulated' : `on ${config.runtime}`}`;
-  return describeResults(heading, results, outcome.directory);
+  return `${describeResults(heading, results, outcome.directory)}${whereTheReportIs(outcome.directory)}`;
+}
+
+/** The last lines a person reads: the report, and the one command that rebuilds it and prints its path. */
+function whereTheReportIs(runDirectory: string): string {
+  const shown = shownPath(runDirectory);
+  return `  report: ${join(shown, 'report.html')}\n  rebuild it (and print its path): npx faultline report ${shown}\n`;
 }

@@ -4,12 +4,12 @@
  * `docker import` (about 0.1 s). Containers run the host's programs through
  * /usr and /etc/alternatives mounted read-only (see hostMounts).
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync, createReadStream, chmodSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, createReadStream, chmodSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../../common/errors.js';
 import { runCommand, withTimeout } from '../real/host-commands.js';
+import { createWorkDirectory } from '../real/work-directory.js';
 import { statusOf } from './engine.js';
 
 export const DEFAULT_IMAGE = 'faultline-node:local';
@@ -39,7 +39,7 @@ export async function ensureImage(docker: Docker, image: string): Promise<void> 
   if (image !== DEFAULT_IMAGE) {
     throw new FaultlineError('E_CONFIG', `docker image ${image} is not on this engine`, { hint: `pull or build it first, or leave the image unset to use ${DEFAULT_IMAGE}` });
   }
-  const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'faultline-image-'));
+  const workDirectory = createWorkDirectory('image');
   try {
     const rootfs = path.join(workDirectory, 'rootfs');
     mkdirSync(rootfs);

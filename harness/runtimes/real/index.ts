@@ -5,6 +5,7 @@
  */
 import type { BootOptions, RealCluster } from './types.js';
 
+export { createWorkDirectory } from './work-directory.js';
 export type { BootOptions, ClockControl, NodeProcessSpec, RealCluster, RealFaultControl, RealNodeInfo } from './types.js';
 
 export async function bootRuntime(name: 'docker' | 'local', options: BootOptions): Promise<RealCluster> {
@@ -21,5 +22,7 @@ export async function cleanLeftovers(options: { dryRun?: boolean } = {}): Promis
   const dryRun = options.dryRun ?? false;
   const { cleanDocker } = await import('../docker/clean.js');
   const { cleanLocal } = await import('../local/clean.js');
-  return [...(await cleanDocker(dryRun)), ...(await cleanLocal(dryRun))];
+  const { cleanWorkDirectories } = await import('./work-directory.js');
+  // Directories last: the containers and processes that wrote into them are gone by then.
+  return [...(await cleanDocker(dryRun)), ...(await cleanLocal(dryRun)), ...cleanWorkDirectories(dryRun)];
 }

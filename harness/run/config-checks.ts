@@ -1,0 +1,102 @@
+/**
+ * One rule per run option, applied to every layer that sets it (a config file
+ * or the flags), so a wrong type or range names where it came from: the file
+ * and its key (`c.json: "nodes" must be ...`) or the flag (`--nodes must be ...`).
+ * Each rule returns the value the run uses (a lone bug name becomes a list of one).
+ */
+import { FaultlineError } from '../../common/errors.js';
+import { BUG_MODES } from '../../clusters/coordinator/bugs.js';
+import { parseNemesisSpec } from '../../nemesis/spec.js';
+
+/** A layer's origin: a config file's path, or undefined for flags (and callers' own layers). */
+export type LayerSource = string | undefined;
+
+/** How a mistake names the option: `"nodes"` in the file `c.json`, or `--nodes`. */
+export interface OptionPlace {
+  name: string;
+  file: LayerSource;
+}
+
+type Rule = (value: unknown, place: OptionPlace) => unknown;
+
+/** Flag names that are not the option's key in kebab case. */
+const FLAG_NAMES: Record<string, string> = { timeLimitSeconds: 'time-limit', warmupSeconds: 'warmup', recoverySeconds: 'recovery', bugs: 'bug' };
+
+export function placeOf(key: string, file: LayerSource): OptionPlace {
+  const flag = FLAG_NAMES[key] ?? key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return { name: file === undefined ? `--${flag}` : `"${key}"`, file };
+}
+
+/** The one error every rule throws: E_CONFIG with the file as where, E_USAGE for a flag. */
+export function optionError(place: OptionPlace, message: string, hint?: string): FaultlineError {
+  const details = { ...(place.file === undefined ? {} : { where: place.file }), ...(hint === undefined ? {} : { hint }) };
+  return new FaultlineError(place.file === undefined ? 'E_USAGE' : 'E_CONFIG', `${place.name} ${message}`, details);
+}
+
+/** A value as the user wrote it: strings quoted, so "three" is not mistaken for a number. */
+export function shown(value: unknown): string {
+  if (typeof value === 'number' && Number.isNaN(value)) return 'something that is not a number';
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+export function choice(choices: readonly string[]): Rule {
+  return (value, place) => {
+    if (typeof value === 'string' && choices.includes(value)) return value;
+    throw optionError(place, `must be one of ${choices.join(', ')}; got ${shown(value)}`);
+  };
+}
+
+export function numberFrom(minimum: number, maximum: number, integer: boolean): Rule {
+  return (value, place) => {
+    const ok = typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value));
+    if (ok && value >= minimum && value <= maximum) return value;
+    throw optionError(place, `must be ${integer ? 'an integer' : 'a number'} from ${minimum} to ${maximum}, got ${shown(value)}`);
+  };
+}
+
+export function text(value: unknown, place: OptionPlace): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw optionError(place, `must be a non-empty string, got ${shown(value)}`);
+}
+
+export function nemesisSpec(value: unknown, place: OptionPlace): string {
+  if (typeof value !== 'string') throw optionError(place, `must be a string such as "partition" or "partition,kill", got ${shown(value)}`);
+  try {
+    parseNemesisSpec(value, place.file === undefined ? place.name : `${place.file}: ${place.name}`);
+  } catch (error) {
+    if (place.file !== undefined && error instanceof FaultlineError) throw new FaultlineError('E_CONFIG', error.message, { where: error.where, hint: error.hint });
+    throw error;
+  }
+  return value;
+}
+
+/** One bug name or a list of them; a lone string is one bug, never read letter by letter. */
+export function bugList(value: unknown, place: OptionPlace): string[] {
+  const names = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
+    throw optionError(place, `must be a bug name or a list of bug names, got ${shown(value)}`, 'faultline bugs lists them');
+  }
+  const known = BUG_MODES.map((bug) => bug.name);
+  for (const name of names as string[]) {
+    if (!known.includes(name)) throw optionError(place, `names an unknown bug "${name}"`, `choose from: ${known.join(', ')}`);
+  }
+  return names as string[];
+}
+
+/** Fewer nodes than this cannot keep a majority through a fault. */
+export const MINIMUM_NODES_WITH_FAULTS = 3;
+
+/** With faults on, 1 or 2 nodes have no majority left to survive any fault: the run would only show that. */
+export function checkQuorumSurvivesFaults(nodes: number, nemesis: string, nodesPlace: OptionPlace): void {
+  if (nemesis === 'none' || nodes >= MINIMUM_NODES_WITH_FAULTS) return;
+  const majority = Math.floor(nodes / 2) + 1;
+  throw optionError(
+    nodesPlace,
+    `is ${nodes}, which cannot survive any fault: a majority of ${nodes} is ${majority}, so a fault on any node (nemesis ${nemesis}) leaves no quorum, and the cluster can only stop`,
+    nodesPlace.file === undefined
+      ? `use --nodes ${MINIMUM_NODES_WITH_FAULTS} or more, or --nemesis none to run ${nodes} without faults`
+      : `set "nodes" to ${MINIMUM_NODES_WITH_FAULTS} or more, or "nemesis" to "none" to run ${nodes} without faults`,
+  );
+}
