@@ -89,6 +89,14 @@ export function combineVerdicts(results: ReadonlyArray<Pick<CheckerResult, 'vali
   return combined;
 }
 
+/** The one word for a verdict, in the CLI, the reports, the index page and JUnit alike. */
+export type VerdictWord = 'valid' | 'VIOLATION' | 'unknown';
+
+export function verdictWord(verdict: Verdict | undefined): VerdictWord {
+  if (verdict === true) return 'valid';
+  return verdict === false ? 'VIOLATION' : 'unknown';
+}
+
 /** Checks nothing and always passes: a placeholder where a workload has no checker yet. */
 export const noopChecker: Checker<unknown> = {
   name: 'noop',

@@ -139,7 +139,7 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('valid', rendered);
     assert.deepEqual(Object.keys(rendered.charts).sort(), ['chart-availability', 'chart-latency', 'chart-roles', 'chart-throughput']);
     assert.equal(rendered.anomalies, false);
-    assert.match(rendered.text, /VALID — every checker found the history valid/);
+    assert.match(rendered.text, /valid — every checker found the history valid/);
     assert.match(rendered.text, /npx faultline replay /);
     assert.match(rendered.text, /npx faultline test --system coordinator-raft .*--seed 1/);
   });
@@ -150,7 +150,7 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('invalid', rendered);
     assert.equal(rendered.anomalies, true);
     assert.ok(rendered.anomalyCharts >= 1);
-    assert.match(rendered.text, /INVALID/);
+    assert.match(rendered.text, /VIOLATION — a checker found a violation/);
     assert.match(rendered.text, /cannot be linearized/);
     assert.ok(sentence.length > 20 && rendered.text.includes(sentence), `the checker's sentence is on the page: ${sentence}`);
   });

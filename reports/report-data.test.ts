@@ -12,6 +12,7 @@ import { renderRunReport } from './run-report.js';
 import type { RunReportInput } from './report-types.js';
 import { sampleLatencies } from './sampling.js';
 import { availabilityRows, roleSegments, throughputBins } from './series.js';
+import { statWords } from './stat-words.js';
 import { shellWord, testCommand } from './summary.js';
 
 function span(callSeconds: number, outcome: OperationSpan['outcome'], latencySeconds = 0.003, process = 0): OperationSpan {
@@ -155,6 +156,34 @@ describe('escaping', () => {
     assert.equal(shellWord("it's here"), `'it'\\''s here'`);
     const command = testCommand({ system: 'coordinator-raft', workload: 'lock', seed: 7, bugs: ['minority-commit'], timeLimitSeconds: 10 });
     assert.equal(command, 'npx faultline test --system coordinator-raft --workload lock --time-limit 10 --bug minority-commit --seed 7');
+  });
+});
+
+describe('the verdict and stats in words', () => {
+  it('says VIOLATION, as the CLI does, and names stats in words rather than internal names', () => {
+    const input = hostileInput();
+    input.results = {
+      valid: false,
+      checkers: {
+        convergence: { checker: 'convergence', valid: false, anomalies: [], stats: { divergentKeys: 2, checkMs: 4, latencyP99Ms: 7, someNewHTTPStat: 1 }, sentence: 'keys differ' },
+        perf: { checker: 'perf', valid: true, anomalies: [], stats: {} },
+      },
+    };
+    const text = renderRunReport(input).replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ');
+    assert.match(text, /VIOLATION\s+— a checker found a violation \(convergence\)/);
+    assert.doesNotMatch(text, /invalid|INVALID/);
+    assert.match(text, /divergent keys 2 · check time \(ms\) 4 · latency p99 \(ms\) 7 · some new http stat 1/);
+    assert.doesNotMatch(text, /divergentKeys/);
+  });
+
+  it('turns any camelCase stat name into words, with Ms read as the unit', () => {
+    assert.equal(statWords('divergentKeys'), 'divergent keys');
+    assert.equal(statWords('overlappingLeaderships'), 'overlapping leaderships');
+    assert.equal(statWords('latencyMaxMs'), 'latency max (ms)');
+    assert.equal(statWords('parseXMLFile'), 'parse xml file');
+    assert.equal(statWords('Ms'), 'ms');
+    assert.equal(statWords('holds'), 'holds');
+    assert.equal(statWords('checkMs'), 'check time (ms)');
   });
 });
 
