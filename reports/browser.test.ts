@@ -16,6 +16,7 @@ import { resolveConfig, type RunConfig } from '../harness/run/config.js';
 import { runTest } from '../harness/run/execute.js';
 import { writeRunReport } from './index.js';
 import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeSplitBrainRun } from './testing/crafted-runs.js';
+import { boxesOutside, chartGeometry, overlappingPairs, type ChartGeometry } from './testing/page-geometry.js';
 
 const OUT = fileURLToPath(new URL('../../.test-output/reports/', import.meta.url));
 const RUNS = join(OUT, 'runs');
@@ -41,6 +42,8 @@ interface Rendered {
   text: string;
   pwned: number | undefined;
   scrollWidth: number;
+  /** The texts drawn by the anomaly charts' marks (their labels), with each chart's plot area. */
+  anomalyLabels: ChartGeometry[];
   /** Text of the chart tooltip after hovering a latency point, when asked for. */
   tooltip?: string;
   errors: string[];
@@ -88,9 +91,10 @@ async function render(name: string, runDirectory: string, hoverLatencyPoint = fa
         scrollWidth: globals.document.documentElement.scrollWidth,
       };
     });
+    const anomalyLabels = await chartGeometry(page, '#anomalies div.chart', '.role-mark text');
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-    return { ...state, errors, ...(tooltip === undefined ? {} : { tooltip }) };
+    return { ...state, anomalyLabels, errors, ...(tooltip === undefined ? {} : { tooltip }) };
   } finally {
     await page.close();
   }
@@ -102,6 +106,10 @@ function assertDrawn(name: string, rendered: Rendered): void {
   assert.ok(Object.keys(rendered.charts).length >= 3, `${name}: only ${Object.keys(rendered.charts).length} charts`);
   for (const [id, marks] of Object.entries(rendered.charts)) assert.ok(marks > 0, `${name}: chart ${id} drew no marks`);
   assert.ok(rendered.scrollWidth <= 1200, `${name}: the page is ${rendered.scrollWidth} px wide, wider than a 1200 px window`);
+  for (const chart of rendered.anomalyLabels) {
+    assert.deepEqual(overlappingPairs(chart.texts), [], `${name}: labels of ${chart.id} overlap`);
+    assert.deepEqual(boxesOutside(chart.texts, chart.plot), [], `${name}: labels of ${chart.id} leave the plot`);
+  }
 }
 
 async function simulatedRun(overrides: Partial<RunConfig>, seed: number): Promise<string> {
@@ -150,6 +158,7 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('invalid', rendered);
     assert.equal(rendered.anomalies, true);
     assert.ok(rendered.anomalyCharts >= 1);
+    assert.ok(rendered.anomalyLabels.some((chart) => chart.texts.length >= 3), 'the ops of the stretch are labelled');
     assert.match(rendered.text, /VIOLATION — a checker found a violation/);
     assert.match(rendered.text, /cannot be linearized/);
     assert.ok(sentence.length > 20 && rendered.text.includes(sentence), `the checker's sentence is on the page: ${sentence}`);
