@@ -15,7 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { resolveConfig, type RunConfig } from '../harness/run/config.js';
 import { runTest } from '../harness/run/execute.js';
 import { writeRunReport } from './index.js';
-import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeSplitBrainRun } from './testing/crafted-runs.js';
+import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeOverlappingFaultsRun, writeSplitBrainRun } from './testing/crafted-runs.js';
 import { boxesOutside, chartGeometry, overlappingPairs, type ChartGeometry } from './testing/page-geometry.js';
 
 const OUT = fileURLToPath(new URL('../../.test-output/reports/', import.meta.url));
@@ -44,6 +44,9 @@ interface Rendered {
   scrollWidth: number;
   /** The texts drawn by the anomaly charts' marks (their labels), with each chart's plot area. */
   anomalyLabels: ChartGeometry[];
+  /** Each time chart's fault track bars, and the labels its marks draw (of faults, and of terms on the roles chart). */
+  faultBars: ChartGeometry[];
+  faultLabels: ChartGeometry[];
   /** Text of the chart tooltip after hovering a latency point, when asked for. */
   tooltip?: string;
   errors: string[];
@@ -92,9 +95,12 @@ async function render(name: string, runDirectory: string, hoverLatencyPoint = fa
       };
     });
     const anomalyLabels = await chartGeometry(page, '#anomalies div.chart', '.role-mark text');
+    const timeCharts = '#chart-latency, #chart-throughput, #chart-roles';
+    const faultBars = await chartGeometry(page, timeCharts, '.fault_track_layer_0_marks path');
+    const faultLabels = await chartGeometry(page, timeCharts, '.role-mark text');
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-    return { ...state, anomalyLabels, errors, ...(tooltip === undefined ? {} : { tooltip }) };
+    return { ...state, anomalyLabels, faultBars, faultLabels, errors, ...(tooltip === undefined ? {} : { tooltip }) };
   } finally {
     await page.close();
   }
@@ -109,6 +115,10 @@ function assertDrawn(name: string, rendered: Rendered): void {
   for (const chart of rendered.anomalyLabels) {
     assert.deepEqual(overlappingPairs(chart.texts), [], `${name}: labels of ${chart.id} overlap`);
     assert.deepEqual(boxesOutside(chart.texts, chart.plot), [], `${name}: labels of ${chart.id} leave the plot`);
+  }
+  for (const chart of [...rendered.faultBars, ...rendered.faultLabels]) {
+    assert.deepEqual(overlappingPairs(chart.texts), [], `${name}: fault bars or labels of ${chart.id} overlap`);
+    assert.deepEqual(boxesOutside(chart.texts, chart.plot), [], `${name}: fault bars or labels of ${chart.id} leave the plot`);
   }
 }
 
@@ -189,6 +199,18 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('split-brain', rendered);
     assert.match(rendered.text, /Writes n1 \(term 1\) acknowledged while both led/);
     assert.match(rendered.text, /Writes n2 \(term 2\) acknowledged while both led/);
+  });
+
+  it('three faults on at once each get a lane of their own and a whole label', async () => {
+    const directory = join(RUNS, 'crafted-overlapping-faults');
+    writeOverlappingFaultsRun(directory);
+    const rendered = await render('overlapping-faults', directory);
+    assertDrawn('overlapping faults', rendered);
+    assert.deepEqual(rendered.faultBars.map((chart) => [chart.id, chart.texts.length]), [['chart-latency', 5], ['chart-throughput', 5], ['chart-roles', 5]]);
+    const labels = rendered.faultLabels.find((chart) => chart.id === 'chart-latency')!.texts.map((box) => box.text);
+    for (const label of ['#1 partition isolate-leader n1 | n2 n3', '#2 kill one n3', '#3 clock strobe n2', '#4 pause majority n1 n2', '#5 partition halves n1 n2 | n3']) {
+      assert.ok(labels.includes(label), `${label} is drawn whole: ${JSON.stringify(labels)}`);
+    }
   });
 
   it('markup in a history shows as text and never runs', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEvent } from '../common/history/types.js';
+import { bandData } from './charts/common.js';
 import { faultBands, describeFault } from './faults.js';
 import { clientOperations, type OperationSpan } from './operations.js';
 import { renderRunReport } from './run-report.js';
@@ -46,7 +47,7 @@ describe('latency sampling', () => {
 });
 
 describe('fault bands', () => {
-  it('pairs each start with its stop, runs an unstopped fault to the end, and gives overlapping faults lanes', () => {
+  it('pairs each start with its stop, runs an unstopped fault to the end, and gives faults on at once their own track lanes', () => {
     const events = [
       nemesis(1, 'start-partition', { target: 'isolate-leader', groups: [['n2'], ['n1', 'n3']] }),
       nemesis(2, 'start-kill'),
@@ -61,7 +62,8 @@ describe('fault bands', () => {
       ['kill', 2, 4, false],
       ['pause', 5, 9, true],
     ]);
-    assert.deepEqual(bands.map((band) => band.lane), [0, 1, 0]);
+    // 9 s over 900 px: the partition's label runs to ~3.4 s, so the kill (from 2 s) takes lane 1 and the pause (5 s) lane 0 again.
+    assert.deepEqual(bandData(bands, 9, 900).map((band) => [band.lane, band.text]), [[0, '#1 partition isolate-leader n2 | n1 n3'], [1, '#2 kill one n1'], [0, '#3 pause one n1 (never stopped)']]);
     assert.equal(bands[0]!.label, 'partition isolate-leader n2 | n1 n3');
     assert.equal(bands[1]!.label, 'kill one n1');
   });

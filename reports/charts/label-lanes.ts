@@ -24,6 +24,8 @@ export interface LabelRequest {
   /** Where the item starts, in pixels from the plot's left edge. */
   xPx: number;
   text: string;
+  /** Where the item itself ends (a bar drawn in the lane): no other item of its lane may start before. */
+  endPx?: number;
 }
 
 export interface PlacedLabel {
@@ -31,8 +33,13 @@ export interface PlacedLabel {
   item: number;
   lane: number;
   xPx: number;
-  /** The text as drawn: whole, or cut with "…". */
+  /** The text as drawn: whole, cut with "…", or "" when kept without a label. */
   text: string;
+}
+
+interface LaneEnd {
+  label: PlacedLabel;
+  itemEndPx: number;
 }
 
 /** Characters outside Latin-1 (✕, arrows) may come from a wider fallback font: counted twice. */
@@ -53,35 +60,47 @@ export function cutToWidth(text: string, widthPx: number): string {
   return '';
 }
 
-/** Places labels in at most maxLanes lanes across a plot widthPx wide; labels left out are not returned. */
-export function placeLabels(requests: readonly LabelRequest[], widthPx: number, maxLanes: number): PlacedLabel[] {
+/**
+ * Places labels in at most maxLanes lanes across a plot widthPx wide. A
+ * label that finds no room is left out, or with keepAll (items that must be
+ * drawn, such as bars) kept with "" in the lane whose last item ends first.
+ */
+export function placeLabels(requests: readonly LabelRequest[], widthPx: number, maxLanes: number, keepAll = false): PlacedLabel[] {
   assert.ok(maxLanes >= 1 && widthPx > 0, 'labels need a lane and a width');
-  const order = requests.map((request, item) => ({ ...request, item })).filter((request) => request.text !== '').sort((left, right) => left.xPx - right.xPx || left.item - right.item);
-  const lastInLane: PlacedLabel[] = [];
+  const order = requests.map((request, item) => ({ ...request, item })).filter((request) => keepAll || request.text !== '').sort((left, right) => left.xPx - right.xPx || left.item - right.item);
+  const lanes: LaneEnd[] = [];
   const placed: PlacedLabel[] = [];
   for (const request of order) {
     const text = cutToWidth(request.text, widthPx);
-    if (text === '') continue;
     const xPx = Math.max(0, Math.min(request.xPx, widthPx - labelWidthPx(text)));
-    let lane = lastInLane.findIndex((last) => last.xPx + labelWidthPx(last.text) + GAP_PX <= xPx);
-    if (lane === -1 && lastInLane.length < maxLanes) lane = lastInLane.length;
-    if (lane === -1) lane = cutRoomFor(lastInLane, xPx);
-    if (lane === -1) continue;
-    const label = { item: request.item, lane, xPx, text };
-    lastInLane[lane] = label;
+    const startPx = Math.min(xPx, request.xPx);
+    let lane = lanes.findIndex((end) => laneEndPx(end) <= startPx);
+    if (lane === -1 && lanes.length < maxLanes) lane = lanes.length;
+    if (lane === -1) lane = cutRoomFor(lanes, startPx);
+    if (lane === -1 && !keepAll) continue;
+    const label = { item: request.item, lane, xPx, text: lane === -1 ? '' : text };
+    if (lane === -1) label.lane = lanes.reduce((best, end, index) => (end.itemEndPx < lanes[best]!.itemEndPx ? index : best), 0);
+    lanes[label.lane] = { label, itemEndPx: Math.max(request.endPx ?? xPx, lanes[label.lane]?.itemEndPx ?? 0) };
     placed.push(label);
   }
   return placed.sort((left, right) => left.item - right.item);
 }
 
-/** Cuts the last label of the lane where it keeps the most text so it ends before xPx; -1 when none can. */
-function cutRoomFor(lastInLane: PlacedLabel[], xPx: number): number {
+function laneEndPx(end: LaneEnd): number {
+  const labelEndPx = end.label.text === '' ? 0 : end.label.xPx + labelWidthPx(end.label.text) + GAP_PX;
+  return Math.max(labelEndPx, end.itemEndPx + 1);
+}
+
+/** Cuts the last label of the lane where it keeps the most text so it ends before startPx; -1 when none can. */
+function cutRoomFor(lanes: LaneEnd[], startPx: number): number {
   let best = -1;
   let bestText = '';
-  lastInLane.forEach((last, lane) => {
-    const cut = cutToWidth(last.text, xPx - GAP_PX - last.xPx);
-    if (cut.length > bestText.length) [best, bestText] = [lane, cut];
+  lanes.forEach((end, lane) => {
+    if (end.itemEndPx + 1 > startPx) return;
+    const cut = cutToWidth(end.label.text, startPx - GAP_PX - end.label.xPx);
+    if (cut === '' && end.label.text !== '') return;
+    if (best === -1 || cut.length > bestText.length) [best, bestText] = [lane, cut];
   });
-  if (best !== -1) lastInLane[best]!.text = bestText;
+  if (best !== -1) lanes[best]!.label.text = bestText;
   return best;
 }

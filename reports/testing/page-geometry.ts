@@ -15,7 +15,7 @@ export interface Box {
 
 export interface ChartGeometry {
   id: string;
-  /** The plot area: inside the axes. */
+  /** The plot area, inside the axes (of a concatenated chart: its width, all its height). */
   plot: Box;
   /** The whole drawing, axes and legends included. */
   svg: Box;
@@ -24,6 +24,7 @@ export interface ChartGeometry {
 
 interface BrowserElement {
   id: string;
+  tagName: string;
   textContent: string | null;
   getBoundingClientRect(): { left: number; top: number; right: number; bottom: number };
   querySelector(selector: string): BrowserElement | null;
@@ -31,7 +32,7 @@ interface BrowserElement {
   __view?: { origin(): [number, number]; width(): number; height(): number };
 }
 
-/** Every chart matching chartSelector, with the texts inside it matching textSelector (empty ones left out). */
+/** Every chart matching chartSelector, with the texts (or shapes) inside it matching textSelector; empty texts are left out. */
 export async function chartGeometry(page: Page, chartSelector: string, textSelector: string): Promise<ChartGeometry[]> {
   return page.evaluate(
     ([charts, texts]) => {
@@ -45,8 +46,12 @@ export async function chartGeometry(page: Page, chartSelector: string, textSelec
         const svgBox = boxOf(svg, 'svg');
         const view = chart.__view!;
         const [x, y] = view.origin();
-        const plot = { text: 'plot', left: svgBox.left + x, top: svgBox.top + y, right: svgBox.left + x + view.width(), bottom: svgBox.top + y + view.height() };
-        const found = Array.from(chart.querySelectorAll(texts)).map((element) => boxOf(element)).filter((box) => box.text.trim() !== '');
+        // A concatenated chart has no one height: its plot is then taken to run down the whole drawing.
+        const bottom = view.height() > 0 ? svgBox.top + y + view.height() : svgBox.bottom;
+        const plot = { text: 'plot', left: svgBox.left + x, top: svgBox.top + y, right: svgBox.left + x + view.width(), bottom };
+        // A text is named by what it says (and left out when it says nothing); a shape by its tag.
+        const shapes = Array.from(chart.querySelectorAll(texts)).map((element) => boxOf(element, element.tagName === 'text' ? (element.textContent ?? '') : element.tagName));
+        const found = shapes.filter((box) => box.text.trim() !== '');
         return { id: chart.id, plot, svg: svgBox, texts: found };
       });
     },
