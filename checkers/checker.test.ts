@@ -9,6 +9,7 @@ import {
   noopChecker,
   runChecker,
   validated,
+  verdictWord,
   type Checker,
 } from './checker.js';
 
@@ -20,6 +21,10 @@ describe('the checker protocol', () => {
     assert.equal(combineVerdicts([{ valid: true }, { valid: true }]), true);
     assert.equal(combineVerdicts([{ valid: true }, { valid: 'unknown' }]), 'unknown');
     assert.equal(combineVerdicts([{ valid: 'unknown' }, { valid: false }, { valid: true }]), false);
+  });
+
+  it('names each verdict with the one word the CLI and every page use', () => {
+    assert.deepEqual([true, false, 'unknown', undefined].map((verdict) => verdictWord(verdict as never)), ['valid', 'VIOLATION', 'unknown', 'unknown']);
   });
 
   it('turns a throwing checker into unknown with the reason', () => {

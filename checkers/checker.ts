@@ -105,6 +105,14 @@ export const LOOK_AT_CLIENTS =
   'look at whether the clients reached the cluster at all (the run\'s nodes/*/*.log and the faults in its history), ' +
   'or, for a file, whether it is the history you meant';
 
+/** The one word for a verdict, in the CLI, the reports, the index page and JUnit alike. */
+export type VerdictWord = 'valid' | 'VIOLATION' | 'unknown';
+
+export function verdictWord(verdict: Verdict | undefined): VerdictWord {
+  if (verdict === true) return 'valid';
+  return verdict === false ? 'VIOLATION' : 'unknown';
+}
+
 /** Checks nothing and always passes: a placeholder where a workload has no checker yet. */
 export const noopChecker: Checker<unknown> = {
   name: 'noop',

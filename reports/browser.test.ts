@@ -15,7 +15,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { resolveConfig, type RunConfig } from '../harness/run/config.js';
 import { runTest } from '../harness/run/execute.js';
 import { writeRunReport } from './index.js';
-import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeSplitBrainRun } from './testing/crafted-runs.js';
+import { HOSTILE, HOSTILE_IMAGE, writeHostileRun, writeLockOverlapRun, writeOverlappingFaultsRun, writeSplitBrainRun } from './testing/crafted-runs.js';
+import { boxesOutside, chartGeometry, overlappingPairs, type ChartGeometry } from './testing/page-geometry.js';
 
 const OUT = fileURLToPath(new URL('../../.test-output/reports/', import.meta.url));
 const RUNS = join(OUT, 'runs');
@@ -41,6 +42,11 @@ interface Rendered {
   text: string;
   pwned: number | undefined;
   scrollWidth: number;
+  /** The texts drawn by the anomaly charts' marks (their labels), with each chart's plot area. */
+  anomalyLabels: ChartGeometry[];
+  /** Each time chart's fault track bars, and the labels its marks draw (of faults, and of terms on the roles chart). */
+  faultBars: ChartGeometry[];
+  faultLabels: ChartGeometry[];
   /** Text of the chart tooltip after hovering a latency point, when asked for. */
   tooltip?: string;
   errors: string[];
@@ -88,9 +94,13 @@ async function render(name: string, runDirectory: string, hoverLatencyPoint = fa
         scrollWidth: globals.document.documentElement.scrollWidth,
       };
     });
+    const anomalyLabels = await chartGeometry(page, '#anomalies div.chart', '.role-mark text');
+    const timeCharts = '#chart-latency, #chart-throughput, #chart-roles';
+    const faultBars = await chartGeometry(page, timeCharts, '.fault_track_layer_0_marks path');
+    const faultLabels = await chartGeometry(page, timeCharts, '.role-mark text');
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-    return { ...state, errors, ...(tooltip === undefined ? {} : { tooltip }) };
+    return { ...state, anomalyLabels, faultBars, faultLabels, errors, ...(tooltip === undefined ? {} : { tooltip }) };
   } finally {
     await page.close();
   }
@@ -102,6 +112,14 @@ function assertDrawn(name: string, rendered: Rendered): void {
   assert.ok(Object.keys(rendered.charts).length >= 3, `${name}: only ${Object.keys(rendered.charts).length} charts`);
   for (const [id, marks] of Object.entries(rendered.charts)) assert.ok(marks > 0, `${name}: chart ${id} drew no marks`);
   assert.ok(rendered.scrollWidth <= 1200, `${name}: the page is ${rendered.scrollWidth} px wide, wider than a 1200 px window`);
+  for (const chart of rendered.anomalyLabels) {
+    assert.deepEqual(overlappingPairs(chart.texts), [], `${name}: labels of ${chart.id} overlap`);
+    assert.deepEqual(boxesOutside(chart.texts, chart.plot), [], `${name}: labels of ${chart.id} leave the plot`);
+  }
+  for (const chart of [...rendered.faultBars, ...rendered.faultLabels]) {
+    assert.deepEqual(overlappingPairs(chart.texts), [], `${name}: fault bars or labels of ${chart.id} overlap`);
+    assert.deepEqual(boxesOutside(chart.texts, chart.plot), [], `${name}: fault bars or labels of ${chart.id} leave the plot`);
+  }
 }
 
 async function simulatedRun(overrides: Partial<RunConfig>, seed: number): Promise<string> {
@@ -139,7 +157,7 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('valid', rendered);
     assert.deepEqual(Object.keys(rendered.charts).sort(), ['chart-availability', 'chart-latency', 'chart-roles', 'chart-throughput']);
     assert.equal(rendered.anomalies, false);
-    assert.match(rendered.text, /VALID — every checker found the history valid/);
+    assert.match(rendered.text, /valid — every checker found the history valid/);
     assert.match(rendered.text, /npx faultline replay /);
     assert.match(rendered.text, /npx faultline test --system coordinator-raft .*--seed 1/);
   });
@@ -150,7 +168,8 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('invalid', rendered);
     assert.equal(rendered.anomalies, true);
     assert.ok(rendered.anomalyCharts >= 1);
-    assert.match(rendered.text, /INVALID/);
+    assert.ok(rendered.anomalyLabels.some((chart) => chart.texts.length >= 3), 'the ops of the stretch are labelled');
+    assert.match(rendered.text, /VIOLATION — a checker found a violation/);
     assert.match(rendered.text, /cannot be linearized/);
     assert.ok(sentence.length > 20 && rendered.text.includes(sentence), `the checker's sentence is on the page: ${sentence}`);
   });
@@ -180,6 +199,18 @@ describe('run reports in Chromium', { timeout: 120_000 }, () => {
     assertDrawn('split-brain', rendered);
     assert.match(rendered.text, /Writes n1 \(term 1\) acknowledged while both led/);
     assert.match(rendered.text, /Writes n2 \(term 2\) acknowledged while both led/);
+  });
+
+  it('three faults on at once each get a lane of their own and a whole label', async () => {
+    const directory = join(RUNS, 'crafted-overlapping-faults');
+    writeOverlappingFaultsRun(directory);
+    const rendered = await render('overlapping-faults', directory);
+    assertDrawn('overlapping faults', rendered);
+    assert.deepEqual(rendered.faultBars.map((chart) => [chart.id, chart.texts.length]), [['chart-latency', 5], ['chart-throughput', 5], ['chart-roles', 5]]);
+    const labels = rendered.faultLabels.find((chart) => chart.id === 'chart-latency')!.texts.map((box) => box.text);
+    for (const label of ['#1 partition isolate-leader n1 | n2 n3', '#2 kill one n3', '#3 clock strobe n2', '#4 pause majority n1 n2', '#5 partition halves n1 n2 | n3']) {
+      assert.ok(labels.includes(label), `${label} is drawn whole: ${JSON.stringify(labels)}`);
+    }
   });
 
   it('markup in a history shows as text and never runs', async () => {

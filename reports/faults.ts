@@ -1,8 +1,8 @@
 /**
  * Fault bands: each start-<fault> of the nemesis paired with its stop
  * (perf's faultWindows does the pairing), labelled with what the fault was
- * ("partition: n2 | n1 n3", "kill leader n1"), and given a lane so labels of
- * overlapping faults do not sit on each other.
+ * ("partition: n2 | n1 n3", "kill leader n1"). The charts give each a lane
+ * (charts/common.ts) so faults on at once stay apart.
  */
 import { faultWindows } from '../checkers/perf/windows.js';
 import type { HistoryEvent } from '../common/history/types.js';
@@ -18,13 +18,10 @@ export interface FaultBand {
   /** True when the fault was never stopped: the band runs to the end of the history. */
   open: boolean;
   label: string;
-  /** 0 for the first label row, 1 for a fault that starts while another is on, ... */
-  lane: number;
 }
 
 /** Bands drawn at most; a run with more keeps the first ones and says so. */
 export const MAX_FAULT_BANDS = 300;
-const MAX_LANES = 4;
 
 function nodesOf(value: Record<string, unknown>): string {
   const nodes = value['nodes'];
@@ -61,17 +58,6 @@ export function describeFault(fault: string, value: unknown): string {
   return clip([fault, target, shape].filter((part) => part !== '').join(' '), 60);
 }
 
-/** Greedy lanes: a band takes the lowest lane free at its start. */
-function assignLanes(bands: FaultBand[]): void {
-  const laneEnds: number[] = [];
-  for (const band of bands) {
-    let lane = laneEnds.findIndex((end) => end <= band.from);
-    if (lane === -1) lane = laneEnds.length < MAX_LANES ? laneEnds.length : laneEnds.indexOf(Math.min(...laneEnds));
-    laneEnds[lane] = band.to;
-    band.lane = lane;
-  }
-}
-
 export interface FaultBands {
   bands: FaultBand[];
   /** Fault windows in the history, including any past MAX_FAULT_BANDS. */
@@ -91,9 +77,7 @@ export function faultBands(nemesisEvents: readonly HistoryEvent[], endSeconds: n
       to: open ? Math.max(endSeconds, from) : window.to / 1e9,
       open,
       label: describeFault(window.fault, window.value),
-      lane: 0,
     };
   });
-  assignLanes(bands);
   return { bands, total: windows.length };
 }

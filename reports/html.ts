@@ -41,7 +41,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;padding:8px;overflow:auto;white-space:pre-wrap}
-.valid{color:#1a7f37;font-weight:600}.invalid{color:#cf222e;font-weight:600}.unknown{color:#9a6700;font-weight:600}
+.valid{color:#1a7f37;font-weight:600}.violation{color:#cf222e;font-weight:600}.unknown{color:#9a6700;font-weight:600}
 .chart{margin:8px 0 16px}.muted{color:#57606a}
 `;
 

@@ -12,8 +12,16 @@ const MIN_WIDTH = 380;
 const MAX_WIDTH = 1100;
 const BAR_PX = 16;
 const HEIGHT = 180;
-/** Past this many categories the labels are slanted so they do not overlap. */
-const UPRIGHT_LABELS = 6;
+/** Axis labels: 11 px sans-serif, whose widest common characters take about 7 px. */
+const LABEL_CHARACTER_PX = 7;
+/** A label line longer than this is cut with "…" (its tooltip has it whole). */
+const LABEL_LIMIT_PX = 130;
+/** Room between labels, and the least room for a vertical label of two lines. */
+const LABEL_GAP_PX = 10;
+const VERTICAL_STEP_PX = 30;
+/** Label lines: "workload · nemesis" breaks at the dot, a list of nemeses after each comma. */
+const LINE_SEPARATOR = ' · ';
+const LINES_EXPRESSION = `split(replace(datum.label, /,/g, ',${LINE_SEPARATOR}'), '${LINE_SEPARATOR}')`;
 
 type Row = Record<string, string | number>;
 
@@ -26,20 +34,42 @@ interface BarChart {
   systems: readonly string[];
 }
 
+/** The lines a category label is drawn in, as LINES_EXPRESSION draws them. */
+export function labelLines(label: string): string[] {
+  return label.replace(/,/g, `,${LINE_SEPARATOR}`).split(LINE_SEPARATOR);
+}
+
+/**
+ * Each category gets room for its bars and its label, upright, in lines;
+ * when that would make the chart wider than the page, the labels stand
+ * vertical instead, so they never run into each other.
+ */
+function xLayout(labels: readonly string[], systems: number): { step: number; angle: number } {
+  const barsPx = systems * BAR_PX + 12;
+  const lineChars = Math.max(...labels.flatMap(labelLines).map((line) => line.length));
+  const uprightStep = Math.max(barsPx, Math.min(lineChars * LABEL_CHARACTER_PX, LABEL_LIMIT_PX) + LABEL_GAP_PX);
+  if (uprightStep * labels.length <= MAX_WIDTH) return { step: Math.max(uprightStep, MIN_WIDTH / labels.length), angle: 0 };
+  return { step: Math.max(VERTICAL_STEP_PX, Math.min(barsPx, MAX_WIDTH / labels.length)), angle: -90 };
+}
+
 function groupedBars(chart: BarChart): Record<string, unknown> {
   const { category, value } = chart;
-  // Wide enough for every bar of a big matrix; such a chart takes a row of its own.
-  const categories = new Set(chart.rows.map((row) => row[category.field])).size;
-  const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, categories * (chart.systems.length * BAR_PX + 12)));
+  const labels = [...new Set(chart.rows.map((row) => String(row[category.field])))];
+  const { step, angle } = xLayout(labels, chart.systems.length);
   return {
     $schema: SCHEMA,
     title: chart.title,
-    width,
+    width: { step, for: 'position' },
     height: HEIGHT,
     data: { values: chart.rows },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: category.field, type: 'nominal', title: category.title, axis: { labelAngle: categories > UPRIGHT_LABELS ? -35 : 0, labelLimit: 160 } },
+      x: {
+        field: category.field,
+        type: 'nominal',
+        title: category.title,
+        axis: { labelAngle: angle, labelAlign: angle === 0 ? 'center' : 'right', labelBaseline: angle === 0 ? 'top' : 'middle', labelLimit: LABEL_LIMIT_PX, labelExpr: LINES_EXPRESSION, labelPadding: 4 },
+      },
       xOffset: { field: 'system', type: 'nominal', sort: chart.systems },
       y: {
         field: value.field,
@@ -48,7 +78,8 @@ function groupedBars(chart: BarChart): Record<string, unknown> {
         axis: { format: value.axisFormat ?? value.format },
         ...(value.percent === true ? { scale: { domain: [0, 1] } } : {}),
       },
-      color: { field: 'system', type: 'nominal', title: 'system', scale: { domain: chart.systems } },
+      // The legend above the plot, so two charts still fit side by side.
+      color: { field: 'system', type: 'nominal', title: 'system', scale: { domain: chart.systems }, legend: { orient: 'top', direction: 'horizontal', labelLimit: 200 } },
       tooltip: [
         { field: 'system', type: 'nominal' },
         { field: category.field, type: 'nominal', title: category.title },

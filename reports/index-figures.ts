@@ -6,7 +6,7 @@
  * cannot be pooled from percentiles, so a group shows the median of its
  * runs' (or fault windows') values.
  */
-import type { Verdict } from '../checkers/checker.js';
+import { verdictWord, type Verdict } from '../checkers/checker.js';
 import { runVerdict, type StoredRun } from './index-runs.js';
 
 export interface Counts {
@@ -29,7 +29,7 @@ export interface CellFigures {
   system: string;
   runs: number;
   /** Incomplete: runs without results.json (interrupted). */
-  verdicts: Record<'valid' | 'invalid' | 'unknown' | 'incomplete', number>;
+  verdicts: Record<'valid' | 'violation' | 'unknown' | 'incomplete', number>;
   p50Ms?: number;
   p99Ms?: number;
   okPerSecond?: number;
@@ -118,8 +118,8 @@ function defined<T>(values: ReadonlyArray<T | undefined>): T[] {
   return values.filter((value): value is T => value !== undefined);
 }
 
-function verdictKey(verdict: Verdict): 'valid' | 'invalid' | 'unknown' {
-  return verdict === true ? 'valid' : verdict === false ? 'invalid' : 'unknown';
+function verdictKey(verdict: Verdict): 'valid' | 'violation' | 'unknown' {
+  return verdictWord(verdict).toLowerCase() as 'valid' | 'violation' | 'unknown';
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -141,7 +141,7 @@ export function cellFigures(runs: readonly StoredRun[]): CellFigures[] {
   for (const [key, group] of [...groups].sort(([left], [right]) => left.localeCompare(right))) {
     const [workload, nemesis, system] = JSON.parse(key) as [string, string, string];
     const perfs = defined(group.map(runPerf));
-    const verdicts = { valid: 0, invalid: 0, unknown: 0, incomplete: 0 };
+    const verdicts = { valid: 0, violation: 0, unknown: 0, incomplete: 0 };
     for (const run of group) verdicts[run.results === undefined ? 'incomplete' : verdictKey(runVerdict(run))] += 1;
     const cell: CellFigures = { workload, nemesis, system, runs: group.length, verdicts };
     const figures = {

@@ -12,7 +12,7 @@ import { escapeHtml, renderPage } from './html.js';
 import { comparisonCharts } from './index-charts.js';
 import { availabilityOf, cellFigures, faultFigures, runPerf, type CellFigures, type FaultFigures } from './index-figures.js';
 import { REPORT_FILE, runVerdict, type StoredRun } from './index-runs.js';
-import type { Verdict } from '../checkers/checker.js';
+import { verdictWord, type Verdict } from '../checkers/checker.js';
 
 export const INDEX_FILE = 'index.html';
 
@@ -35,8 +35,8 @@ td.name{white-space:nowrap}.id{font-size:11px;word-break:break-all}
 
 function verdictCell(verdict: Verdict, incomplete: boolean): string {
   if (incomplete) return '<span class="unknown">incomplete</span>';
-  if (verdict === true) return '<span class="valid">valid</span>';
-  return verdict === false ? '<span class="invalid">VIOLATION</span>' : '<span class="unknown">unknown</span>';
+  const word = verdictWord(verdict);
+  return `<span class="${word.toLowerCase()}">${word}</span>`;
 }
 
 function milliseconds(value: number | undefined): string {
@@ -55,9 +55,9 @@ function linkTo(pageDirectory: string, run: StoredRun): string {
 
 function cellTable(cells: readonly CellFigures[]): string {
   const rows = cells.map((cell) => {
-    const { valid, invalid, unknown, incomplete } = cell.verdicts;
+    const { valid, violation, unknown, incomplete } = cell.verdicts;
     const verdicts = [`<span class="valid">${valid} valid</span>`];
-    if (invalid > 0) verdicts.push(`<span class="invalid">${invalid} violation${invalid === 1 ? '' : 's'}</span>`);
+    if (violation > 0) verdicts.push(`<span class="violation">${violation} VIOLATION</span>`);
     if (unknown > 0) verdicts.push(`<span class="unknown">${unknown} unknown</span>`);
     if (incomplete > 0) verdicts.push(`<span class="unknown">${incomplete} incomplete</span>`);
     return `<tr><td>${escapeHtml(cell.workload)}</td><td>${escapeHtml(cell.nemesis)}</td><td>${escapeHtml(cell.system)}</td>
@@ -123,7 +123,7 @@ function headline(runs: readonly StoredRun[]): string {
   const parts = [
     `${runs.length} run${runs.length === 1 ? '' : 's'}`,
     `<span class="valid">${count((run) => runVerdict(run) === true)} valid</span>`,
-    `<span class="invalid">${count((run) => runVerdict(run) === false)} with a violation</span>`,
+    `<span class="violation">${count((run) => runVerdict(run) === false)} VIOLATION</span>`,
     `<span class="unknown">${count((run) => runVerdict(run) === 'unknown' && run.results !== undefined)} unknown</span>`,
   ];
   if (incomplete > 0) parts.push(`<span class="unknown">${incomplete} incomplete</span>`);

@@ -99,6 +99,8 @@ test('one test case per run and checker; failures carry the sentence and report 
   assert.equal(cases[0]!.attributes.time, '0.250');
   const failure = cases[0]!.children[0]!;
   assert.equal(failure.name, 'failure');
+  assert.equal(failure.attributes.type, 'VIOLATION', 'the word the CLI prints for a violation');
+  assert.match(failure.text, /^VIOLATION: /);
   assert.equal(failure.attributes.message, NASTY.replace('\u0001', '\uFFFD'), 'the sentence comes back exactly, the forbidden character replaced');
   assert.match(failure.text, /report: runs\/run-a\/report\.html/);
   assert.ok(failure.text.includes('<]]>&"'));
@@ -106,6 +108,7 @@ test('one test case per run and checker; failures carry the sentence and report 
   const unknown = second.children.find((child) => child.name === 'testcase' && child.attributes.name === 'lock seed=2')!;
   assert.equal(unknown.children[0]!.name, 'error');
   assert.equal(unknown.children[0]!.attributes.message, 'gave up after <60 s> & more');
+  assert.equal(unknown.children[0]!.attributes.type, 'unknown');
   const incomplete = third.children.filter((child) => child.name === 'testcase');
   assert.equal(incomplete.length, 1);
   assert.equal(incomplete[0]!.attributes.name, 'run seed=3');

@@ -2,13 +2,14 @@
  * JUnit XML for CI from stored runs: one <testsuite> per run (its seed, run
  * directory and config as <properties>), one <testcase> per checker, named
  * "<checker> seed=<n>" in class "faultline.<system>.<workload>.<nemesis>".
- * A violation is a <failure> with the checker's sentence and the report's
- * path. An unknown verdict is an <error>, not <skipped>: CI tools show
- * skipped tests as neutral, but unknown exits 2 and fails the job, so it
- * must show red too. A run cut short (or with no results.json) adds a
+ * A violation is a <failure> of type VIOLATION (the word the CLI prints)
+ * with the checker's sentence and the report's path. An unknown verdict is
+ * an <error>, not <skipped>: CI tools show skipped tests as neutral, but
+ * unknown exits 2 and fails the job, so it must show red too. A run cut short (or with no results.json) adds a
  * "run" test case with an <error>. Every value is escaped, and characters
  * XML 1.0 forbids are replaced, so any sentence gives well-formed XML.
  */
+import { verdictWord } from '../checkers/checker.js';
 import { writeFileAtomically } from '../common/atomic-file.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { FaultlineError } from '../common/errors.js';
@@ -78,10 +79,10 @@ function casesOf(run: StoredRun, reportPath: string): Case[] {
     const testCase: Case = { name: `${name} seed=${seed}`, ...(typeof checkMs === 'number' ? { timeSeconds: checkMs / 1000 } : {}) };
     if (checker.valid === false) {
       const sentence = checker.sentence ?? `${name} found a violation`;
-      testCase.outcome = { element: 'failure', type: 'violation', message: sentence, text: `${sentence}\nreport: ${reportPath}` };
+      testCase.outcome = { element: 'failure', type: verdictWord(false), message: sentence, text: `${verdictWord(false)}: ${sentence}\nreport: ${reportPath}` };
     } else if (checker.valid === 'unknown') {
       const reason = checker.reason ?? `${name} could not decide`;
-      testCase.outcome = { element: 'error', type: 'unknown', message: reason, text: `${reason}\nreport: ${reportPath}` };
+      testCase.outcome = { element: 'error', type: verdictWord('unknown'), message: reason, text: `${verdictWord('unknown')}: ${reason}\nreport: ${reportPath}` };
     }
     cases.push(testCase);
   }

@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEvent } from '../common/history/types.js';
+import { bandData } from './charts/common.js';
 import { faultBands, describeFault } from './faults.js';
 import { clientOperations, type OperationSpan } from './operations.js';
 import { renderRunReport } from './run-report.js';
 import type { RunReportInput } from './report-types.js';
 import { sampleLatencies } from './sampling.js';
 import { availabilityRows, roleSegments, throughputBins } from './series.js';
+import { statWords } from './stat-words.js';
 import { shellWord, testCommand } from './summary.js';
 
 function span(callSeconds: number, outcome: OperationSpan['outcome'], latencySeconds = 0.003, process = 0): OperationSpan {
@@ -45,7 +47,7 @@ describe('latency sampling', () => {
 });
 
 describe('fault bands', () => {
-  it('pairs each start with its stop, runs an unstopped fault to the end, and gives overlapping faults lanes', () => {
+  it('pairs each start with its stop, runs an unstopped fault to the end, and gives faults on at once their own track lanes', () => {
     const events = [
       nemesis(1, 'start-partition', { target: 'isolate-leader', groups: [['n2'], ['n1', 'n3']] }),
       nemesis(2, 'start-kill'),
@@ -60,7 +62,8 @@ describe('fault bands', () => {
       ['kill', 2, 4, false],
       ['pause', 5, 9, true],
     ]);
-    assert.deepEqual(bands.map((band) => band.lane), [0, 1, 0]);
+    // 9 s over 900 px: the partition's label runs to ~3.4 s, so the kill (from 2 s) takes lane 1 and the pause (5 s) lane 0 again.
+    assert.deepEqual(bandData(bands, 9, 900).map((band) => [band.lane, band.text]), [[0, '#1 partition isolate-leader n2 | n1 n3'], [1, '#2 kill one n1'], [0, '#3 pause one n1 (never stopped)']]);
     assert.equal(bands[0]!.label, 'partition isolate-leader n2 | n1 n3');
     assert.equal(bands[1]!.label, 'kill one n1');
   });
@@ -155,6 +158,34 @@ describe('escaping', () => {
     assert.equal(shellWord("it's here"), `'it'\\''s here'`);
     const command = testCommand({ system: 'coordinator-raft', workload: 'lock', seed: 7, bugs: ['minority-commit'], timeLimitSeconds: 10 });
     assert.equal(command, 'npx faultline test --system coordinator-raft --workload lock --time-limit 10 --bug minority-commit --seed 7');
+  });
+});
+
+describe('the verdict and stats in words', () => {
+  it('says VIOLATION, as the CLI does, and names stats in words rather than internal names', () => {
+    const input = hostileInput();
+    input.results = {
+      valid: false,
+      checkers: {
+        convergence: { checker: 'convergence', valid: false, anomalies: [], stats: { divergentKeys: 2, checkMs: 4, latencyP99Ms: 7, someNewHTTPStat: 1 }, sentence: 'keys differ' },
+        perf: { checker: 'perf', valid: true, anomalies: [], stats: {} },
+      },
+    };
+    const text = renderRunReport(input).replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ');
+    assert.match(text, /VIOLATION\s+— a checker found a violation \(convergence\)/);
+    assert.doesNotMatch(text, /invalid|INVALID/);
+    assert.match(text, /divergent keys 2 · check time \(ms\) 4 · latency p99 \(ms\) 7 · some new http stat 1/);
+    assert.doesNotMatch(text, /divergentKeys/);
+  });
+
+  it('turns any camelCase stat name into words, with Ms read as the unit', () => {
+    assert.equal(statWords('divergentKeys'), 'divergent keys');
+    assert.equal(statWords('overlappingLeaderships'), 'overlapping leaderships');
+    assert.equal(statWords('latencyMaxMs'), 'latency max (ms)');
+    assert.equal(statWords('parseXMLFile'), 'parse xml file');
+    assert.equal(statWords('Ms'), 'ms');
+    assert.equal(statWords('holds'), 'holds');
+    assert.equal(statWords('checkMs'), 'check time (ms)');
   });
 });
 

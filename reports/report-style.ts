@@ -4,7 +4,7 @@ header h1{margin:2px 0 4px}
 .small{font-size:12px}
 .banner{margin:14px 0 8px;padding:10px 14px;border-radius:6px;font-size:16px;border:1px solid}
 .banner-valid{background:#dafbe1;border-color:#4ac26b;color:#116329}
-.banner-invalid{background:#ffebe9;border-color:#ff8182;color:#82071e}
+.banner-violation{background:#ffebe9;border-color:#ff8182;color:#82071e}
 .banner-unknown{background:#fff8c5;border-color:#d4a72c;color:#7d4e00}
 .incomplete,.problems{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px;margin:8px 0}
 .problems ul{margin:4px 0 0 0}

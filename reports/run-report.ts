@@ -20,7 +20,8 @@ import { readRunFiles, RUN_FILES } from './run-files.js';
 import { sampleLatencies } from './sampling.js';
 import { availabilityRows, latencyPercentiles, roleSegments, throughputBins, type AvailabilityRow } from './series.js';
 import { secondsText, table } from './anomalies/common.js';
-import { summarySection, verdictWord } from './summary.js';
+import { verdictWord } from '../checkers/checker.js';
+import { summarySection } from './summary.js';
 
 function chartBlock(id: string, heading: string, explanation: string, note = ''): string {
   return `<h3>${escapeHtml(heading)}</h3><p class="muted">${explanation}</p><div class="chart" id="${id}"></div>${note}`;

@@ -3,10 +3,11 @@
  * run (system, runtime, workload, nemesis, seed, bugs, versions, duration,
  * op counts) and the exact commands that run it again.
  */
-import type { Verdict } from '../checkers/checker.js';
+import { verdictWord } from '../checkers/checker.js';
 import { escapeHtml } from './html.js';
 import { clip, type OperationCounts } from './operations.js';
 import type { RunReportInput, StoredConfig } from './report-types.js';
+import { statWords } from './stat-words.js';
 
 /** Options `faultline test` has no flag for, with their defaults: a replay by flags must say when they differ. */
 const OPTIONS_WITHOUT_FLAGS: Record<string, unknown> = { keys: 5, warmupSeconds: 2, recoverySeconds: 5 };
@@ -44,22 +45,16 @@ export function unflaggedDifferences(config: StoredConfig): string[] {
     .map(([option]) => `${option} = ${String(config[option])}`);
 }
 
-const VERDICT_WORDS: Record<string, string> = { true: 'valid', false: 'invalid', unknown: 'unknown' };
-
-export function verdictWord(verdict: Verdict | undefined): string {
-  return verdict === undefined ? 'unknown' : VERDICT_WORDS[String(verdict)] ?? 'unknown';
-}
-
 function verdictBanner(input: RunReportInput): string {
   const results = input.results;
   const verdict = verdictWord(results?.valid);
   const failed = results === undefined ? [] : Object.entries(results.checkers).filter(([, result]) => result.valid === false);
   let words = 'every checker found the history valid';
   if (results === undefined) words = 'the run has no results: it was not checked';
-  else if (verdict === 'invalid') words = `${failed.length === 1 ? 'a checker' : `${failed.length} checkers`} found a violation (${failed.map(([name]) => name).join(', ')})`;
+  else if (verdict === 'VIOLATION') words = `${failed.length === 1 ? 'a checker' : `${failed.length} checkers`} found a violation (${failed.map(([name]) => name).join(', ')})`;
   else if (verdict === 'unknown') words = 'no violation found, but at least one verdict is unknown';
   const incomplete = results?.incomplete === undefined ? '' : `<p class="incomplete">This run is incomplete: ${escapeHtml(results.incomplete)}</p>`;
-  return `<div class="banner banner-${verdict}"><strong>${verdict.toUpperCase()}</strong> — ${escapeHtml(words)}</div>${incomplete}`;
+  return `<div class="banner banner-${verdict.toLowerCase()}"><strong>${verdict}</strong> — ${escapeHtml(words)}</div>${incomplete}`;
 }
 
 function verdictTable(input: RunReportInput): string {
@@ -68,8 +63,8 @@ function verdictTable(input: RunReportInput): string {
   const rows = Object.entries(results.checkers).map(([name, result]) => {
     const verdict = verdictWord(result.valid);
     const finding = result.valid === 'unknown' ? (result.reason ?? 'no reason given') : (result.sentence ?? (result.valid === true ? 'no anomaly found' : 'violation (see below)'));
-    const stats = Object.entries(result.stats ?? {}).slice(0, 8).map(([key, value]) => `${key} ${String(value)}`).join(' · ');
-    return `<tr><td><code>${escapeHtml(name)}</code></td><td class="${verdict}">${verdict}</td><td>${escapeHtml(clip(finding, 600))}<div class="muted small">${escapeHtml(clip(stats, 400))}</div></td></tr>`;
+    const stats = Object.entries(result.stats ?? {}).slice(0, 8).map(([key, value]) => `${statWords(key)} ${String(value)}`).join(' · ');
+    return `<tr><td><code>${escapeHtml(name)}</code></td><td class="${verdict.toLowerCase()}">${verdict}</td><td>${escapeHtml(clip(finding, 600))}<div class="muted small">${escapeHtml(clip(stats, 400))}</div></td></tr>`;
   });
   return `<table class="verdicts"><tr><th>checker</th><th>verdict</th><th>what it found</th></tr>${rows.join('')}</table>`;
 }

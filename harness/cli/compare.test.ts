@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { compareCommandLine } from './commands/compare.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, 'main.js');
@@ -32,6 +33,8 @@ test('compare runs both systems on the same seed, writes index.html linking both
   const runs = readdirSync(folder).filter((name) => /^\d{8}T\d{6}Z-coordinator-/.test(name));
   assert.equal(runs.length, 2);
   const html = readFileSync(page, 'utf8');
+  const command = `faultline compare --systems coordinator-raft,coordinator-zab --workloads register --nemeses partition --seeds 1 --time-limit 5 --out ${join(out, 'table')} --junit ${junit}`;
+  assert.ok(html.includes(`<code>${command}</code>`), 'the page shows the whole command, --time-limit, --out and --junit included');
   for (const name of runs) assert.match(html, new RegExp(`href="${name}/(report\\.html)?"`), name);
   const configs = runs.map((name) => JSON.parse(readFileSync(join(folder, name, 'config.json'), 'utf8')) as { seed: number; system: string });
   assert.deepEqual(configs.map((config) => config.seed), [1, 1], 'the same seed for both systems');
@@ -40,6 +43,11 @@ test('compare runs both systems on the same seed, writes index.html linking both
   assert.match(xml, /classname="faultline\.coordinator-zab\.register\.partition" name="split-brain seed=1"/);
   assert.equal(xml.match(/<testsuite /g)?.length, 2);
   assert.match(xml, /<testsuites name="faultline compare" tests="8" failures="0" errors="0"/);
+});
+
+test('the command line on the page has every flag given, quoted for the shell', () => {
+  const argv = { systems: 'coordinator-raft', workloads: 'register,lock', nemeses: 'partition+kill', seeds: '1-3', runtime: 'sim', 'time-limit': 7, config: 'my runs.json', out: 'runs', json: true };
+  assert.equal(compareCommandLine(argv), "faultline compare --systems coordinator-raft --workloads register,lock --nemeses partition+kill --seeds 1-3 --runtime sim --time-limit 7 --config 'my runs.json' --json");
 });
 
 test('compare --json prints one summary that parses', () => {

@@ -5,7 +5,7 @@
  */
 import type { LatencySample } from '../sampling.js';
 import type { PercentilePoint, RoleSegment, ThroughputBin } from '../series.js';
-import { bandData, CHART_WIDTH, faultColors, faultLayers, OUTCOME_COLORS, timeAxis, type BandDatum } from './common.js';
+import { bandData, CHART_WIDTH, faultColors, faultShading, faultTrack, OUTCOME_COLORS, timeAxis, type BandDatum } from './common.js';
 import type { FaultBand } from '../faults.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -20,15 +20,23 @@ export function timeFrame(bands: readonly FaultBand[], endSeconds: number): Time
   return { endSeconds, bands: bandData(bands, endSeconds), colors: faultColors(bands.map((band) => band.fault)) };
 }
 
-function layered(frame: TimeFrame, height: number, layers: unknown[], bandLabels = true): Record<string, unknown> {
-  const bands = bandLabels ? frame.bands : frame.bands.map((band) => ({ ...band, text: '' }));
-  return {
-    $schema: SCHEMA,
+/** A time chart: the faults shaded behind its layers and, when there are faults, the fault track above it. */
+function layered(frame: TimeFrame, height: number, layers: unknown[]): Record<string, unknown> {
+  const chart = {
     width: CHART_WIDTH,
     height,
-    layer: [...faultLayers(bands, frame.colors, frame.endSeconds), ...layers],
+    layer: [...faultShading(frame.bands, frame.colors, frame.endSeconds), ...layers],
     resolve: { scale: { color: 'independent' } },
-    config: { legend: { labelLimit: 180 }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+  };
+  const config = { legend: { labelLimit: 180 }, axis: { labelFontSize: 11, titleFontSize: 12 } };
+  if (frame.bands.length === 0) return { $schema: SCHEMA, ...chart, config };
+  return {
+    $schema: SCHEMA,
+    vconcat: [faultTrack(frame.bands, frame.colors, frame.endSeconds), chart],
+    spacing: 4,
+    // Legends stay beside the chart they explain, not in a column of their own.
+    resolve: { scale: { color: 'independent', strokeDash: 'independent', x: 'shared' } },
+    config,
   };
 }
 
@@ -153,6 +161,5 @@ export function rolesSpec(segments: readonly RoleSegment[], frame: TimeFrame, sy
         },
       ],
     },
-    // Fault labels would sit on the first node's row: the shading and its tooltip say enough here.
-  ], false);
+  ]);
 }

@@ -1,8 +1,9 @@
 /**
  * Small hand-made run directories for the report's tests, judged by the
  * real checkers: a lock that two processes held at once, two leaders that
- * both acknowledged writes, and a history full of markup that must show as
- * text. Real runs rarely produce the first two, and never the third.
+ * both acknowledged writes, three faults on at once, and a history full of
+ * markup that must show as text. Real runs produce the first three rarely,
+ * and the last never.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,6 +72,31 @@ export function writeSplitBrainRun(directory: string): void {
   const events = withNemesis(spans, [[1.5, 'start-partition', { target: 'isolate-leader', groups: [['n1'], ['n2', 'n3']] }], [3.5, 'stop-partition', null]]);
   const roles = rolesOver(4.2, (node, time) => (node === 'n1' && time < 3.05 ? ['leader', 1] : node === 'n2' && time >= 2 ? ['leader', 2] : ['follower', time >= 2 ? 2 : 1]));
   writeRun(directory, { system: 'coordinator-raft', workload: 'register' }, events, roles, ['split-brain', 'perf']);
+}
+
+/** A partition, a kill and a clock skew all on from 4 s to 6 s, then a short pause and a second partition. */
+export function writeOverlappingFaultsRun(directory: string): void {
+  const spans: OperationSpan[] = [];
+  for (let step = 0; step < 240; step++) {
+    const start = step * 0.05;
+    const faulty = start > 3 && start < 6 && step % 3 === 0;
+    // An op that ends in info retires its process, as in a real history.
+    spans.push({ process: faulty ? 100 + step : step % 4, f: step % 2 === 0 ? 'write' : 'read', key: 'x', callSeconds: start, returnSeconds: start + (faulty ? 0.4 : 0.004), value: step, type: faulty ? 'info' : 'ok' });
+  }
+  const events = withNemesis(spans, [
+    [2, 'start-partition', { target: 'isolate-leader', groups: [['n1'], ['n2', 'n3']] }],
+    [3, 'start-kill', { target: 'one', nodes: ['n3'] }],
+    [4, 'start-clock', { change: 'strobe', skews: { n2: {} } }],
+    [6, 'stop-kill', null],
+    [8, 'stop-partition', null],
+    [9, 'stop-clock', null],
+    [9.5, 'start-pause', { target: 'majority', nodes: ['n1', 'n2'] }],
+    [9.7, 'stop-pause', null],
+    [10, 'start-partition', { target: 'halves', groups: [['n1', 'n2'], ['n3']] }],
+    [11, 'stop-partition', null],
+  ]);
+  const roles = rolesOver(12, (node) => (node === 'n1' ? ['leader', 1] : ['follower', 1]));
+  writeRun(directory, { system: 'coordinator-raft', workload: 'register', nemesis: 'all', maxActiveFaults: 3 }, events, roles, ['perf']);
 }
 
 /** Markup in keys, values, node names, fault values, the config and a checker's sentence. */

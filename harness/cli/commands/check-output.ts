@@ -2,7 +2,7 @@
 import type { KeyResult, LinearizabilityResult } from '../../../checkers/linearizability/check.js';
 import type { OperationView } from '../../../checkers/linearizability/counterexample.js';
 import type { Semantics } from '../../../checkers/linearizability/model.js';
-import { verdictWord } from './run-output.js';
+import { verdictWord } from '../../../checkers/checker.js';
 
 export type FileResult = LinearizabilityResult & {
   file: string;

@@ -9,10 +9,10 @@ import { DEFAULT_MAX_CACHE_BYTES, requireEvidence } from '../../../checkers/line
 import { SEMANTICS, type Semantics } from '../../../checkers/linearizability/model.js';
 import { MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
 import { checkLinearizableParallel } from '../../../checkers/linearizability/parallel.js';
-import type { Verdict } from '../../../checkers/checker.js';
 import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
 import { formatFileResult, type FileResult } from './check-output.js';
-import { describeResults, verdictWord } from './run-output.js';
+import { describeResults } from './run-output.js';
+import { verdictWord, type Verdict } from '../../../checkers/checker.js';
 import { checkRunDirectory } from '../../run/execute.js';
 import { FILES, readRunConfig } from '../../run/run-store.js';
 

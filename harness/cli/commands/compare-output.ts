@@ -1,8 +1,8 @@
 /** What `faultline compare` prints: a compact table of the runs, or one JSON summary with --json. */
-import type { Verdict } from '../../../checkers/checker.js';
+import { verdictWord, type Verdict } from '../../../checkers/checker.js';
 import { availabilityOf, runPerf } from '../../../reports/index-figures.js';
 import { runVerdict, type StoredRun } from '../../../reports/index-runs.js';
-import { shownPath, verdictWord } from './run-output.js';
+import { shownPath } from './run-output.js';
 
 export interface CompareSummary {
   directory: string;

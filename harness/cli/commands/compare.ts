@@ -10,6 +10,7 @@ import { combineVerdicts, type Verdict } from '../../../checkers/checker.js';
 import { writeIndexPage } from '../../../reports/index-page.js';
 import { loadStoredRun, runVerdict, sortNewestFirst, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
+import { shellWord } from '../../../reports/index.js';
 import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
@@ -17,7 +18,7 @@ import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix
 import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
 import { VERSION } from './run-tests.js';
 
-interface CompareArguments {
+export interface CompareArguments {
   systems: string;
   workloads: string;
   nemeses: string;
@@ -104,10 +105,26 @@ function showProgress(config: RunConfig, done: number, total: number, nowMs: num
   process.stderr.write(`\r\x1b[Krun ${done + 1}/${total}: ${cell}: ${(nowMs / 1000).toFixed(0)} s${config.runtime === 'sim' ? ' simulated' : ''}`);
 }
 
+/** The command that runs this matrix again: its four lists, then every other flag given, quoted for the shell. */
+export function compareCommandLine(argv: CompareArguments): string {
+  const flags: Array<[string, unknown]> = [
+    ['systems', argv.systems],
+    ['workloads', argv.workloads],
+    ['nemeses', argv.nemeses],
+    ['seeds', argv.seeds],
+    ['runtime', argv.runtime],
+    ['time-limit', argv['time-limit']],
+    ['config', argv.config],
+    ['out', argv.out === DEFAULTS.out ? undefined : argv.out],
+    ['junit', argv.junit],
+  ];
+  const words = flags.filter(([, value]) => value !== undefined).map(([flag, value]) => `--${flag} ${shellWord(value)}`);
+  return ['faultline compare', ...words, ...(argv.json ? ['--json'] : [])].join(' ');
+}
+
 /** Writes index.html and the JUnit file for the runs done; a run skipped by Ctrl-C makes the verdict unknown at best. */
 function finish(argv: CompareArguments, directory: string, runs: StoredRun[], skipped: number): CompareSummary {
-  const command = `faultline compare --systems ${argv.systems} --workloads ${argv.workloads} --nemeses ${argv.nemeses} --seeds ${argv.seeds}`;
-  const index = writeIndexPage(sortNewestFirst([...runs]), { pageDirectory: directory, title: 'faultline comparison', subtitle: command });
+  const index = writeIndexPage(sortNewestFirst([...runs]), { pageDirectory: directory, title: 'faultline comparison', subtitle: compareCommandLine(argv) });
   if (argv.junit !== undefined) writeJunitFile(argv.junit, runs, { name: 'faultline compare' });
   const verdicts: Verdict[] = runs.map(runVerdict);
   if (skipped > 0) verdicts.push('unknown');

@@ -1,17 +1,12 @@
 /** How a run's results look to a person, for test, check <run-dir> and replay. */
 import { relative } from 'node:path';
+import { verdictWord } from '../../../checkers/checker.js';
 import type { RunResults } from '../../run/check-run.js';
-
-const VERDICT_WORDS = { true: 'valid', false: 'VIOLATION', unknown: 'unknown' } as const;
 
 /** A path relative to the working directory when it lies below it, else as given. */
 export function shownPath(path: string): string {
   const inside = relative(process.cwd(), path);
   return inside.startsWith('..') ? path : inside;
-}
-
-export function verdictWord(valid: RunResults['valid']): string {
-  return VERDICT_WORDS[String(valid) as keyof typeof VERDICT_WORDS];
 }
 
 /** One line per checker, with the sentence or reason of any that is not valid, then the verdict. */

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { Verdict } from '../../../checkers/checker.js';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
-import { describeResults, shownPath, verdictWord } from './run-output.js';
+import { describeResults, shownPath } from './run-output.js';
+import { verdictWord, type Verdict } from '../../../checkers/checker.js';
 import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
