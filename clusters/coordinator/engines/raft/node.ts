@@ -113,7 +113,7 @@ export class RaftNode {
     this.endLeadership(reason);
   }
 
-  endLeadership(reason: string): void {
+  private endLeadership(reason: string): void {
     const leader = this.leader;
     if (leader === null) return;
     assert.notEqual(this.role, 'leader', 'leadership ends after the role changed');
