@@ -26,6 +26,17 @@ export interface Clock {
   monotonicMs?(): number;
 }
 
+/**
+ * The clock every elapsed time is measured on (timeouts, liveness, idle
+ * connections): the monotonic one, so that a wall clock set back cannot make
+ * a silent peer look fresh, nor one set forward make a live peer look dead.
+ * A host without one (a test double whose wall clock never jumps) gives its
+ * wall clock.
+ */
+export function monotonicNowMs(clock: Clock): number {
+  return clock.monotonicMs?.() ?? clock.nowMs();
+}
+
 /** Seeded randomness; the only source of chance in the core. */
 export interface Random {
   /** Uniform in [0, 1). */

@@ -11,7 +11,7 @@
  * outcome is info (unknown); a call never sent (no connection in time) fails.
  */
 import assert from 'node:assert/strict';
-import type { Address, Clock, Endpoint, Message, Random, TimerHandle, Transport } from '../world.js';
+import { type Address, type Clock, type Endpoint, type Message, type Random, type TimerHandle, type Transport, monotonicNowMs } from '../world.js';
 import { OrderedInbox, isServerMessage, type ClientRequest, type ServerMessage } from '../service/protocol.js';
 import type { Callback, ClientState, Outcome, WatchEvent } from './types.js';
 import { ClientWatchers } from './watchers.js';
@@ -167,7 +167,7 @@ export class CoordinatorClient implements Endpoint {
       request: request.type === 'read' ? { ...request, watch: watched } : request,
       callback,
       timer: this.clock.setTimer(timeoutMs, () => this.timeOut(call)),
-      deadlineMs: this.clock.nowMs() + timeoutMs,
+      deadlineMs: monotonicNowMs(this.clock) + timeoutMs,
       sentOn: null,
       onWatch: watched ? options.onWatch : undefined,
     };
@@ -354,7 +354,7 @@ export class CoordinatorClient implements Endpoint {
       connectionId: connection.id,
       seq: connection.nextSeq++,
       requestId: call.requestId,
-      timeoutMs: Math.max(0, call.deadlineMs - this.clock.nowMs()),
+      timeoutMs: Math.max(0, call.deadlineMs - monotonicNowMs(this.clock)),
       request: call.request,
     });
   }

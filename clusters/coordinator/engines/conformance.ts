@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EngineKind } from '../engine.js';
+import type { EngineKind, Position } from '../engine.js';
 import type { Address } from '../world.js';
 import {
   awaitConvergence,
@@ -106,6 +106,40 @@ export const CONFORMANCE_CHECKS: Record<string, (kind: EngineKind) => void> = {
     // The majority side has had time to elect: ask one of its nodes that does not lead now.
     const follower = cluster.addresses.find((address) => address !== leader && cluster.engine(address).status().role !== 'leader') as Address;
     assert.equal(readResult(cluster, follower, 10)?.ok, false);
+  },
+
+  'a read barrier failed by a step-down answers after it: its callback finds no leader, and a propose from it is refused': (kind) => {
+    const cluster = newCluster(kind);
+    writeMany(cluster, 'w', 3);
+    awaitConvergence(cluster);
+    const leader = awaitLeader(cluster);
+    cluster.partition([[leader], cluster.addresses.filter((address) => address !== leader)]);
+    let seen: { reason: string; role: string; proposed: Position | null } | null = null;
+    cluster.readBarrier(leader, (result) => {
+      const reason = result.ok ? 'ok' : result.reason;
+      // Before the fix, Raft ran this callback inside the step-down: still 'leader', and the propose crashed.
+      seen = { reason, role: cluster.engine(leader).status().role, proposed: cluster.propose(leader, 'from-callback') };
+    });
+    assert.ok(cluster.runUntil(() => seen !== null, 2000), 'the read barrier was never answered');
+    const { reason, role, proposed } = seen as unknown as { reason: string; role: string; proposed: Position | null };
+    assert.match(reason, /leader deposed/, 'the barrier failed because its leader stepped down');
+    assert.notEqual(role, 'leader');
+    assert.equal(proposed, null);
+  },
+
+  'a leader whose wall clock was set back still steps down once it loses its quorum': (kind) => {
+    const cluster = newCluster(kind);
+    const leader = awaitLeader(cluster);
+    // Acknowledgements arrive while the leader's wall clock is a minute ahead; then it is set right.
+    cluster.bumpClock(leader, 60_000);
+    writeMany(cluster, 'w', 5);
+    cluster.runFor(300);
+    cluster.bumpClock(leader, -60_000);
+    cluster.partition([[leader], cluster.addresses.filter((address) => address !== leader)]);
+    cluster.runFor(1000);
+    assert.notEqual(cluster.engine(leader).status().role, 'leader', 'a leader cut off for 1 s still leads');
+    cluster.heal();
+    awaitConvergence(cluster);
   },
 
   'a lease never outlives its leader while clocks drift within the bound': (kind) => {

@@ -22,7 +22,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ConsensusEngine, Snapshot } from '../engine.js';
-import type { Address, Message, TimerHandle, World } from '../world.js';
+import { type Address, type Message, type TimerHandle, type World, monotonicNowMs } from '../world.js';
 import type { ApplyOutcome, ServiceStateMachine } from './state-machine.js';
 import { OrderedInbox, isClientMessage, type ClientMessage, type PeerMessage, type ServerResult } from './protocol.js';
 import { WaitTables, connectionKey, type Connection, type PendingRequest } from './pending.js';
@@ -57,7 +57,7 @@ export class CoordinatorServer implements ServerCore {
   readonly waits = new WaitTables();
   readonly tracker: SessionTracker;
   private readonly connections = new Map<string, Connection>();
-  /** When each connection last sent anything, on this server's clock. */
+  /** When each connection last sent anything, on this server's monotonic clock. */
   private readonly lastHeardMs = new Map<string, number>();
   /** The unreplicated-sequence bug's per-parent counters. */
   private readonly localSequence = new Map<string, number>();
@@ -113,7 +113,7 @@ export class CoordinatorServer implements ServerCore {
       connection = newConnection(key, from, message.connectionId);
       this.connections.set(key, connection);
     }
-    this.lastHeardMs.set(key, this.world.clock.nowMs());
+    this.lastHeardMs.set(key, monotonicNowMs(this.world.clock));
     const ready = connection.inbox.accept(message.seq, message);
     if (ready === false) return this.closeConnection(connection);
     for (const next of ready) if (!connection.closed) this.deliver(connection, next);
@@ -335,7 +335,7 @@ export class CoordinatorServer implements ServerCore {
 
   /** A client that went elsewhere leaves its connection behind; ZooKeeper drops such sockets too. */
   private closeIdleConnections(): void {
-    const now = this.world.clock.nowMs();
+    const now = monotonicNowMs(this.world.clock);
     for (const connection of [...this.connections.values()]) {
       const session = connection.sessionId === null ? null : this.state.session(connection.sessionId);
       const idleLimitMs = session?.timeoutMs ?? this.timing.maxRequestMs;

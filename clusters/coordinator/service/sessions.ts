@@ -3,7 +3,7 @@
  * own clock (so a skewed leader clock expires sessions early or late, as in
  * ZooKeeper); followers pass on which of their clients they heard from.
  */
-import type { Clock } from '../world.js';
+import { type Clock, monotonicNowMs } from '../world.js';
 import type { SessionInfo } from './types.js';
 
 export interface SessionTrackerOptions {
@@ -32,7 +32,7 @@ export class SessionTracker {
    * session at once (a drifting clock still ages them faster or slower).
    */
   private elapsedMs(): number {
-    return this.options.clock.monotonicMs?.() ?? this.options.clock.nowMs();
+    return monotonicNowMs(this.options.clock);
   }
 
   touch(sessionId: number): void {

@@ -26,17 +26,19 @@ export class RaftEngine implements InspectableEngine {
     assert.ok(!this.started, 'an engine starts once');
     this.started = true;
     const node = this.node;
-    node.log.load();
-    const snapshot = node.log.snapshot;
-    if (snapshot !== null) {
-      node.options.installSnapshot(snapshot);
-      node.commitIndex = snapshot.position;
-      node.appliedIndex = snapshot.position;
-    }
-    // A restarted node does not know when it last heard a leader: assume just now, so it cannot
-    // help depose a leader whose lease may still run.
-    node.lastLeaderContactMs = node.nowMs();
-    resetElectionTimer(node);
+    node.steps.run(() => {
+      node.log.load();
+      const snapshot = node.log.snapshot;
+      if (snapshot !== null) {
+        node.options.installSnapshot(snapshot);
+        node.commitIndex = snapshot.position;
+        node.appliedIndex = snapshot.position;
+      }
+      // A restarted node does not know when it last heard a leader: assume just now, so it cannot
+      // help depose a leader whose lease may still run.
+      node.lastLeaderContactMs = node.monotonicMs();
+      resetElectionTimer(node);
+    });
   }
 
   stop(): void {
@@ -44,31 +46,35 @@ export class RaftEngine implements InspectableEngine {
     if (node.stopped) return;
     node.stopped = true;
     node.timers.stop();
-    node.endLeadership('stopped');
+    node.steps.run(() => node.stepDown('stopped'));
   }
 
   receive(from: Address, message: Message): void {
     const node = this.node;
     if (node.stopped || !this.started) return;
-    const termBefore = node.log.term;
-    const commitBefore = node.commitIndex;
-    dispatch(node, from, message);
-    assert.ok(node.log.term >= termBefore, 'terms never go backwards');
-    assert.ok(node.commitIndex >= commitBefore || node.options.bugs.size > 0, 'the commit index never decreases');
-    if (node.role !== 'leader' && !node.timers.isSet('election')) resetElectionTimer(node);
+    node.steps.run(() => {
+      const termBefore = node.log.term;
+      const commitBefore = node.commitIndex;
+      dispatch(node, from, message);
+      assert.ok(node.log.term >= termBefore, 'terms never go backwards');
+      assert.ok(node.commitIndex >= commitBefore || node.options.bugs.size > 0, 'the commit index never decreases');
+      if (node.role !== 'leader' && !node.timers.isSet('election')) resetElectionTimer(node);
+    });
   }
 
   propose(command: Command): Position | null {
     if (this.node.stopped) return null;
-    return propose(this.node, command);
+    return this.node.steps.run(() => propose(this.node, command));
   }
 
+  /** The callback runs after the step, once every transition the step made is complete (EngineSteps). */
   readBarrier(callback: (result: ReadBarrierResult) => void): void {
-    if (this.node.stopped) {
-      callback({ ok: false, reason: 'engine stopped' });
-      return;
-    }
-    readBarrier(this.node, callback);
+    const node = this.node;
+    node.steps.run(() => {
+      const answer = (result: ReadBarrierResult): void => node.steps.afterStep(() => callback(result));
+      if (node.stopped) answer({ ok: false, reason: 'engine stopped' });
+      else readBarrier(node, answer);
+    });
   }
 
   leaseValid(): boolean {

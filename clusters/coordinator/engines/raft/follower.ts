@@ -22,7 +22,7 @@ function acceptLeader(node: RaftNode, term: number, leader: Address): boolean {
   if (node.role === 'candidate') node.stepDown(`${leader} won term ${term}`);
   node.preVote = null;
   node.leaderId = leader;
-  node.lastLeaderContactMs = node.nowMs();
+  node.lastLeaderContactMs = node.monotonicMs();
   resetElectionTimer(node);
   return true;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ReadBarrierResult } from '../../engine.js';
-import type { Address, Message, World } from '../../world.js';
+import { type Address, type Message, type World, monotonicNowMs } from '../../world.js';
 import {
   DEFAULT_COMPACT_AFTER_ENTRIES,
   DEFAULT_MAX_ENTRIES_PER_MESSAGE,
@@ -14,6 +14,7 @@ import {
   majority,
 } from '../shared/options.js';
 import type { LeadershipRounds } from '../shared/rounds.js';
+import { EngineSteps } from '../shared/steps.js';
 import { TimerSet } from '../shared/timers.js';
 import { RaftLog } from './log.js';
 import type { RaftMessage } from './messages.js';
@@ -23,6 +24,7 @@ export type RaftRole = 'follower' | 'candidate' | 'leader';
 export interface LeaderState {
   nextIndex: Map<Address, number>;
   matchIndex: Map<Address, number>;
+  /** When each peer last answered, on the monotonic clock. */
   lastAckMs: Map<Address, number>;
   rounds: LeadershipRounds;
   /** A read index is only sound once the leader committed an entry of its own term. */
@@ -41,11 +43,13 @@ export class RaftNode {
   readonly compactAfterEntries: number;
   readonly maxEntriesPerMessage: number;
   readonly log: RaftLog;
+  readonly steps = new EngineSteps();
   readonly timers: TimerSet;
   role: RaftRole = 'follower';
   leaderId: Address | null = null;
   commitIndex = 0;
   appliedIndex = 0;
+  /** On the monotonic clock. */
   lastLeaderContactMs = 0;
   leader: LeaderState | null = null;
   preVote: { term: number; granted: Set<Address> } | null = null;
@@ -64,11 +68,12 @@ export class RaftNode {
     this.compactAfterEntries = options.compactAfterEntries ?? DEFAULT_COMPACT_AFTER_ENTRIES;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE;
     this.log = new RaftLog(options.world.storage);
-    this.timers = new TimerSet(options.world.clock);
+    this.timers = new TimerSet(options.world.clock, (callback) => this.steps.run(callback));
   }
 
-  nowMs(): number {
-    return this.world.clock.nowMs();
+  /** What every elapsed time is measured on: a wall clock set back or forward moves no timeout. */
+  monotonicMs(): number {
+    return monotonicNowMs(this.world.clock);
   }
 
   send(to: Address, message: RaftMessage): void {
@@ -82,13 +87,11 @@ export class RaftNode {
   /**
    * True while this node heard from a live leader less than an election
    * timeout ago; it then refuses to help elect anyone else, which is what
-   * makes a leader's lease sound. A clock that jumped back counts as recent.
+   * makes a leader's lease sound.
    */
   leaderRecentlyHeard(): boolean {
     if (this.role === 'leader') return true;
-    const elapsedMs = this.nowMs() - this.lastLeaderContactMs;
-    if (elapsedMs < 0) this.lastLeaderContactMs = this.nowMs();
-    return elapsedMs < this.options.electionTimeoutMs;
+    return this.monotonicMs() - this.lastLeaderContactMs < this.options.electionTimeoutMs;
   }
 
   /** Moves to a higher term (forgetting the vote) or stays; never goes back. */
@@ -101,17 +104,19 @@ export class RaftNode {
     }
   }
 
+  /** The role changes before the leader's waiters learn it ended (their callbacks run after the step anyway). */
   stepDown(reason: string): void {
     if (this.role === 'leader') this.world.log(`raft: ${this.self} steps down in term ${this.log.term}: ${reason}`);
-    this.endLeadership(reason);
     this.role = 'follower';
     this.preVote = null;
     this.votes = new Set();
+    this.endLeadership(reason);
   }
 
-  endLeadership(reason: string): void {
+  private endLeadership(reason: string): void {
     const leader = this.leader;
     if (leader === null) return;
+    assert.notEqual(this.role, 'leader', 'leadership ends after the role changed');
     this.leader = null;
     this.timers.clear('heartbeat');
     this.timers.clear('check-quorum');

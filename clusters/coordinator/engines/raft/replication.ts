@@ -17,7 +17,7 @@ export function becomeLeader(node: RaftNode): void {
   node.role = 'leader';
   node.leaderId = node.self;
   node.timers.clear('election');
-  const now = node.nowMs();
+  const now = node.monotonicMs();
   const leader: LeaderState = {
     nextIndex: new Map(node.peers.map((peer) => [peer, node.log.lastIndex + 1])),
     matchIndex: new Map(node.peers.map((peer) => [peer, 0])),
@@ -103,7 +103,7 @@ export function handleAppendReply(node: RaftNode, from: Address, reply: AppendRe
   if (node.role !== 'leader' || reply.term !== node.log.term) return;
   const leader = leaderState(node);
   if (!leader.nextIndex.has(from)) return;
-  leader.lastAckMs.set(from, node.nowMs());
+  leader.lastAckMs.set(from, node.monotonicMs());
   leader.rounds.acknowledge(from, reply.round);
   const matchIndex = leader.matchIndex.get(from) as number;
   if (reply.success) {
@@ -160,7 +160,7 @@ function scheduleCheckQuorum(node: RaftNode): void {
   node.timers.set('check-quorum', node.options.electionTimeoutMs, () => {
     if (node.role !== 'leader') return;
     const leader = leaderState(node);
-    const now = node.nowMs();
+    const now = node.monotonicMs();
     const timeoutMs = leaderQuorumTimeoutMs(node.options, hasBug(node.options, 'stale-lease-read'));
     const heard = node.voters.filter((voter) => voter === node.self || now - (leader.lastAckMs.get(voter) as number) < timeoutMs);
     if (heard.length < node.quorum && !hasBug(node.options, 'minority-commit')) {

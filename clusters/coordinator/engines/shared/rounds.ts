@@ -6,13 +6,14 @@
  * round's send time is where a lease starts.
  */
 import assert from 'node:assert/strict';
-import type { Address, Clock } from '../../world.js';
+import { type Address, type Clock, monotonicNowMs } from '../../world.js';
 import { quorumValue } from './options.js';
 
 export type RoundOutcome = { ok: true } | { ok: false; reason: string };
 
 interface RoundWaiter {
   round: number;
+  /** On the monotonic clock. */
   startedAtMs: number;
   callback: (outcome: RoundOutcome) => void;
 }
@@ -42,7 +43,7 @@ export class LeadershipRounds {
 
   startRound(): number {
     this.round += 1;
-    this.sentAtMs.set(this.round, this.leaseClockMs());
+    this.sentAtMs.set(this.round, this.monotonicMs());
     this.sentAtWallMs.set(this.round, this.clock.nowMs());
     this.recompute();
     return this.round;
@@ -62,13 +63,13 @@ export class LeadershipRounds {
       callback({ ok: true });
       return;
     }
-    this.waiters.push({ round, startedAtMs: this.clock.nowMs(), callback });
+    this.waiters.push({ round, startedAtMs: this.monotonicMs(), callback });
   }
 
   /** Fails waiters older than timeoutMs, so a leader cut off from its quorum does not hang readers. */
   expireWaiters(timeoutMs: number): void {
-    const now = this.clock.nowMs();
-    const expired = this.waiters.filter((waiter) => now - waiter.startedAtMs >= timeoutMs || now < waiter.startedAtMs);
+    const now = this.monotonicMs();
+    const expired = this.waiters.filter((waiter) => now - waiter.startedAtMs >= timeoutMs);
     if (expired.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => !expired.includes(waiter));
     for (const waiter of expired) waiter.callback({ ok: false, reason: 'no quorum confirmed leadership in time' });
@@ -99,12 +100,12 @@ export class LeadershipRounds {
     }
     const startMs = this.sentAtMs.get(this.confirmedRound);
     assert.ok(startMs !== undefined, 'the confirmed round keeps its send time');
-    const elapsedMs = this.leaseClockMs() - startMs;
+    const elapsedMs = this.monotonicMs() - startMs;
     return elapsedMs >= 0 && elapsedMs < durationMs;
   }
 
-  private leaseClockMs(): number {
-    return this.clock.monotonicMs?.() ?? this.clock.nowMs();
+  private monotonicMs(): number {
+    return monotonicNowMs(this.clock);
   }
 
   private recompute(): void {

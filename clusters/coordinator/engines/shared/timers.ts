@@ -24,7 +24,11 @@ export class TimerSet {
   private readonly extensible = new Map<string, Extensible>();
   private stopped = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** step runs each fired callback as one step of its owner (EngineSteps.run). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly step: (callback: () => void) => void = (callback) => callback(),
+  ) {}
 
   set(name: string, delayMs: number, callback: () => void): void {
     this.extensible.delete(name);
@@ -77,7 +81,7 @@ export class TimerSet {
     handle = this.clock.setTimer(Math.max(0, delayMs), () => {
       if (this.stopped || this.handles.get(name) !== handle) return;
       this.handles.delete(name);
-      callback();
+      this.step(callback);
     });
     this.handles.set(name, handle);
   }

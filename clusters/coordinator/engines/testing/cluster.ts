@@ -37,7 +37,9 @@ interface TestNode {
   address: Address;
   storage: MemoryStorage;
   rate: number;
+  /** The wall clock reads clockOffsetMs + now * rate, the monotonic one monotonicOffsetMs + now * rate. */
   clockOffsetMs: number;
+  monotonicOffsetMs: number;
   incarnation: number;
   alive: boolean;
   engine: InspectableEngine | null;
@@ -69,7 +71,7 @@ export class TestCluster {
     const clockRandom = this.random.fork('clocks');
     for (const address of this.addresses) {
       const rate = 1 - spread + 2 * spread * clockRandom.next();
-      const node: TestNode = { address, storage: new MemoryStorage(), rate, clockOffsetMs: 1000, incarnation: 0, alive: false, engine: null, service: null, record: null };
+      const node: TestNode = { address, storage: new MemoryStorage(), rate, clockOffsetMs: 1000, monotonicOffsetMs: 0, incarnation: 0, alive: false, engine: null, service: null, record: null };
       this.nodes.set(address, node);
     }
   }
@@ -155,10 +157,13 @@ export class TestCluster {
     const live = (): boolean => node.alive && node.incarnation === incarnation;
     const clock: Clock = {
       nowMs: () => node.clockOffsetMs + scheduler.nowMs * node.rate,
+      monotonicMs: () => node.monotonicOffsetMs + scheduler.nowMs * node.rate,
       setTimer: (delayMs, callback) => {
         nextHandle += 1;
         const handle = nextHandle;
-        const id = scheduler.schedule(delayMs / node.rate, () => {
+        // A positive delay waits at least a microsecond, as on the simulator: a timer re-armed for
+        // the float hair its clock still lacks (TimerSet.extend) must see time move.
+        const id = scheduler.schedule(delayMs > 0 ? Math.max(0.001, delayMs / node.rate) : 0, () => {
           timers.delete(handle);
           if (!live()) return;
           callback();
@@ -221,8 +226,15 @@ export class TestCluster {
   setClockRate(address: Address, rate: number): void {
     const node = this.node(address);
     const readingMs = node.clockOffsetMs + this.scheduler.nowMs * node.rate;
+    const monotonicReadingMs = node.monotonicOffsetMs + this.scheduler.nowMs * node.rate;
     node.rate = rate;
     node.clockOffsetMs = readingMs - this.scheduler.nowMs * rate;
+    node.monotonicOffsetMs = monotonicReadingMs - this.scheduler.nowMs * rate;
+  }
+
+  /** Sets a node's wall clock forward (or back, when negative), as settimeofday does: timers and the monotonic clock go on. */
+  bumpClock(address: Address, deltaMs: number): void {
+    this.node(address).clockOffsetMs += deltaMs;
   }
 
   /** Cuts every link between the groups; nodes in no group are cut from all. */

@@ -114,7 +114,7 @@ function establishedLink(node: ZabNode, from: Address, connection: number, epoch
   if (node.state !== 'leading' || node.leader === null || epoch !== node.history.currentEpoch) return null;
   const link = node.leader.links.get(from);
   if (link === undefined || link.connection !== connection || link.stage !== 'synced') return null;
-  link.lastAckMs = node.nowMs();
+  link.lastAckMs = node.monotonicMs();
   return link;
 }
 
@@ -174,7 +174,7 @@ export function checkQuorum(node: ZabNode): void {
   if (node.state !== 'leading') return;
   const leader = leaderState(node);
   if (leader.phase === 'broadcast' && !hasBug(node.options, 'minority-commit')) {
-    const now = node.nowMs();
+    const now = node.monotonicMs();
     const timeoutMs = leaderQuorumTimeoutMs(node.options, hasBug(node.options, 'stale-lease-read'));
     const heard = [...leader.links.values()].filter(
       (link) => !link.observer && link.stage === 'synced' && now - link.lastAckMs < timeoutMs,

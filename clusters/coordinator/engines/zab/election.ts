@@ -12,10 +12,10 @@ import type { ZabNode } from './node.js';
 
 export function goLooking(node: ZabNode, reason: string): void {
   if (node.state !== 'looking') node.world.log(`zab: ${node.self} looking: ${reason}`);
-  endLeadership(node, reason);
-  node.follower = null;
-  node.timers.clearAll();
   node.state = 'looking';
+  node.follower = null;
+  endLeadership(node, reason);
+  node.timers.clearAll();
   const election = node.election;
   election.round += 1;
   election.vote = selfVote(node);

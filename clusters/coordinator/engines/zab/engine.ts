@@ -40,16 +40,18 @@ export class ZabEngine implements InspectableEngine {
     assert.ok(!this.started, 'an engine starts once');
     this.started = true;
     const node = this.node;
-    node.history.load();
-    const snapshot = node.history.snapshot;
-    if (snapshot !== null) {
-      node.options.installSnapshot(snapshot);
-      node.lastCommitted = snapshot.position;
-      node.appliedZxid = snapshot.position;
-    }
-    // A restarted peer cannot know when it last heard a leader: assume just now (see remainingLoyaltyMs).
-    node.lastLeaderContactMs = node.nowMs();
-    goLooking(node, 'started');
+    node.steps.run(() => {
+      node.history.load();
+      const snapshot = node.history.snapshot;
+      if (snapshot !== null) {
+        node.options.installSnapshot(snapshot);
+        node.lastCommitted = snapshot.position;
+        node.appliedZxid = snapshot.position;
+      }
+      // A restarted peer cannot know when it last heard a leader: assume just now (see remainingLoyaltyMs).
+      node.lastLeaderContactMs = node.monotonicMs();
+      goLooking(node, 'started');
+    });
   }
 
   stop(): void {
@@ -57,30 +59,40 @@ export class ZabEngine implements InspectableEngine {
     if (node.stopped) return;
     node.stopped = true;
     node.timers.stop();
-    endLeadership(node, 'stopped');
+    node.steps.run(() => endLeadership(node, 'stopped'));
   }
 
   receive(from: Address, message: Message): void {
     const node = this.node;
     if (node.stopped || !this.started) return;
-    const before = { accepted: node.history.acceptedEpoch, current: node.history.currentEpoch, committed: node.lastCommitted };
-    receiveInOrder(node, from, message as unknown as ZabMessage, this.deliver);
-    assert.ok(node.history.acceptedEpoch >= before.accepted, 'acceptedEpoch never goes back');
-    assert.ok(node.history.currentEpoch >= before.current, 'currentEpoch never goes back');
-    assert.ok(node.lastCommitted >= before.committed || node.options.bugs.size > 0, 'commits never go back');
-    node.compactIfDue();
+    node.steps.run(() => {
+      const before = { accepted: node.history.acceptedEpoch, current: node.history.currentEpoch, committed: node.lastCommitted };
+      receiveInOrder(node, from, message as unknown as ZabMessage, this.deliver);
+      assert.ok(node.history.acceptedEpoch >= before.accepted, 'acceptedEpoch never goes back');
+      assert.ok(node.history.currentEpoch >= before.current, 'currentEpoch never goes back');
+      assert.ok(node.lastCommitted >= before.committed || node.options.bugs.size > 0, 'commits never go back');
+      node.compactIfDue();
+    });
   }
 
   propose(command: Command): Position | null {
-    if (this.node.stopped) return null;
-    const position = proposeAsLeader(this.node, command);
-    this.node.compactIfDue();
-    return position;
+    const node = this.node;
+    if (node.stopped) return null;
+    return node.steps.run(() => {
+      const position = proposeAsLeader(node, command);
+      node.compactIfDue();
+      return position;
+    });
   }
 
+  /** The callback runs after the step, once every transition the step made is complete (EngineSteps). */
   readBarrier(callback: (result: ReadBarrierResult) => void): void {
-    if (this.node.stopped) callback({ ok: false, reason: 'engine stopped' });
-    else readBarrier(this.node, callback);
+    const node = this.node;
+    node.steps.run(() => {
+      const answer = (result: ReadBarrierResult): void => node.steps.afterStep(() => callback(result));
+      if (node.stopped) answer({ ok: false, reason: 'engine stopped' });
+      else readBarrier(node, answer);
+    });
   }
 
   leaseValid(): boolean {

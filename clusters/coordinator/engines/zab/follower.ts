@@ -145,7 +145,7 @@ function established(node: ZabNode, from: Address, connection: number, epoch: nu
   const follower = fromLeader(node, from, connection);
   if (follower === null || epoch !== follower.epoch) return null;
   if (follower.phase !== 'synced' && follower.phase !== 'broadcast') return null;
-  node.lastLeaderContactMs = node.nowMs();
+  node.lastLeaderContactMs = node.monotonicMs();
   return follower;
 }
 

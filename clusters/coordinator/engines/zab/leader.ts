@@ -62,7 +62,7 @@ export function handleFollowerInfo(node: ZabNode, from: Address, message: Follow
       stage: 'info',
       ackEpoch: null,
       ackedZxid: 0,
-      lastAckMs: node.nowMs(),
+      lastAckMs: node.monotonicMs(),
       outgoing: new OutgoingStream(node.world.random.integer(1, STREAM_ID_LIMIT)),
     });
   }
@@ -123,7 +123,7 @@ export function handleAckEpoch(node: ZabNode, from: Address, message: AckEpoch):
   const leader = node.leader;
   const link = leader.links.get(from);
   if (link === undefined || link.connection !== message.connection || message.epoch !== leader.newEpoch) return;
-  link.lastAckMs = node.nowMs();
+  link.lastAckMs = node.monotonicMs();
   if (link.ackEpoch === null) {
     link.ackEpoch = { currentEpoch: message.currentEpoch, lastZxid: message.lastZxid, summary: message.summary };
   }
@@ -201,7 +201,7 @@ export function handleAckNewLeader(node: ZabNode, from: Address, message: AckNew
   if (link.stage !== 'sync-sent' && link.stage !== 'synced') return;
   if (!(message.lastZxid <= node.history.lastZxid)) assert.fail(`${from} synced beyond the leader's history`);
   link.stage = 'synced';
-  link.lastAckMs = node.nowMs();
+  link.lastAckMs = node.monotonicMs();
   link.ackedZxid = Math.max(link.ackedZxid, message.lastZxid);
   if (leader.phase === 'sync') checkSyncQuorum(node);
   else if (leader.phase === 'broadcast') {

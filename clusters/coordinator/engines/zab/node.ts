@@ -3,7 +3,7 @@
  * LOOKING, committing and delivering in zxid order, and compacting.
  */
 import assert from 'node:assert/strict';
-import type { Address, Message, World } from '../../world.js';
+import { type Address, type Message, type World, monotonicNowMs } from '../../world.js';
 import {
   DEFAULT_COMPACT_AFTER_ENTRIES,
   DEFAULT_MAX_ENTRIES_PER_MESSAGE,
@@ -12,6 +12,7 @@ import {
   majority,
 } from '../shared/options.js';
 import type { LeadershipRounds } from '../shared/rounds.js';
+import { EngineSteps } from '../shared/steps.js';
 import { TimerSet } from '../shared/timers.js';
 import { ZabHistory, type EpochMark } from './history.js';
 import type { IncomingStream, OutgoingStream, Sequenced } from './channel.js';
@@ -40,6 +41,7 @@ export interface FollowerLink {
   ackEpoch: { currentEpoch: number; lastZxid: number; summary: EpochMark[] } | null;
   /** Highest zxid this peer has logged of the leader's history (valid once synced). */
   ackedZxid: number;
+  /** When this peer last answered, on the monotonic clock. */
   lastAckMs: number;
   /** Numbers what the leader sends on this connection (channel.ts). */
   outgoing: OutgoingStream;
@@ -77,6 +79,7 @@ export class ZabNode {
   readonly compactAfterEntries: number;
   readonly maxEntriesPerMessage: number;
   readonly history: ZabHistory;
+  readonly steps = new EngineSteps();
   readonly timers: TimerSet;
   state: PeerState = 'looking';
   election: ElectionState;
@@ -84,6 +87,7 @@ export class ZabNode {
   follower: FollowerState | null = null;
   lastCommitted = 0;
   appliedZxid = 0;
+  /** On the monotonic clock. */
   lastLeaderContactMs = 0;
   stopped = false;
 
@@ -98,12 +102,13 @@ export class ZabNode {
     this.compactAfterEntries = options.compactAfterEntries ?? DEFAULT_COMPACT_AFTER_ENTRIES;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE;
     this.history = new ZabHistory(options.world.storage);
-    this.timers = new TimerSet(options.world.clock);
+    this.timers = new TimerSet(options.world.clock, (callback) => this.steps.run(callback));
     this.election = { round: 0, vote: { leader: this.self, zxid: 0, epoch: 0 }, received: new Map(), settled: new Map() };
   }
 
-  nowMs(): number {
-    return this.world.clock.nowMs();
+  /** What every elapsed time is measured on: a wall clock set back or forward moves no timeout. */
+  monotonicMs(): number {
+    return monotonicNowMs(this.world.clock);
   }
 
   send(to: Address, message: ZabMessage): void {
@@ -140,12 +145,11 @@ export class ZabNode {
   /**
    * A peer that heard from an established leader less than an election
    * timeout ago does not accept a newer epoch yet, which keeps that leader's
-   * lease sound. A clock that jumped back counts as recent.
+   * lease sound.
    */
   remainingLoyaltyMs(): number {
-    const elapsedMs = this.nowMs() - this.lastLeaderContactMs;
-    if (elapsedMs < 0) this.lastLeaderContactMs = this.nowMs();
-    return Math.max(0, this.options.electionTimeoutMs - Math.max(0, elapsedMs));
+    const elapsedMs = this.monotonicMs() - this.lastLeaderContactMs;
+    return Math.max(0, this.options.electionTimeoutMs - elapsedMs);
   }
 
   /** Everything up to zxid is committed: deliver it in order. */
