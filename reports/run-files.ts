@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FinalStates, RoleSample } from '../checkers/checker.js';
 import { FaultlineError, isFaultlineError } from '../common/errors.js';
-import { readHistory, type HistoryEvent } from '../common/history/index.js';
+import { parseExactEvent, readHistory, type HistoryEvent } from '../common/history/index.js';
 import type { RunFiles, StoredConfig, StoredResults } from './report-types.js';
 
 export const RUN_FILES = {
@@ -89,7 +89,7 @@ function eventsBeforeFirstBadLine(file: string): HistoryEvent[] {
     if (events.length >= MAX_HISTORY_EVENTS) break;
     if (line.trim() === '') continue;
     try {
-      const event = JSON.parse(line) as HistoryEvent;
+      const event = parseExactEvent(line) as HistoryEvent;
       if (event === null || typeof event !== 'object' || typeof event.type !== 'string' || typeof event.f !== 'string') break;
       events.push(event);
     } catch {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Argv, CommandModule } from 'yargs';
 import { isFaultlineError, UsageError } from '../../../common/errors.js';
-import { readOperations } from '../../../common/history/index.js';
+import { parseExactJson, readOperations } from '../../../common/history/index.js';
 import { DEFAULT_MAX_CACHE_BYTES } from '../../../checkers/linearizability/check.js';
 import { MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
 import { checkLinearizableParallel } from '../../../checkers/linearizability/parallel.js';
@@ -115,7 +115,7 @@ function parseOptions(argv: CheckArguments): ParsedOptions {
   let initial: unknown;
   if (argv.init !== undefined) {
     try {
-      initial = JSON.parse(argv.init);
+      initial = parseExactJson(argv.init);
     } catch {
       throw new UsageError(`not valid JSON: ${argv.init}`, {
         where: '--init',
