@@ -24,6 +24,7 @@ export interface CheckArguments {
   'max-memory': number;
   independent: string;
   workers?: number;
+  'first-violation': boolean;
 }
 
 const MEBIBYTE = 1024 * 1024;
@@ -55,6 +56,11 @@ function build(yargs: Argv): Argv<CheckArguments> {
       choices: ['auto', 'true', 'false'],
       default: 'auto',
       describe: 'EDN only: whether values are [key value] tuples of independent keys',
+    })
+    .option('first-violation', {
+      type: 'boolean',
+      default: false,
+      describe: 'stop at the first violated key (in key order) instead of checking and explaining every key',
     })
     .option('workers', {
       type: 'number',
@@ -141,6 +147,7 @@ async function checkFile(file: string, argv: CheckArguments, options: ParsedOpti
     nowMs: () => performance.now(),
     timeoutMs: options.timeoutMs,
     maxCacheBytes: options.maxCacheBytes,
+    firstViolation: argv['first-violation'] === true,
     ...(argv.workers === undefined ? {} : { workers: argv.workers }),
   });
   return { file, ...result, parseMs: round(parseMs), checkMs: round(result.checkMs) };
