@@ -15,11 +15,11 @@ test('first violation: c50-bad stops at key 0, in one thread and split across wo
   assert.equal(single.valid, false);
   assert.equal(single.counterexample?.key, '0');
   assert.deepEqual(single.keyResults.map((item) => item.key), ['0']);
-  for (const easyKeyBudgetMs of [0, 250]) {
-    const split = await checkLinearizableParallel('kv', {}, operations, { ...options, workers: 2, easyKeyBudgetMs });
-    assert.equal(split.valid, false);
-    assert.equal(split.counterexample?.key, '0');
-    assert.deepEqual(split.keyResults.map((item) => item.key), ['0']);
+  for (const split of [{ easyKeyBudgetMs: 0 }, { easyKeyBudgetMs: 250 }, { upfrontSplitOperations: 0 }]) {
+    const result = await checkLinearizableParallel('kv', {}, operations, { ...options, workers: 2, ...split });
+    assert.equal(result.valid, false);
+    assert.equal(result.counterexample?.key, '0');
+    assert.deepEqual(result.keyResults.map((item) => item.key), ['0']);
   }
   const every = checkLinearizable(createModel('kv'), operations, { nowMs: () => performance.now() });
   assert.deepEqual(every.keyResults.map((item) => item.key), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
