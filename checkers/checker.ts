@@ -188,6 +188,17 @@ export function onKey(key: string | number | undefined | null): string {
   return key === undefined || key === null ? '' : ` ${String(key)}`;
 }
 
+/**
+ * The one order of keys for results and for "the first violated key":
+ * by code units, not locale, so it is the same on every machine.
+ */
+export function compareKeys(left: string | null, right: string | null): number {
+  if (left === right) return 0;
+  if (left === null) return -1;
+  if (right === null) return 1;
+  return left < right ? -1 : 1;
+}
+
 /** Groups operations by key (null for unkeyed), keeping invocation order inside each group. */
 export function groupByKey(operations: readonly Operation[]): Map<string | null, Operation[]> {
   const groups = new Map<string | null, Operation[]>();

@@ -5,12 +5,11 @@
  * verdicts: false beats unknown beats true.
  */
 import type { Operation } from '../../common/history/types.js';
-import { combineVerdicts, groupByKey, LOOK_AT_CLIENTS, nothingToJudge, type Verdict } from '../checker.js';
+import { combineVerdicts, compareKeys, groupByKey, LOOK_AT_CLIENTS, nothingToJudge, type Verdict } from '../checker.js';
 import { explain } from './explain.js';
 import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
 import { searchLinearization, type SearchFailure, type SearchLimits, type SearchResult } from './search.js';
 import { toCounterexample, type Counterexample } from './counterexample.js';
-
 
 export interface KeyResult {
   /** The key, or null for a history without keys. */
@@ -43,7 +42,30 @@ export interface CheckOptions {
   nowMs: () => number;
   timeoutMs?: number;
   maxCacheBytes?: number;
+  /** Stop at the first violated key in key order (compareKeys) instead of explaining every key. */
+  firstViolation?: boolean;
 }
+
+/** One key's operations and its position among all the history's keys in key order. */
+export interface RankedPart {
+  key: string | null;
+  rank: number;
+  operations: Operation[];
+}
+
+/**
+ * With firstViolation, the lowest rank of a violated key found so far, shared
+ * by the threads that check one history's keys (slot 0; 2^31-1 for none).
+ */
+export type ViolationSignal = Int32Array;
+
+export function createViolationSignal(shared: boolean): ViolationSignal {
+  const signal = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+  signal[0] = NO_VIOLATION;
+  return signal;
+}
+
+const NO_VIOLATION = 0x7fffffff;
 
 export const DEFAULT_MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 const ALL_KEYS_SHOWN_BELOW = 20;
@@ -53,28 +75,53 @@ export function checkLinearizable(
   operations: Operation[],
   options: CheckOptions,
 ): LinearizabilityResult {
+  return checkParts(model, rankParts(operations), operations.length, options, createViolationSignal(false));
+}
+
+/** Operations split by key, in key order, each with its rank. */
+export function rankParts(operations: readonly Operation[]): RankedPart[] {
+  const parts = [...groupByKey(operations)].sort(([left], [right]) => compareKeys(left, right));
+  return parts.map(([key, part], rank) => ({ key, rank, operations: part }));
+}
+
+/**
+ * Checks the parts in the order given (rank order). With firstViolation, a
+ * part ranked after a violated one (found here or by another thread sharing
+ * the signal) is skipped, and only the first violated key is reported.
+ */
+export function checkParts(
+  model: Model<unknown, unknown>,
+  parts: RankedPart[],
+  ops: number,
+  options: CheckOptions,
+  signal: ViolationSignal,
+): LinearizabilityResult {
   const started = options.nowMs();
   const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
   const limits: SearchLimits = {
     expired: () => options.nowMs() > deadline,
     maxCacheBytes: options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES,
   };
-  const parts = groupByKey(operations);
   const keyResults: KeyResult[] = [];
   let counterexample: Counterexample | undefined;
-  for (const [key, part] of parts) {
-    const result = checkPart(model, key, part, limits);
+  for (const { key, rank, operations } of parts) {
+    if (options.firstViolation === true && Atomics.load(signal, 0) < rank) break;
+    const result = checkPart(model, key, operations, limits);
     keyResults.push(result.keyResult);
     counterexample ??= result.counterexample;
+    if (options.firstViolation === true && result.keyResult.valid === false) {
+      lowerTo(signal, rank);
+      break;
+    }
   }
   const valid = combineVerdicts(keyResults);
   const reason = keyResults.find((item) => item.valid === 'unknown')?.reason;
-  const shown = parts.size <= ALL_KEYS_SHOWN_BELOW ? keyResults : keyResults.filter((item) => item.valid !== true);
+  const shown = parts.length <= ALL_KEYS_SHOWN_BELOW ? keyResults : keyResults.filter((item) => item.valid !== true);
   return {
     valid,
     model: model.name,
-    ops: operations.length,
-    keys: parts.size,
+    ops,
+    keys: parts.length,
     keyResults: shown,
     ...(counterexample === undefined ? {} : { counterexample }),
     ...(valid === 'unknown' && reason !== undefined ? { reason } : {}),
@@ -97,6 +144,12 @@ export function requireEvidence(result: LinearizabilityResult, operations: reado
       ? 'the history has no client operations'
       : `none of its ${operations.length} client operations ended ok (${counts.fail} failed, ${counts.info} ended unknown)`;
   return { ...result, valid: 'unknown', reason: nothingToJudge(what, LOOK_AT_CLIENTS) };
+}
+
+function lowerTo(signal: ViolationSignal, rank: number): void {
+  for (let seen = Atomics.load(signal, 0); rank < seen; seen = Atomics.load(signal, 0)) {
+    if (Atomics.compareExchange(signal, 0, seen, rank) === seen) return;
+  }
 }
 
 export function prepareOperations(

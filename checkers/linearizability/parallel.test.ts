@@ -40,6 +40,9 @@ test('a violation found in a worker matches the one-thread counterexample', asyn
     parallel.keyResults.filter((key) => key.valid !== true).map((key) => key.key),
     ['k5'],
   );
+  const upfront = await checkLinearizableParallel('cas-register', {}, operations, { ...options, easyKeyBudgetMs: 250, upfrontSplitOperations: 0 });
+  assert.equal(upfront.counterexample?.sentence, single.counterexample?.sentence);
+  assert.equal(upfront.keysInWorkers, 4);
 });
 
 test('a history the model cannot read fails with the same typed error from a worker', async () => {

@@ -40,6 +40,8 @@ const DEFAULT_LOOKAHEAD_ENTRIES = 24;
  */
 const EAGER_CAPTURE_OPERATIONS = 1024;
 const CAPTURE_EAGERLY = -2;
+/** Slack, in steps, before a part that is searched about once through counts as hard. */
+const EASY_EXTRA_STEPS = 256;
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
@@ -75,6 +77,8 @@ class Search<State, Input> {
   private deepestFailure: PassResult | null = null;
   private steps = 0;
   private remaining = 0;
+  /** Steps after which the part counts as hard (see pendingFeasible). */
+  private readonly easySteps: number;
 
   constructor(
     private readonly model: Model<State, Input>,
@@ -107,6 +111,7 @@ class Search<State, Input> {
     this.stackStates = new Array(count);
     this.stackForced = new Uint8Array(count);
     this.state = model.init();
+    this.easySteps = 2 * count + EASY_EXTRA_STEPS;
   }
 
   run(): PassResult {
@@ -165,7 +170,14 @@ class Search<State, Input> {
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
     // A read changes neither the state nor which writes are pending: nothing new to look ahead at.
-    if (this.feasible !== null && this.readOnly[operation] === 0 && !this.pendingFeasible(entry, nextState, this.feasible)) {
+    // An operation that every order must place next is no branch to cut: the next true branch
+    // point looks ahead (from closer), or the search meets the dead read itself a few steps on.
+    if (
+      this.feasible !== null &&
+      this.readOnly[operation] === 0 &&
+      !this.onlyCandidate(entry) &&
+      !this.pendingFeasible(entry, nextState, this.feasible)
+    ) {
       return false;
     }
     set.toggle(operation);
@@ -212,6 +224,14 @@ class Search<State, Input> {
     }
   }
 
+  /** Whether the entry is the only call before the first return: every order places it next. */
+  private onlyCandidate(entry: number): boolean {
+    const { next, isCall } = this.entries;
+    if (next[this.entries.head] !== entry) return false;
+    const after = next[entry]!;
+    return after === NONE || isCall[after] === 0;
+  }
+
   /**
    * Whether every other operation with a known output, pending now or called
    * within the next few entries, can still follow nextState.
@@ -219,7 +239,9 @@ class Search<State, Input> {
   private pendingFeasible(current: number, nextState: State, feasible: Lookahead<State, Input>): boolean {
     const { entries, inputs, known, set } = this;
     const { next, isCall, operation } = entries;
-    let budget = this.lookaheadEntries;
+    // A part searched about once through (no backtracking to speak of) needs no far lookahead;
+    // one that backtracks gets the model's full reach.
+    let budget = this.steps > this.easySteps ? this.lookaheadEntries : Math.min(this.lookaheadEntries, DEFAULT_LOOKAHEAD_ENTRIES);
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
       if (isCall[entry] === 0 || entry === current) continue;
       const candidate = operation[entry]!;

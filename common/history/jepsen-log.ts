@@ -57,7 +57,8 @@ function parseProcess(field: string): number | string | undefined {
     if (code < 48 || code > 57) return undefined;
   }
   const process = Number(field);
-  return Number.isSafeInteger(process) ? process : undefined;
+  // Too large to be exact: kept as its digits, which the validator then refuses, rather than skipped.
+  return Number.isSafeInteger(process) ? process : field;
 }
 
 /** Value (EDN, required to parse) and error (EDN when it parses, else its text). */

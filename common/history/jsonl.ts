@@ -1,9 +1,11 @@
 /**
  * faultline's own history format (DESIGN.md): JSON Lines, one event per line.
  * This is the hot path for million-operation histories, so each line costs one
- * JSON.parse and a few type checks.
+ * JSON.parse and a few type checks (exact-json.ts: a second parse only for a
+ * line with an integer beyond 2^53).
  */
 import { HistoryError } from '../errors.js';
+import { parseExactEvent } from './exact-json.js';
 import { type EventBatches, flattenBatches, isBlankLine, type LineReadOptions, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { locate } from './validate.js';
@@ -20,12 +22,12 @@ export function readJsonl(file: string): AsyncGenerator<HistoryEvent, void, unde
 
 function parseLine(line: string, source: EventSource): unknown {
   try {
-    return JSON.parse(line);
+    return parseExactEvent(line);
   } catch (error) {
     // A byte-order mark is legal at the start of a UTF-8 file, not inside JSON.
     if (source.line === 1 && line.charCodeAt(0) === 0xfeff) {
       try {
-        return JSON.parse(line.slice(1));
+        return parseExactEvent(line.slice(1));
       } catch {
         // Reported below, as any other malformed line.
       }

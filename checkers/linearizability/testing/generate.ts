@@ -1,8 +1,8 @@
 /**
- * Histories made by running a sequential register under random concurrency:
- * each operation takes effect at one instant between its invocation and its
- * completion, so every history made here is linearizable by construction.
- * Used by the property tests and the benchmarks.
+ * Histories made by running a sequential register (or a kv store) under
+ * random concurrency: each operation takes effect at one instant between its
+ * invocation and its completion, so every history made here is linearizable
+ * by construction. Used by the property tests and the benchmarks.
  */
 import assert from 'node:assert/strict';
 import type { HistoryEvent } from '../../../common/history/types.js';
@@ -20,12 +20,14 @@ export interface GenerateOptions {
   valueRange?: number;
   /** Mean invoke-to-completion latency, in nanoseconds. */
   meanLatencyNs?: number;
+  /** register: read/write/cas of integers; kv: get/put/append of strings. Default register. */
+  flavor?: 'register' | 'kv';
 }
 
 interface Pending {
   process: number;
   key: string;
-  f: 'read' | 'write' | 'cas';
+  f: 'read' | 'write' | 'cas' | 'get' | 'put' | 'append';
   input: unknown;
   output: unknown;
   status: 'ok' | 'fail' | 'info';
@@ -40,7 +42,8 @@ export function generateRegisterHistory(options: GenerateOptions, onEvent: (even
   const valueRange = options.valueRange ?? 1_000_000;
   const meanLatencyNs = options.meanLatencyNs ?? 1_000_000;
   assert.ok(options.processes > 0 && options.keys > 0, 'need at least one process and one key');
-  const registers = new Map<string, number | null>();
+  const registers = new Map<string, unknown>();
+  const kv = options.flavor === 'kv';
   const pending: (Pending | null)[] = new Array(options.processes).fill(null);
   const processIds = Array.from({ length: options.processes }, (_, slot) => slot);
   const queue = new BinaryHeap<Step>((left, right) => left.time - right.time);
@@ -54,7 +57,7 @@ export function generateRegisterHistory(options: GenerateOptions, onEvent: (even
     if (step.kind === 'invoke') {
       if (invoked >= options.operations) continue;
       invoked++;
-      const operation = chooseOperation(random, processIds[slot]!, options.keys, valueRange);
+      const operation = (kv ? chooseKvOperation : chooseOperation)(random, processIds[slot]!, options.keys, valueRange);
       pending[slot] = operation;
       onEvent({ index: index++, time: step.time, process: operation.process, type: 'invoke', f: operation.f, key: operation.key, value: operation.input });
       const applyAt = step.time + 1 + exponential(random, meanLatencyNs / 2);
@@ -65,7 +68,7 @@ export function generateRegisterHistory(options: GenerateOptions, onEvent: (even
     if (step.kind === 'apply') {
       const lost = random.chance(infoRate);
       // A lost operation takes effect or not, at random; nobody learns which.
-      if (!lost || random.chance(0.5)) applyOperation(registers, operation);
+      if (!lost || random.chance(0.5)) (kv ? applyKvOperation : applyOperation)(registers, operation);
       if (lost) operation.status = 'info';
       queue.push({ time: step.time + 1 + exponential(random, meanLatencyNs / 2), kind: 'complete', slot });
       continue;
@@ -89,7 +92,22 @@ function chooseOperation(random: SeededRandom, process: number, keys: number, va
   return { process, key, f: 'cas', input: [from, value], output: [from, value], status: 'ok' };
 }
 
-function applyOperation(registers: Map<string, number | null>, operation: Pending): void {
+/** Porcupine's kv test data in shape: appends of "x <process> <sequence> y", gets, a few puts. */
+function chooseKvOperation(random: SeededRandom, process: number, keys: number, valueRange: number): Pending {
+  const key = `k${random.integer(0, keys)}`;
+  const roll = random.next();
+  if (roll < 0.5) return { process, key, f: 'get', input: null, output: null, status: 'ok' };
+  const value = `x ${process} ${random.integer(0, valueRange)} y`;
+  return { process, key, f: roll < 0.95 ? 'append' : 'put', input: value, output: value, status: 'ok' };
+}
+
+function applyKvOperation(registers: Map<string, unknown>, operation: Pending): void {
+  const current = (registers.get(operation.key) as string | undefined) ?? '';
+  if (operation.f === 'get') operation.output = current;
+  else registers.set(operation.key, operation.f === 'put' ? operation.input : current + (operation.input as string));
+}
+
+function applyOperation(registers: Map<string, unknown>, operation: Pending): void {
   const current = registers.get(operation.key) ?? null;
   if (operation.f === 'read') {
     operation.output = current;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Argv, CommandModule } from 'yargs';
 import { isFaultlineError, UsageError } from '../../../common/errors.js';
-import { detectFormat, readOperations, type CutLine, type HistoryFormat } from '../../../common/history/index.js';
+import { detectFormat, parseExactJson, readOperations, type CutLine, type HistoryFormat } from '../../../common/history/index.js';
 import { DEFAULT_MAX_CACHE_BYTES, requireEvidence } from '../../../checkers/linearizability/check.js';
 import { SEMANTICS, type Semantics } from '../../../checkers/linearizability/model.js';
 import { MODEL_NAMES } from '../../../checkers/linearizability/models/index.js';
@@ -26,6 +26,7 @@ export interface CheckArguments {
   independent: string;
   semantics?: string;
   workers?: number;
+  'first-violation': boolean;
 }
 
 /**
@@ -69,6 +70,11 @@ function build(yargs: Argv): Argv<CheckArguments> {
       choices: SEMANTICS as string[],
       // One line: yargs' ES module build breaks longer help text mid-word. The README says the rest (mutex).
       describe: 'a nil read: knossos = unknown, fits any state (default for .edn, .log); faultline = absent (JSONL)',
+    })
+    .option('first-violation', {
+      type: 'boolean',
+      default: false,
+      describe: 'stop at the first violated key (in key order) instead of checking and explaining every key',
     })
     .option('workers', {
       type: 'number',
@@ -133,7 +139,7 @@ function parseOptions(argv: CheckArguments): ParsedOptions {
   let initial: unknown;
   if (argv.init !== undefined) {
     try {
-      initial = JSON.parse(argv.init);
+      initial = parseExactJson(argv.init);
     } catch {
       throw new UsageError(`not valid JSON: ${argv.init}`, {
         where: '--init',
@@ -164,6 +170,7 @@ async function checkFile(file: string, argv: CheckArguments, options: ParsedOpti
     nowMs: () => performance.now(),
     timeoutMs: options.timeoutMs,
     maxCacheBytes: options.maxCacheBytes,
+    firstViolation: argv['first-violation'] === true,
     ...(argv.workers === undefined ? {} : { workers: argv.workers }),
   });
   const judged = requireEvidence(result, history.operations);
