@@ -69,7 +69,7 @@ function build(yargs: Argv): Argv<CheckArguments> {
       type: 'string',
       choices: SEMANTICS as string[],
       // One line: yargs' ES module build breaks longer help text mid-word. The README says the rest (mutex).
-      describe: 'a nil read: knossos = unknown, fits any state (default for .edn, .log); faultline = absent (JSONL)',
+      describe: 'nil read: knossos = fits any state (default .edn, .log); faultline = absent (JSONL)',
     })
     .option('first-violation', {
       type: 'boolean',
