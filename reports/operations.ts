@@ -4,6 +4,8 @@
  * its time (the moment the client gave up), and a history that breaks the
  * pairing rules is drawn as far as it makes sense rather than refused.
  */
+import { inputFromEvents, type CheckerInput } from '../checkers/checker.js';
+import { HistoryError } from '../common/errors.js';
 import type { HistoryEvent, ProcessId } from '../common/history/types.js';
 
 export type Outcome = 'ok' | 'fail' | 'info';
@@ -84,6 +86,20 @@ export function clientOperations(events: readonly HistoryEvent[]): ClientOperati
   counts.total = operations.length;
   counts.open = open.size;
   return { operations, counts, nemesis, durationSeconds: seconds(lastTime), untimedEvents };
+}
+
+/**
+ * The history as the checkers pair it, for views that explain a verdict with
+ * the checker's own functions; undefined when the history breaks the pairing
+ * rules (then no checker judged it, and those views fall back to words).
+ */
+export function checkerInputOf(events: HistoryEvent[]): CheckerInput | undefined {
+  try {
+    return inputFromEvents(events);
+  } catch (error) {
+    if (error instanceof HistoryError) return undefined;
+    throw error;
+  }
 }
 
 /** Milliseconds from invocation to completion, or undefined for an operation never completed. */

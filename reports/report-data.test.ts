@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { eventsFromSpans, inputFromEvents } from '../checkers/checker.js';
+import { summarizeFaultWindows } from '../checkers/perf/index.js';
 import type { HistoryEvent } from '../common/history/types.js';
 import { bandData } from './charts/common.js';
 import { faultBands, describeFault } from './faults.js';
@@ -90,8 +92,10 @@ describe('aggregates', () => {
     assert.equal(binSeconds, 1);
     const second = bins.filter((bin) => bin.from === 1);
     assert.deepEqual(second.map((bin) => [bin.outcome, bin.y0, bin.y1]), [['ok', 0, 1], ['fail', 1, 2], ['info', 2, 3]]);
-    const { bands } = faultBands([nemesis(1, 'start-kill'), nemesis(2, 'stop-kill')], 4);
-    const rows = availabilityRows(spans, bands);
+    const nemesisEvents = [nemesis(1, 'start-kill'), nemesis(2, 'stop-kill')];
+    const { bands } = faultBands(nemesisEvents, 4);
+    const history = eventsFromSpans(spans.map((one) => ({ process: one.process, f: one.f, callSeconds: one.callSeconds, returnSeconds: one.returnSeconds!, type: one.outcome })));
+    const rows = availabilityRows(summarizeFaultWindows(inputFromEvents([...history, ...nemesisEvents])), bands);
     assert.deepEqual(rows.map((row) => [row.kind, row.invoked, row.ok]), [['fault', 3, 1], ['summary', 3, 1], ['summary', 2, 2]]);
   });
 

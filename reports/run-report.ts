@@ -13,21 +13,22 @@ import { availabilitySpec } from './charts/availability.js';
 import { epochWord, latencySpec, rolesSpec, throughputSpec, timeFrame } from './charts/time-charts.js';
 import { faultBands, type FaultBand } from './faults.js';
 import { escapeHtml, renderPage } from './html.js';
-import { clientOperations } from './operations.js';
+import { checkerInputOf, clientOperations } from './operations.js';
 import type { RunReportInput, Section } from './report-types.js';
 import { REPORT_STYLE } from './report-style.js';
 import { readRunFiles, RUN_FILES } from './run-files.js';
 import { sampleLatencies } from './sampling.js';
 import { availabilityRows, latencyPercentiles, roleSegments, throughputBins, type AvailabilityRow } from './series.js';
 import { secondsText, table } from './anomalies/common.js';
-import { verdictWord } from '../checkers/checker.js';
+import { verdictWord, type CheckerInput } from '../checkers/checker.js';
+import { summarizeFaultWindows } from '../checkers/perf/index.js';
 import { summarySection } from './summary.js';
 
 function chartBlock(id: string, heading: string, explanation: string, note = ''): string {
   return `<h3>${escapeHtml(heading)}</h3><p class="muted">${explanation}</p><div class="chart" id="${id}"></div>${note}`;
 }
 
-function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOperations>, bandsOf: ReturnType<typeof faultBands>): Section {
+function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOperations>, bandsOf: ReturnType<typeof faultBands>, checkerInput: CheckerInput | undefined): Section {
   const lastRole = input.roles.reduce((latest, sample) => Math.max(latest, sample.time / 1e9), 0);
   const endSeconds = Math.max(spans.durationSeconds, lastRole, 0.001);
   const frame = timeFrame(bandsOf.bands, endSeconds);
@@ -47,8 +48,11 @@ function chartsSection(input: RunReportInput, spans: ReturnType<typeof clientOpe
     charts['chart-throughput'] = throughputSpec(throughput.bins, throughput.binSeconds, frame);
     blocks.push(chartBlock('chart-throughput', 'Throughput', 'Ops completed per second, stacked by outcome.'));
   }
-  if (bandsOf.bands.length > 0 && spans.operations.length > 0) {
-    const rows = availabilityRows(spans.operations, bandsOf.bands);
+  if (bandsOf.bands.length > 0 && spans.operations.length > 0 && checkerInput === undefined) {
+    blocks.push('<p class="muted">Availability per fault window is not shown: the history breaks the rule that a process invokes one op at a time, so it cannot be counted the way the perf checker counts it.</p>');
+  }
+  if (bandsOf.bands.length > 0 && spans.operations.length > 0 && checkerInput !== undefined) {
+    const rows = availabilityRows(summarizeFaultWindows(checkerInput), bandsOf.bands);
     const summaries = rows.filter((row) => row.kind === 'summary');
     const drawn = [...rows.filter((row) => row.kind === 'fault').slice(0, MAX_AVAILABILITY_BARS), ...summaries];
     charts['chart-availability'] = availabilitySpec(drawn, frame.colors);
@@ -86,8 +90,9 @@ function faultCounts(bands: ReturnType<typeof faultBands>['bands']): Record<stri
 export function renderRunReport(input: RunReportInput): string {
   const spans = clientOperations(input.events);
   const bandsOf = faultBands(spans.nemesis, spans.durationSeconds);
-  const anomalies = anomaliesSection(input.results, { spans: spans.operations, endSeconds: spans.durationSeconds, epochWord: epochWord(input.config.system) });
-  const charts = chartsSection(input, spans, bandsOf);
+  const checkerInput = checkerInputOf(input.events);
+  const anomalies = anomaliesSection(input.results, { spans: spans.operations, input: checkerInput, endSeconds: spans.durationSeconds, epochWord: epochWord(input.config.system) });
+  const charts = chartsSection(input, spans, bandsOf, checkerInput);
   const config = input.config;
   const verdict = verdictWord(input.results?.valid);
   const heading = `${config.system ?? 'unknown system'} · ${config.workload ?? 'unknown workload'} · seed ${config.seed ?? '?'}`;

@@ -3,7 +3,9 @@
  * length: throughput per time bin, availability per fault window, and each
  * node's role over time as segments.
  */
+import assert from 'node:assert/strict';
 import type { RoleSample } from '../checkers/checker.js';
+import type { FaultWindowSummaries, WindowSummary } from '../checkers/perf/index.js';
 import type { FaultBand } from './faults.js';
 import type { Outcome, OperationSpan } from './operations.js';
 
@@ -100,32 +102,21 @@ export interface AvailabilityRow {
   to?: number;
 }
 
-function row(label: string, kind: AvailabilityRow['kind'], fault: string, counts: { invoked: number; ok: number }): AvailabilityRow {
-  return { label, kind, fault, ...counts, availability: counts.invoked === 0 ? null : counts.ok / counts.invoked };
+function row(label: string, kind: AvailabilityRow['kind'], fault: string, summary: WindowSummary): AvailabilityRow {
+  return { label, kind, fault, invoked: summary.invoked, ok: summary.ok, availability: summary.availability };
 }
 
-/** Share of ops invoked in each fault window that ended ok, and the same outside every window. */
-export function availabilityRows(spans: readonly OperationSpan[], bands: readonly FaultBand[]): AvailabilityRow[] {
-  const perBand = bands.map(() => ({ invoked: 0, ok: 0 }));
-  const [during, outside] = [{ invoked: 0, ok: 0 }, { invoked: 0, ok: 0 }];
-  for (const span of spans) {
-    let inAny = false;
-    // Bands come in order of their start: none after the first that starts later can hold this op.
-    for (const [position, band] of bands.entries()) {
-      if (band.from > span.callSeconds) break;
-      if (span.callSeconds >= band.to) continue;
-      inAny = true;
-      perBand[position]!.invoked += 1;
-      if (span.outcome === 'ok') perBand[position]!.ok += 1;
-    }
-    const target = inAny ? during : outside;
-    target.invoked += 1;
-    if (span.outcome === 'ok') target.ok += 1;
-  }
+/**
+ * Share of ops invoked in each fault window that ended ok, and the same
+ * outside every window, as the perf checker counts them (summarizeFaultWindows);
+ * bands are the first of the same windows, in the same order.
+ */
+export function availabilityRows(summaries: FaultWindowSummaries, bands: readonly FaultBand[]): AvailabilityRow[] {
+  assert.ok(bands.length <= summaries.faults.length, `${bands.length} fault bands but ${summaries.faults.length} fault windows`);
   const rows: AvailabilityRow[] = bands.map((band, position) =>
-    Object.assign(row(`#${band.number} ${band.label} (${band.from.toFixed(1)}–${band.to.toFixed(1)} s)`, 'fault', band.fault, perBand[position]!), { from: band.from, to: band.to }),
+    Object.assign(row(`#${band.number} ${band.label} (${band.from.toFixed(1)}–${band.to.toFixed(1)} s)`, 'fault', band.fault, summaries.faults[position]!), { from: band.from, to: band.to }),
   );
-  rows.push(row('during any fault', 'summary', 'any fault', during), row('outside faults', 'summary', 'no fault', outside));
+  rows.push(row('during any fault', 'summary', 'any fault', summaries.duringFaults), row('outside faults', 'summary', 'no fault', summaries.outsideFaults));
   return rows;
 }
 

@@ -3,7 +3,7 @@
  * Only certain holds count (see holds.ts); an acquire that ended info may or
  * may not hold the lock, so it is counted in the stats and never blamed.
  */
-import type { ProcessId } from '../../common/history/types.js';
+import type { Operation, ProcessId } from '../../common/history/types.js';
 import {
   DEFAULT_MAX_ANOMALIES,
   describeMomentOf,
@@ -17,7 +17,7 @@ import {
   type CheckerResult,
   type Moment,
 } from '../checker.js';
-import { chooseSource, holdsOf, type Hold, type HoldSource } from './holds.js';
+import { chooseSource, holdsOf, type Hold, type HoldSource, type HoldsOfKey } from './holds.js';
 
 export interface LockOverlap {
   kind: 'overlap';
@@ -50,7 +50,7 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
   const sources = new Set<HoldSource>();
   let [holdCount, uncertain, overlapCount] = [0, 0, 0];
   for (const [key, operations] of groupByKey(lockOperations)) {
-    const source = options.holdsFrom === undefined || options.holdsFrom === 'auto' ? chooseSource(operations) : options.holdsFrom;
+    const source = sourceOf(operations, options);
     sources.add(source);
     const ofKey = holdsOf(key, operations, source);
     holdCount += ofKey.holds.length;
@@ -76,6 +76,21 @@ export function checkLock(input: CheckerInput, options: LockOptions = {}): LockR
     },
     ...(noHolds ? {} : { sentence: first === undefined ? describeNoOverlap(holdCount, source) : describeOverlap(first) }),
   };
+}
+
+function sourceOf(operations: readonly Operation[], options: LockOptions): HoldSource {
+  return options.holdsFrom === undefined || options.holdsFrom === 'auto' ? chooseSource(operations) : options.holdsFrom;
+}
+
+/**
+ * The holds of one key exactly as checkLock judged them (same operations,
+ * same grouping by key, same choice of source), for views that explain an
+ * overlap: they must show the holds the verdict came from.
+ */
+export function holdsOfKey(operations: readonly Operation[], key: string | null, options: LockOptions = {}): HoldsOfKey {
+  const lockOperations = operations.filter((operation) => LOCK_FUNCTIONS.has(operation.f));
+  const ofKey = groupByKey(lockOperations).get(key) ?? [];
+  return holdsOf(key, ofKey, sourceOf(ofKey, options));
 }
 
 /** No certain hold: nobody held the lock, so safety was never put to the test. */

@@ -3,6 +3,7 @@ export {
   checkLock,
   lockChecker,
   overlapsOf,
+  holdsOfKey,
   describeOverlap,
   type LockOptions,
   type LockOverlap,

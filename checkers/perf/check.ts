@@ -81,25 +81,18 @@ export function checkPerf(input: CheckerInput, options: PerfOptions = {}): PerfR
     return { checker: 'perf', valid: 'unknown', reason, anomalies: [], stats: { operations: input.operations.length } };
   }
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
-  const windows = faultWindows(input.events);
   const overall = new LatencySample('overall', maxSamples);
   const byFunction = new Map<string, LatencySample>();
-  const inWindow = windows.map((_window, position) => new WindowAccumulator(`fault ${position}`, maxSamples));
-  const during = new WindowAccumulator('during', maxSamples);
-  const outside = new WindowAccumulator('outside', maxSamples);
-  const sweep = windowSweep(windows);
+  // In call-time order, the order summarizeFaultWindows takes them in: a reservoir's sample depends on it.
   for (const operation of byCallTime(timed)) {
-    const latencyMs = operation.returnTime === undefined ? undefined : (operation.returnTime - operation.callTime!) / 1e6;
-    if (latencyMs !== undefined) {
-      overall.add(latencyMs);
-      let group = byFunction.get(operation.f);
-      if (group === undefined) byFunction.set(operation.f, (group = new LatencySample(`f ${operation.f}`, maxSamples)));
-      group.add(latencyMs);
-    }
-    const active = sweep(operation.callTime!);
-    (active.length === 0 ? outside : during).add(operation, latencyMs);
-    for (const position of active) inWindow[position]!.add(operation, latencyMs);
+    if (operation.returnTime === undefined) continue;
+    const latencyMs = (operation.returnTime - operation.callTime!) / 1e6;
+    overall.add(latencyMs);
+    let group = byFunction.get(operation.f);
+    if (group === undefined) byFunction.set(operation.f, (group = new LatencySample(`f ${operation.f}`, maxSamples)));
+    group.add(latencyMs);
   }
+  const byWindow = summarizeFaultWindows(input, maxSamples);
   const overallLatency = overall.summary();
   const result = {
     checker: 'perf',
@@ -108,11 +101,40 @@ export function checkPerf(input: CheckerInput, options: PerfOptions = {}): PerfR
     stats: {},
     latency: { ...(overallLatency === undefined ? {} : { overall: overallLatency }), byFunction: summaries(byFunction) },
     throughput: throughput(timed),
+    ...byWindow,
+  };
+  return { ...result, stats: perfStats(input.operations.length, timed, result, maxSamples) };
+}
+
+export interface FaultWindowSummaries {
+  faults: FaultSummary[];
+  /** Operations invoked while any fault was on, each counted once. */
+  duringFaults: WindowSummary;
+  outsideFaults: WindowSummary;
+}
+
+/**
+ * Availability and latency per fault window, by perf's rule: each timed
+ * operation belongs to every window open at its invocation, and to "outside
+ * faults" when none is. Reports call this rather than count windows again.
+ */
+export function summarizeFaultWindows(input: Pick<CheckerInput, 'operations' | 'events'>, maxSamples = DEFAULT_MAX_SAMPLES): FaultWindowSummaries {
+  const windows = faultWindows(input.events);
+  const inWindow = windows.map((_window, position) => new WindowAccumulator(`fault ${position}`, maxSamples));
+  const during = new WindowAccumulator('during', maxSamples);
+  const outside = new WindowAccumulator('outside', maxSamples);
+  const sweep = windowSweep(windows);
+  for (const operation of byCallTime(input.operations.filter((candidate) => candidate.callTime !== undefined))) {
+    const latencyMs = operation.returnTime === undefined ? undefined : (operation.returnTime - operation.callTime!) / 1e6;
+    const active = sweep(operation.callTime!);
+    (active.length === 0 ? outside : during).add(operation, latencyMs);
+    for (const position of active) inWindow[position]!.add(operation, latencyMs);
+  }
+  return {
     faults: windows.map((window, position) => faultSummary(window, inWindow[position]!)),
     duringFaults: during.summary(),
     outsideFaults: outside.summary(),
   };
-  return { ...result, stats: perfStats(input.operations.length, timed, result, maxSamples) };
 }
 
 /** In a recorded history invocation order is time order; imported ones are sorted to be sure. */

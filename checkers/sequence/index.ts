@@ -10,4 +10,4 @@ export {
   type SequenceResult,
 } from './check.js';
 export { findGaps, type SequenceGap } from './gaps.js';
-export { parseId, type IdHolder, type IssuedId } from './ids.js';
+export { parseId, describeRanges, type IdHolder, type IssuedId } from './ids.js';

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_MAX_ANOMALIES, nothingToJudge, type Checker, type CheckerInput, type CheckerResult } from '../checker.js';
 import { DEFAULT_LEADER_ROLES, leaderships, overlappingLeaderships, sameEpochLeaderships, type Leadership } from './leadership.js';
-import { DEFAULT_WRITE_FUNCTIONS, writesByNode, writesWithin, type AcknowledgedWrite } from './writes.js';
+import { DEFAULT_WRITE_FUNCTIONS, writesByNode, writesWithin, type AcknowledgedWrite, type WritesByNode } from './writes.js';
 
 export interface LeaderSpan {
   node: string;
@@ -78,12 +78,13 @@ export function checkSplitBrain(input: CheckerInput, options: SplitBrainOptions 
     leaders: group.map(span),
   }));
   const writes = writesByNode(input.operations, input.events, options.writeFunctions ?? DEFAULT_WRITE_FUNCTIONS);
+  const writesWhile = writesWhileLeading(writes);
   const overlaps: LeadershipOverlap[] = [];
   let [overlapCount, conflictCount] = [0, 0];
   for (const { pair, from, to } of overlappingLeaderships(all)) {
     overlapCount += 1;
     const [fromSeconds, toSeconds] = [from / 1e9, to / 1e9];
-    const served = pair.map((leadership) => writesWithin(writes.byNode.get(leadership.node), fromSeconds, toSeconds));
+    const served = pair.map((leadership) => writesWhile(leadership.node, fromSeconds, toSeconds));
     const leaders: [LeaderSpan, LeaderSpan] = [span(pair[0]), span(pair[1])];
     const writeCounts: [number, number] = [served[0]!.length, served[1]!.length];
     if (writeCounts[0] > 0 && writeCounts[1] > 0) {
@@ -112,6 +113,22 @@ export function checkSplitBrain(input: CheckerInput, options: SplitBrainOptions 
     overlaps,
     ...(first === undefined ? {} : { sentence: describeSplitBrain(first) }),
   };
+}
+
+/** The writes a node acknowledged while it led from fromSeconds to toSeconds, by the checker's rule (writes.ts). */
+export type WritesWhileLeading = (node: string, fromSeconds: number, toSeconds: number) => AcknowledgedWrite[];
+
+function writesWhileLeading(writes: WritesByNode): WritesWhileLeading {
+  return (node, fromSeconds, toSeconds) => writesWithin(writes.byNode.get(node), fromSeconds, toSeconds);
+}
+
+/**
+ * The writes each leader acknowledged as checkSplitBrain counts them (same
+ * write functions, same attribution to nodes), for views that explain an
+ * anomaly the checker lists no writes for (two leaders in one epoch).
+ */
+export function leaderWrites(input: Pick<CheckerInput, 'operations' | 'events'>, options: SplitBrainOptions = {}): WritesWhileLeading {
+  return writesWhileLeading(writesByNode(input.operations, input.events, options.writeFunctions ?? DEFAULT_WRITE_FUNCTIONS));
 }
 
 function span(leadership: Leadership): LeaderSpan {

@@ -3,6 +3,8 @@ export {
   checkSplitBrain,
   splitBrainChecker,
   describeSplitBrain,
+  leaderWrites,
+  type WritesWhileLeading,
   type LeaderSpan,
   type LeadersBothWriting,
   type LeadershipOverlap,

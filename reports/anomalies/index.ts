@@ -3,6 +3,7 @@
  * violation, chosen by the checker's name; checkers without a drawing of
  * their own show their sentence and first anomalies.
  */
+import type { CheckerInput } from '../../checkers/checker.js';
 import { escapeHtml } from '../html.js';
 import type { OperationSpan } from '../operations.js';
 import type { Section, StoredCheckerResult, StoredResults } from '../report-types.js';
@@ -15,6 +16,8 @@ import { splitBrainView } from './split-brain.js';
 
 export interface AnomalyContext {
   spans: readonly OperationSpan[];
+  /** The history as the checkers paired it; undefined when it breaks the pairing rules. */
+  input: CheckerInput | undefined;
   endSeconds: number;
   /** "term" or "epoch". */
   epochWord: string;
@@ -23,9 +26,11 @@ export interface AnomalyContext {
 function checkerView(name: string, result: StoredCheckerResult, context: AnomalyContext): Section {
   if (name.startsWith('linearizability')) return linearizabilityView(name, result);
   if (name === 'crash') return crashView(name, result);
-  if (name === 'lock') return lockView(name, result, context.spans, context.endSeconds);
   if (name === 'sequence') return sequenceView(name, result, context.spans);
-  if (name === 'split-brain') return splitBrainView(name, result, context.spans, context.epochWord);
+  // Lock and split-brain draw with their checker's functions, which need the history as the checker paired it.
+  const input = context.input;
+  if (name === 'lock' && input !== undefined) return lockView(name, result, input.operations, context.endSeconds);
+  if (name === 'split-brain' && input !== undefined) return splitBrainView(name, result, input, context.epochWord);
   return genericView(name, result);
 }
 

@@ -1,45 +1,37 @@
 /**
  * A lock violation explained: the holds of the lock around each overlap,
  * one row per process, with the stretch where two processes both held it
- * marked. Holds follow the lock checker's rule (checkers/lock/holds.ts):
- * from an ok acquire's (or enter's) completion to the release's (or exit's)
- * invocation.
+ * marked. The holds are the lock checker's own (holdsOfKey), so the page
+ * shows the holds the verdict came from.
  */
-import type { LockOverlap } from '../../checkers/lock/check.js';
+import { holdsOfKey, type Hold, type LockOverlap } from '../../checkers/lock/index.js';
+import type { Operation } from '../../common/history/types.js';
 import { escapeHtml } from '../html.js';
 import { timelineSpec, type TimelineBar } from '../charts/op-timeline.js';
-import type { OperationSpan } from '../operations.js';
 import type { Section, StoredCheckerResult } from '../report-types.js';
 import { elementId, MAX_ANOMALIES_DRAWN, moreNote, secondsText, sentenceCallout, table } from './common.js';
 
-interface HeldSpan {
+export interface HeldSpan {
   process: string;
+  /** Seconds. */
   from: number;
-  /** Infinity when never let go. */
+  /** Seconds; Infinity when never let go. */
   to: number;
 }
 
 const CATEGORIES = { domain: ['held by one of the two', 'held by another process'], range: ['#cf222e', '#8fa8c8'] };
 
-/** Every certain hold of one key, by the lock checker's rule. */
-export function holdsOfKey(spans: readonly OperationSpan[], key: string | null): HeldSpan[] {
-  const ofKey = spans.filter((span) => (span.key === undefined ? null : String(span.key)) === key);
-  const criticalSections = ofKey.some((span) => span.f === 'enter');
-  const [begin, end] = criticalSections ? ['enter', 'exit'] : ['acquire', 'release'];
-  const open = new Map<string, HeldSpan>();
-  const holds: HeldSpan[] = [];
-  for (const span of ofKey) {
-    const process = String(span.process);
-    if (span.f === begin && span.outcome === 'ok' && span.returnSeconds !== undefined && !open.has(process)) {
-      const hold = { process, from: span.returnSeconds, to: Infinity };
-      open.set(process, hold);
-      holds.push(hold);
-    } else if (span.f === end && open.has(process)) {
-      open.get(process)!.to = span.callSeconds;
-      open.delete(process);
-    }
-  }
-  return holds;
+/** A checker's hold in seconds; a hold without times cannot be drawn. */
+function heldSpan(hold: Hold): HeldSpan | undefined {
+  if (hold.startTime === undefined) return undefined;
+  const from = hold.startTime / 1e9;
+  const to = Number.isFinite(hold.endIndex) ? (hold.endTime ?? hold.startTime) / 1e9 : Infinity;
+  return { process: String(hold.process), from, to };
+}
+
+/** Every certain hold of one key, as the lock checker judged it, in seconds. */
+export function heldSpansOfKey(operations: readonly Operation[], key: string | null): HeldSpan[] {
+  return holdsOfKey(operations, key).holds.flatMap((hold) => heldSpan(hold) ?? []);
 }
 
 function isOverlap(value: unknown): value is LockOverlap {
@@ -47,12 +39,12 @@ function isOverlap(value: unknown): value is LockOverlap {
   return typeof candidate === 'object' && candidate !== null && candidate.kind === 'overlap' && Array.isArray(candidate.processes);
 }
 
-function oneOverlap(name: string, overlap: LockOverlap, position: number, spans: readonly OperationSpan[], endSeconds: number, charts: Record<string, unknown>): string {
+function oneOverlap(name: string, overlap: LockOverlap, position: number, operations: readonly Operation[], endSeconds: number, charts: Record<string, unknown>): string {
   const from = overlap.from.seconds ?? 0;
   const to = overlap.to.seconds ?? endSeconds;
   const margin = Math.max((to - from) * 1.5, 0.2);
   const pair = overlap.processes.map(String);
-  const holds = holdsOfKey(spans, overlap.key).filter((hold) => hold.from <= to + margin && hold.to >= from - margin);
+  const holds = heldSpansOfKey(operations, overlap.key).filter((hold) => hold.from <= to + margin && hold.to >= from - margin);
   const bars: TimelineBar[] = holds.map((hold) => {
     const until = Number.isFinite(hold.to) ? hold.to : endSeconds;
     const involved = pair.includes(hold.process);
@@ -81,11 +73,11 @@ function oneOverlap(name: string, overlap: LockOverlap, position: number, spans:
   return `${sentenceCallout(sentence)}${chart}<details><summary>Holds near the overlap</summary>${table(['holder', 'held from', 'until'], rows)}</details>`;
 }
 
-export function lockView(name: string, result: StoredCheckerResult, spans: readonly OperationSpan[], endSeconds: number): Section {
+export function lockView(name: string, result: StoredCheckerResult, operations: readonly Operation[], endSeconds: number): Section {
   const overlaps = result.anomalies.filter(isOverlap);
   const charts: Record<string, unknown> = {};
   const shown = overlaps.slice(0, MAX_ANOMALIES_DRAWN);
-  const parts = shown.map((overlap, position) => oneOverlap(name, overlap, position, spans, endSeconds, charts));
+  const parts = shown.map((overlap, position) => oneOverlap(name, overlap, position, operations, endSeconds, charts));
   const intro = parts.length === 0 ? sentenceCallout(result.sentence) : '';
   return { html: `<h3>${escapeHtml(name)}</h3>${intro}${parts.join('<hr>')}${moreNote(overlaps.length, shown.length)}`, charts };
 }

@@ -4,7 +4,7 @@
  * `next` ops around the first anomaly drawn per process and labelled with
  * the id each got.
  */
-import { describeSequenceAnomaly, type SequenceAnomaly } from '../../checkers/sequence/check.js';
+import { describeRanges, describeSequenceAnomaly, type SequenceAnomaly } from '../../checkers/sequence/index.js';
 import { escapeHtml } from '../html.js';
 import { timelineSpec, type TimelineBar } from '../charts/op-timeline.js';
 import { compact, type OperationSpan } from '../operations.js';
@@ -29,7 +29,7 @@ function holdersOf(anomaly: SequenceAnomaly): Array<{ process: string; id: numbe
 function anomalyRows(anomalies: readonly SequenceAnomaly[]): unknown[][] {
   return anomalies.slice(0, MAX_ROWS).map((anomaly) => {
     const who = holdersOf(anomaly).map((holder) => `process ${holder.process} got ${holder.id} at ${secondsText(holder.seconds)}`);
-    const ids = anomaly.kind === 'duplicate' ? anomaly.id : anomaly.kind === 'order' ? `${anomaly.later.id} after ${anomaly.earlier.id}` : anomaly.missing.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(', ');
+    const ids = anomaly.kind === 'duplicate' ? anomaly.id : anomaly.kind === 'order' ? `${anomaly.later.id} after ${anomaly.earlier.id}` : describeRanges(anomaly.missing);
     return [anomaly.kind, anomaly.key ?? '', ids, who.join('; '), describeSequenceAnomaly(anomaly)];
   });
 }

@@ -2,18 +2,17 @@
  * Split brain explained: the two (or more) leaders' terms drawn on their
  * nodes' rows, the stretch where they overlapped marked, and the writes each
  * acknowledged as points on its row and in a table. When the checker lists
- * no writes (two leaders in one epoch), the writes are found in the history
- * by the node that served them.
+ * no writes (two leaders in one epoch), the checker's own leaderWrites finds
+ * them, so the page counts writes as the verdict does.
  */
-import { describeSplitBrain, type LeaderSpan, type SplitBrainAnomaly } from '../../checkers/split-brain/check.js';
-import { DEFAULT_WRITE_FUNCTIONS, type AcknowledgedWrite } from '../../checkers/split-brain/writes.js';
+import { describeSplitBrain, leaderWrites, type AcknowledgedWrite, type SplitBrainAnomaly, type WritesWhileLeading } from '../../checkers/split-brain/index.js';
+import type { CheckerInput } from '../../checkers/checker.js';
 import { escapeHtml } from '../html.js';
 import { timelineSpec, type TimelineBar, type TimelineMark } from '../charts/op-timeline.js';
-import { compact, type OperationSpan } from '../operations.js';
+import { compact } from '../operations.js';
 import type { Section, StoredCheckerResult } from '../report-types.js';
 import { elementId, MAX_ANOMALIES_DRAWN, moreNote, secondsText, sentenceCallout, table } from './common.js';
 
-const WRITE_FUNCTIONS = new Set(DEFAULT_WRITE_FUNCTIONS);
 const MAX_WRITES_PER_LEADER = 20;
 
 function isSplitBrain(value: unknown): value is SplitBrainAnomaly {
@@ -21,24 +20,19 @@ function isSplitBrain(value: unknown): value is SplitBrainAnomaly {
   return kind === 'same-epoch' || kind === 'both-acknowledged-writes';
 }
 
-function writesFromHistory(leader: LeaderSpan, spans: readonly OperationSpan[]): AcknowledgedWrite[] {
-  const found: AcknowledgedWrite[] = [];
-  for (const span of spans) {
-    if (found.length >= MAX_WRITES_PER_LEADER) break;
-    if (span.node !== leader.node || span.outcome !== 'ok' || !WRITE_FUNCTIONS.has(span.f) || span.returnSeconds === undefined) continue;
-    if (span.callSeconds < leader.fromSeconds || span.returnSeconds > leader.toSeconds) continue;
-    found.push({ process: span.process, f: span.f, value: span.output, node: leader.node, callSeconds: span.callSeconds, returnSeconds: span.returnSeconds, ...(span.key === undefined ? {} : { key: span.key }) });
-  }
-  return found;
+/** Per leader, the writes to show: the checker's list, or for a same-epoch anomaly the writes the checker's rule finds. */
+export function writesShown(anomaly: SplitBrainAnomaly, writesWhile: () => WritesWhileLeading): AcknowledgedWrite[][] {
+  if (anomaly.kind === 'both-acknowledged-writes') return anomaly.writes.map((list) => list.slice(0, MAX_WRITES_PER_LEADER));
+  return anomaly.leaders.map((leader) => writesWhile()(leader.node, leader.fromSeconds, leader.toSeconds).slice(0, MAX_WRITES_PER_LEADER));
 }
 
 function describeWrite(write: AcknowledgedWrite): string {
   return `${write.f}${write.key === undefined ? '' : ` ${String(write.key)}`} ${compact(write.value)} by process ${String(write.process)}`;
 }
 
-function oneAnomaly(name: string, anomaly: SplitBrainAnomaly, position: number, spans: readonly OperationSpan[], word: string, charts: Record<string, unknown>): string {
+function oneAnomaly(name: string, anomaly: SplitBrainAnomaly, position: number, writesWhile: () => WritesWhileLeading, word: string, charts: Record<string, unknown>): string {
   const leaders = anomaly.leaders.slice(0, 6);
-  const writes = anomaly.kind === 'both-acknowledged-writes' ? anomaly.writes.map((list) => list.slice(0, MAX_WRITES_PER_LEADER)) : leaders.map((leader) => writesFromHistory(leader, spans));
+  const writes = writesShown(anomaly, writesWhile).slice(0, leaders.length);
   const window = anomaly.kind === 'both-acknowledged-writes' ? { from: anomaly.fromSeconds, to: anomaly.toSeconds } : { from: Math.max(...leaders.map((leader) => leader.fromSeconds)), to: Math.min(...leaders.map((leader) => leader.toSeconds)) };
   const bars: TimelineBar[] = leaders.map((leader) => ({
     row: leader.node,
@@ -74,11 +68,14 @@ function anomalySentence(anomaly: SplitBrainAnomaly): string {
   }
 }
 
-export function splitBrainView(name: string, result: StoredCheckerResult, spans: readonly OperationSpan[], word: string): Section {
+export function splitBrainView(name: string, result: StoredCheckerResult, input: CheckerInput, word: string): Section {
   const anomalies = result.anomalies.filter(isSplitBrain);
   const charts: Record<string, unknown> = {};
   const shown = anomalies.slice(0, MAX_ANOMALIES_DRAWN);
-  const parts = shown.map((anomaly, position) => oneAnomaly(name, anomaly, position, spans, word, charts));
+  let writes: WritesWhileLeading | undefined;
+  // Attributing writes to nodes is a pass over the history: done once, and only when an anomaly needs it.
+  const writesWhile = (): WritesWhileLeading => (writes ??= leaderWrites(input));
+  const parts = shown.map((anomaly, position) => oneAnomaly(name, anomaly, position, writesWhile, word, charts));
   const intro = parts.length === 0 ? sentenceCallout(result.sentence) : '';
   return { html: `<h3>${escapeHtml(name)}</h3>${intro}${parts.join('<hr>')}${moreNote(anomalies.length, shown.length)}`, charts };
 }
