@@ -17,7 +17,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { WORKLOADS, type RunConfig } from '../harness/run/config.js';
+import type { RunConfig } from '../harness/run/config.js';
+import { WORKLOAD_NAMES } from '../workloads/index.js';
 import { optionValue } from './coordinator-runs.js';
 import { aggregate, formatTable, type SweepRun } from './sweep-table.js';
 import { runJob, type SweepJob } from './sweep-worker.js';
@@ -55,7 +56,7 @@ function parseOptions(argv: readonly string[]): SweepOptions {
     seeds: wholeNumber(argv, '--seeds', 250, 1, 100_000),
     first: wholeNumber(argv, '--first', 5000, 0, Number.MAX_SAFE_INTEGER),
     systems: listOf(argv, '--engines', ['raft', 'zab'] as const).map((engine) => ENGINES[engine]),
-    workloads: listOf(argv, '--workloads', WORKLOADS),
+    workloads: listOf(argv, '--workloads', WORKLOAD_NAMES),
     jobs: wholeNumber(argv, '--jobs', Math.min(2, availableParallelism()), 1, 64),
     speedRuns: wholeNumber(argv, '--speed-runs', 3, 0, 1000),
     runTimeoutMs: wholeNumber(argv, '--run-timeout', 300, 1, 86_400) * 1000,

@@ -9,6 +9,7 @@
  * harness to workloads and never back.
  */
 import type { Random } from '../common/random.js';
+import type { WorkloadName } from './names.js';
 
 /** One client operation as a worker invokes it and the history records it. */
 export interface OperationRequest {
@@ -43,8 +44,6 @@ export interface WorkloadClient {
   /** While true the worker runs its planned operations without their delays: it must act on what its client knows. */
   urgent?(): boolean;
 }
-
-export type WorkloadName = 'register' | 'lock' | 'lock-fencing' | 'sequence';
 
 export interface GeneratorContext {
   /** The asking worker's own random stream, so each worker's choices do not depend on the others' timing. */
@@ -120,4 +119,5 @@ export interface Workload {
   checkers: readonly string[];
 }
 
-export { WORKLOADS, WORKLOAD_NAMES, workloadNamed } from './registry.js';
+export { WORKLOAD_NAMES, type WorkloadName } from './names.js';
+export { WORKLOADS, workloadNamed } from './registry.js';

@@ -1,6 +1,7 @@
-/** The workload registry: `--workload <name>` picks one of these. Add a workload here. */
+/** The workload registry: `--workload <name>` picks one of these. Add a workload here and its name in names.ts. */
 import { UsageError } from '../common/errors.js';
-import type { Workload, WorkloadName } from './index.js';
+import type { Workload } from './index.js';
+import { WORKLOAD_NAMES, type WorkloadName } from './names.js';
 import { lockFencingWorkload, lockWorkload } from './lock.js';
 import { registerWorkload } from './register.js';
 import { sequenceWorkload } from './sequence.js';
@@ -11,8 +12,6 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   'lock-fencing': lockFencingWorkload,
   sequence: sequenceWorkload,
 };
-
-export const WORKLOAD_NAMES: readonly WorkloadName[] = Object.keys(WORKLOADS) as WorkloadName[];
 
 export function workloadNamed(name: string, where = '--workload'): Workload {
   if (!Object.hasOwn(WORKLOADS, name)) {

@@ -4,11 +4,13 @@
  * default. Engine bugs are implemented in engines/, service bugs in service/.
  */
 
+import type { WorkloadName } from '../../workloads/index.js';
+
 export interface BugMode {
   name: string;
   description: string;
   /** The workload that should expose it. */
-  workload: 'register' | 'lock' | 'sequence';
+  workload: WorkloadName;
   /** The nemesis that should expose it: one fault kind or a comma list, as --nemesis takes. */
   nemesis: string;
   /** How register reads are served, when the bug needs one mode (--read-mode). */

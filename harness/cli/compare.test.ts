@@ -65,6 +65,7 @@ test('usage mistakes exit 3 with one clear message and no run started', () => {
   const cases: [string[], RegExp][] = [
     [['--systems', 'coordinator-raft,mongodb'], /--systems: unknown system "mongodb"[\s\S]*coordinator-zab/],
     [['--nemeses', 'partition,flood'], /unknown nemesis "flood"/],
+    [['--workloads', 'register,queue'], /--workloads: unknown workload "queue"[\s\S]*register, lock, lock-fencing, sequence/],
     [['--seeds', '1-500'], /more than 200 seeds/],
     [['--seeds', '1-100', '--nemeses', 'partition,kill'], /the matrix has 400 runs \(2 systems × 1 workloads × 2 nemeses × 100 seeds\), more than the 200/],
     [['--seeds', 'x'], /"x" is not a seed/],

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveConfig, WORKLOADS } from './config.js';
+import { WORKLOAD_NAMES } from '../../workloads/index.js';
+import { resolveConfig } from './config.js';
 import { runTest } from './execute.js';
 
 const SEEDS_PER_ENGINE = 50;
@@ -18,7 +19,7 @@ for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
     const out = mkdtempSync(join(tmpdir(), 'faultline-clean-'));
     const failures: string[] = [];
     for (let seed = 1; seed <= SEEDS_PER_ENGINE; seed++) {
-      const workload = WORKLOADS[seed % WORKLOADS.length]!;
+      const workload = WORKLOAD_NAMES[seed % WORKLOAD_NAMES.length]!;
       const config = resolveConfig('test', seed, { system, workload, nemesis: 'all', maxActiveFaults: 2, timeLimitSeconds: 6, out });
       const outcome = await runTest(config, new Date(), () => {});
       if (outcome.results.valid !== true) {

@@ -6,15 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { FaultlineError } from '../../common/errors.js';
+import { WORKLOAD_NAMES, type WorkloadName } from '../../workloads/index.js';
 import { bugList, checkQuorumSurvivesFaults, choice, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
 export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
 export const RUNTIMES = ['sim', 'docker', 'local'] as const;
-export const WORKLOADS = ['register', 'lock', 'lock-fencing', 'sequence'] as const;
 
 export type SystemName = (typeof SYSTEMS)[number];
 export type RuntimeChoice = (typeof RUNTIMES)[number];
-export type WorkloadChoice = (typeof WORKLOADS)[number];
+export type WorkloadChoice = WorkloadName;
 export const READ_MODES = ['linearizable', 'sequential', 'lease'] as const;
 export type ReadModeChoice = (typeof READ_MODES)[number];
 
@@ -79,7 +79,7 @@ type OptionKey = keyof Omit<RunConfig, 'version'>;
 const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
   system: choice(SYSTEMS),
   runtime: choice(RUNTIMES),
-  workload: choice(WORKLOADS),
+  workload: choice(WORKLOAD_NAMES),
   nemesis: nemesisSpec,
   nodes: nodeCount,
   concurrency: numberFrom(1, LIMITS.concurrency, true),

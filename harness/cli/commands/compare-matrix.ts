@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../../common/errors.js';
 import { parseNemesisSpec } from '../../../nemesis/spec.js';
-import { resolveConfig, SYSTEMS, WORKLOADS, type RunConfig } from '../../run/config.js';
+import { resolveConfig, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 
 /** A matrix larger than this is refused: each run costs seconds to minutes, and the page must stay readable. */
 export const MAX_COMPARE_RUNS = 200;
@@ -75,7 +76,7 @@ export function planMatrix(version: string, lists: MatrixLists, layers: Partial<
   const systems = parseList('systems', lists.systems);
   checkChoices('systems', systems, SYSTEMS);
   const workloads = parseList('workloads', lists.workloads);
-  checkChoices('workloads', workloads, WORKLOADS);
+  checkChoices('workloads', workloads, WORKLOAD_NAMES);
   const nemeses = parseList('nemeses', lists.nemeses).map(nemesisSpec);
   const seeds = parseSeeds(lists.seeds);
   const total = systems.length * workloads.length * nemeses.length * seeds.length;

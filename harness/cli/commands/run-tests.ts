@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
 import { describeResults, shownPath } from './run-output.js';
@@ -39,7 +40,7 @@ function build(yargs: Argv): Argv<TestArguments> {
   return yargs
     .option('system', { type: 'string', choices: SYSTEMS as unknown as string[], describe: `system under test (default ${DEFAULTS.system})` })
     .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
-    .option('workload', { type: 'string', describe: `register, lock, lock-fencing or sequence (default ${DEFAULTS.workload})` })
+    .option('workload', { type: 'string', describe: `${WORKLOAD_NAMES.slice(0, -1).join(', ')} or ${WORKLOAD_NAMES.at(-1)} (default ${DEFAULTS.workload})` })
     .option('nemesis', { type: 'string', describe: `none, partition, kill, pause, clock, all, or a comma list (default ${DEFAULTS.nemesis})` })
     .option('nodes', { type: 'number', describe: `cluster size (default ${DEFAULTS.nodes})` })
     .option('concurrency', { type: 'number', describe: `client workers (default ${DEFAULTS.concurrency})` })
