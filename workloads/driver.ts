@@ -80,6 +80,11 @@ interface WorkerState {
   planned: { request: OperationRequest } | undefined;
 }
 
+/** A worker's own random stream, forked from the workers' stream by its number. */
+export function workerStream(workers: SeededRandom, worker: number): SeededRandom {
+  return workers.fork(`worker ${worker}`);
+}
+
 /** Starts `concurrency` workers; run the scheduler to make progress. Processes are numbered from 0. */
 export function startWorkers(options: WorkerOptions): WorkerRun {
   const pool = new WorkerPool(options);
@@ -97,7 +102,7 @@ class WorkerPool {
     const master = new SeededRandom(options.seed);
     this.nextProcess = options.concurrency;
     for (let worker = 0; worker < options.concurrency; worker++) {
-      const random = master.fork(`worker ${worker}`);
+      const random = workerStream(master, worker);
       const client = options.openClient(worker, worker);
       const state: WorkerState = { worker, process: worker, client, random, busy: false, waiting: false, done: false, wakeAtMs: undefined, planned: undefined };
       this.workers.push(state);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FaultlineError } from '../../common/errors.js';
-import { bugList, checkQuorumSurvivesFaults, choice, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
+import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
 export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
 export const RUNTIMES = ['sim', 'docker', 'local'] as const;
@@ -49,9 +49,32 @@ export interface RunConfig {
   out: string;
   /** Docker runtime: the node image; faultline builds faultline-node:local itself when it is missing. */
   image: string;
+  /**
+   * How long each fault stays on and how long the quiet gaps between faults
+   * last. The default depends on the runtime and is recorded here, so the
+   * same config gives the same fault schedule on every runtime.
+   */
+  faultTiming: FaultTiming;
 }
 
-export const DEFAULTS: Omit<RunConfig, 'version' | 'seed'> = {
+export interface FaultTiming {
+  faultMs: { min: number; max: number };
+  quietMs: { min: number; max: number };
+}
+
+/**
+ * The simulated coordinator elects in a few hundred milliseconds, so faults
+ * of one to five seconds with short quiet gaps exercise many elections in a
+ * 30-second run. Real elections take as long, but a fault must last a little
+ * longer for its effect (a container paused, links cut) to be seen.
+ */
+export const FAULT_TIMING_DEFAULTS: Record<RuntimeChoice, FaultTiming> = {
+  sim: { faultMs: { min: 1000, max: 5000 }, quietMs: { min: 500, max: 3000 } },
+  local: { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } },
+  docker: { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } },
+};
+
+export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming'> = {
   system: 'coordinator-raft',
   runtime: 'sim',
   workload: 'register',
@@ -94,6 +117,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   maxActiveFaults: numberFrom(1, 3, true),
   out: text,
   image: text,
+  faultTiming,
 };
 
 /** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */
@@ -146,7 +170,7 @@ function checkedLayer(layer: Record<string, unknown>, file: LayerSource): Partia
 
 /** Merges defaults, file and flags, checking each layer's options, then how they combine. */
 export function resolveConfig(version: string, seed: number, ...layers: Partial<RunConfig>[]): RunConfig {
-  const config: RunConfig = { ...DEFAULTS, version, seed };
+  const config = { ...DEFAULTS, version, seed } as RunConfig;
   const sources = new Map<string, LayerSource>();
   for (const layer of layers) {
     const file = LAYER_FILES.get(layer);
@@ -156,6 +180,7 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
     }
   }
   RULES.seed(seed, placeOf('seed', undefined));
+  config.faultTiming ??= structuredClone(FAULT_TIMING_DEFAULTS[config.runtime]);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
   return config;
 }
