@@ -11,7 +11,7 @@ import type { RoleSample } from '../../checkers/checker.js';
 import type { HistoryEvent } from '../../common/history/types.js';
 import type { NemesisSchedule } from '../../nemesis/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
-import { startWorkers, type WorkerRun } from '../../workloads/driver.js';
+import { startWorkers, type WorkerRun } from './workers.js';
 import type { PhaseName } from '../generators/workload.js';
 import type { FaultControl, Scheduler } from '../runtimes/index.js';
 import type { RunConfig } from './config.js';

@@ -9,7 +9,8 @@
 import { SeededRandom } from '../../common/random.js';
 import { createSchedule, type FaultKind, type NemesisSchedule, type ScheduleContext } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
-import { VirtualScheduler, workerStream } from '../../workloads/driver.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { workerStream } from './workers.js';
 import { planWorkload, runPhases, type PhaseName, type WorkloadPlan } from '../generators/workload.js';
 import type { FaultAbility, FaultControl, Scheduler } from '../runtimes/index.js';
 import type { RunConfig } from './config.js';

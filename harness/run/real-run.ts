@@ -17,7 +17,7 @@ import { pollUntil } from '../runtimes/real/host-commands.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
 import type { RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
-import { RealScheduler } from './real-scheduler.js';
+import { RealScheduler } from '../runtimes/real/scheduler.js';
 import { CrashWatch } from './crash-watch.js';
 import { writeCrashes } from './crashes.js';
 import { runPipeline, storeFinalStates, type Progress, type RunTarget } from './pipeline.js';

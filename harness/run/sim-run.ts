@@ -62,7 +62,7 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
   const simulation = cluster.simulation;
   let crashed: NodeCrashError | undefined;
   const target: RunTarget = {
-    scheduler: { nowMs: () => simulation.now(), after: (delayMs, label, fn) => simulation.after(delayMs, label, fn) },
+    scheduler: simulation,
     control: new SimulationFaultControl(simulation),
     nodes: cluster.members,
     leader: () => cluster.leader(),
