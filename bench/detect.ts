@@ -1,8 +1,9 @@
 /**
  * npm run bench:detect — for each bug mode of the coordinator and each
- * engine, with the workload and nemesis the bug names: the share of 20 seeds
- * whose run ends in a violation, and the median simulated time at which the
- * first violation showed (the invariant break, or the offending operation).
+ * engine, with the workload and nemesis the bug names: the share of seeds
+ * (20, or --seeds N) whose run ends in a violation, and the median simulated
+ * time at which the first violation showed (the invariant break, or the
+ * offending operation). `npm run bench:detect -- [bug-name] [--seeds N]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,16 @@ import type { CheckerResult } from '../checkers/checker.js';
 import { resolveConfig, type RunConfig } from '../harness/run/config.js';
 import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
 
-const SEEDS = 20;
+const DEFAULT_SEEDS = 20;
+const MAX_SEEDS = 1000;
+
+function readArguments(argv: readonly string[]): { only?: string; seeds: number } {
+  const flag = argv.indexOf('--seeds');
+  const seeds = flag === -1 ? DEFAULT_SEEDS : Number(argv[flag + 1]);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) throw new Error(`--seeds must be an integer from 1 to ${MAX_SEEDS}`);
+  const only = argv.find((argument, index) => !argument.startsWith('--') && (flag === -1 || index !== flag + 1));
+  return only === undefined ? { seeds } : { only, seeds };
+}
 const TIME_LIMIT_SECONDS = 30;
 
 /** Seconds into the run of the first violation a checker points at, when it says. */
@@ -51,13 +61,15 @@ function suggested(bug: BugMode): Partial<RunConfig> {
 
 async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'faultline-detect-'));
-  const only = process.argv[2];
+  const { only, seeds } = readArguments(process.argv.slice(2));
+  let caughtInAll = 0;
+  let runsInAll = 0;
   for (const bug of BUG_MODES.filter((mode) => only === undefined || mode.name === only)) {
     for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
       let caught = 0;
       const times: number[] = [];
       const settings = suggested(bug);
-      for (let seed = 1; seed <= SEEDS; seed++) {
+      for (let seed = 1; seed <= seeds; seed++) {
         const config = resolveConfig('bench', seed, { ...settings, system, bugs: [bug.name], timeLimitSeconds: TIME_LIMIT_SECONDS, out });
         const outcome = await runTest(config, new Date(), () => {});
         if (outcome.results.valid === false) {
@@ -68,11 +80,14 @@ async function main(): Promise<void> {
       }
       const how = `${settings.workload}/${settings.nemesis}${settings.readMode === undefined ? '' : ` reads=${settings.readMode}`}`;
       console.log(
-        `${bug.name.padEnd(22)} ${system.padEnd(17)} ${how.padEnd(36)} caught ${String(caught).padStart(2)}/${SEEDS}` +
+        `${bug.name.padEnd(22)} ${system.padEnd(17)} ${how.padEnd(36)} caught ${String(caught).padStart(2)}/${seeds}` +
           `  median detection ${Number.isNaN(median(times)) ? '-' : `${median(times).toFixed(1)} s`}`,
       );
+      caughtInAll += caught;
+      runsInAll += seeds;
     }
   }
+  console.log(`caught in all: ${caughtInAll} of ${runsInAll} runs`);
   rmSync(out, { recursive: true, force: true });
 }
 

@@ -5,7 +5,10 @@
  *
  * Timing and targets draw from separate streams forked from the schedule's
  * seed, so a change in how targets are picked does not move when faults
- * happen, and the reverse.
+ * happen, and the reverse. Each fault picks its targets from a stream of its
+ * own (the n-th fault's), so a runtime whose leader differs at one fault
+ * (a real cluster elects on its own clock) still picks the same targets as
+ * the simulator for every other fault.
  */
 import assert from 'node:assert/strict';
 import type { SeededRandom } from '../common/random.js';
@@ -67,6 +70,7 @@ export class NemesisSchedule {
   private halted = false;
   /** True when the next quiet period waits for a fault to stop. */
   private waitingForStop = false;
+  private faultsStarted = 0;
 
   constructor(
     readonly nemeses: readonly Nemesis[],
@@ -127,7 +131,8 @@ export class NemesisSchedule {
     }
     const nemesis = eligible[this.timingRandom.integer(0, eligible.length)] as Nemesis;
     const fault = nemesis.fault();
-    const description = fault.start(context.control, this.targetRandom, context.view());
+    const targets = this.targetRandom.fork(`fault ${this.faultsStarted++}`);
+    const description = fault.start(context.control, targets, context.view());
     const entry: ActiveFault = { nemesis, fault };
     this.active.push(entry);
     this.report(description, 'start');

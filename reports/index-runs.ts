@@ -8,17 +8,10 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Verdict } from '../checkers/checker.js';
+import type { LooseRunConfig } from './report-types.js';
 
-/** The fields of a run's config.json this page uses. */
-export interface StoredConfig {
-  system: string;
-  workload: string;
-  nemesis: string;
-  seed: number;
-  runtime: string;
-  bugs: string[];
-  timeLimitSeconds?: number;
-}
+/** The fields of a run's config.json this page uses ('?' when missing). */
+export type StoredConfig = Required<Pick<LooseRunConfig, 'system' | 'workload' | 'nemesis' | 'seed' | 'runtime' | 'bugs'>> & Pick<LooseRunConfig, 'timeLimitSeconds'>;
 
 /** One checker's entry in results.json, as far as the page needs it. */
 export interface StoredChecker {

@@ -5,27 +5,17 @@
  */
 import type { CheckerResult, FinalStates, RoleSample, Verdict } from '../checkers/checker.js';
 import type { HistoryEvent } from '../common/history/types.js';
+import type { RunConfig } from '../common/run-config.js';
 
-/** config.json as stored; every field is optional so a partial config still renders. */
-export interface StoredConfig {
-  version?: string;
-  system?: string;
-  runtime?: string;
-  workload?: string;
-  nemesis?: string;
-  nodes?: number;
-  concurrency?: number;
-  rate?: number;
-  timeLimitSeconds?: number;
-  warmupSeconds?: number;
-  recoverySeconds?: number;
-  keys?: number;
-  seed?: number;
-  bugs?: string[];
-  readMode?: string;
-  maxActiveFaults?: number;
-  [option: string]: unknown;
-}
+/**
+ * config.json as stored: the RunConfig, every field optional so a partial
+ * config still renders, and names loose (a run made by another tool or an
+ * older faultline may name systems and runtimes this one does not know).
+ */
+export type StoredConfig = LooseRunConfig & { [option: string]: unknown };
+
+/** The RunConfig's fields, each optional, names as plain strings. */
+export type LooseRunConfig = { [Option in keyof RunConfig]?: RunConfig[Option] extends string ? string : RunConfig[Option] };
 
 /** A checker's entry in results.json: the common shape plus whatever the checker adds. */
 export type StoredCheckerResult = CheckerResult & Record<string, unknown>;

@@ -12,7 +12,7 @@ import {
   type WorkloadName,
 } from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
-import { startWorkers } from '../../workloads/driver.js';
+import { startWorkers } from '../../harness/run/workers.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
 import type { ClientOptions } from './client/client.js';
 import { FakeCluster, type FakeClusterOptions } from './service/fake-cluster.js';

@@ -4,7 +4,8 @@
  */
 import { SeededRandom } from '../../common/random.js';
 import type { OperationGenerator, OperationOutcome, WorkloadClient } from '../../workloads/index.js';
-import { runWorkers, VirtualScheduler, type RecordedEvent } from '../../workloads/driver.js';
+import { runWorkers, type RecordedEvent } from '../run/workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
 
 export interface EchoOptions {
   maxLatencyMs?: number;

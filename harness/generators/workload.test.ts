@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { inputFromEvents, type RoleSample } from '../../checkers/checker.js';
 import { WORKLOADS, type Workload } from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
-import { runWorkers, VirtualScheduler } from '../../workloads/driver.js';
+import { runWorkers } from '../run/workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
 import { InMemorySystem } from '../../workloads/testing/fakes.js';
 import { planWorkload, runPhases, type PhaseName, type RunPhaseOptions } from './index.js';
 

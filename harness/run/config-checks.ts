@@ -100,3 +100,20 @@ export function checkQuorumSurvivesFaults(nodes: number, nemesis: string, nodesP
       : `set "nodes" to ${MINIMUM_NODES_WITH_FAULTS} or more, or "nemesis" to "none" to run ${nodes} without faults`,
   );
 }
+
+/** faultTiming: { faultMs: { min, max }, quietMs: { min, max } } in whole milliseconds, min <= max. */
+export function faultTiming(value: unknown, place: OptionPlace): unknown {
+  const hint = 'e.g. { "faultMs": { "min": 1000, "max": 5000 }, "quietMs": { "min": 500, "max": 3000 } }';
+  const record = value as Record<string, unknown> | null;
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw optionError(place, `must be an object, got ${shown(value)}`, hint);
+  const extra = Object.keys(record).filter((key) => key !== 'faultMs' && key !== 'quietMs');
+  if (extra.length > 0) throw optionError(place, `has unknown field "${extra[0]}"`, hint);
+  const range = (name: 'faultMs' | 'quietMs', minimumMs: number): { min: number; max: number } => {
+    const given = record[name] as { min?: unknown; max?: unknown } | undefined;
+    const { min, max } = given ?? {};
+    const whole = typeof min === 'number' && typeof max === 'number' && Number.isInteger(min) && Number.isInteger(max);
+    if (!whole || min < minimumMs || max < min || max > 3_600_000) throw optionError(place, `${name} needs whole milliseconds with ${minimumMs} <= min <= max <= 3600000`, hint);
+    return { min, max };
+  };
+  return { faultMs: range('faultMs', 1), quietMs: range('quietMs', 0) };
+}

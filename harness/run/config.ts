@@ -1,57 +1,18 @@
 /**
- * The RunConfig: one plain, serializable, fully resolved object that every
- * stage of a run reads. CLI flags override a config file, which overrides the
- * defaults; the result is validated once, here, with one clear message per
- * mistake.
+ * Resolving the RunConfig (its shape is common/run-config.ts): CLI flags
+ * override a config file, which overrides the defaults; the result is
+ * validated once, here, with one clear message per mistake.
  */
 import { readFileSync } from 'node:fs';
+import { FAULT_TIMING_DEFAULTS, READ_MODES, RUNTIMES, SYSTEMS, type RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
-import { WORKLOAD_NAMES, type WorkloadName } from '../../workloads/index.js';
-import { bugList, checkQuorumSurvivesFaults, choice, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
+import { WORKLOAD_NAMES } from '../../workloads/index.js';
+import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
-export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
-export const RUNTIMES = ['sim', 'docker', 'local'] as const;
+export { FAULT_TIMING_DEFAULTS, READ_MODES, RUNTIMES, SYSTEMS } from '../../common/run-config.js';
+export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
 
-export type SystemName = (typeof SYSTEMS)[number];
-export type RuntimeChoice = (typeof RUNTIMES)[number];
-export type WorkloadChoice = WorkloadName;
-export const READ_MODES = ['linearizable', 'sequential', 'lease'] as const;
-export type ReadModeChoice = (typeof READ_MODES)[number];
-
-export interface RunConfig {
-  /** faultline's version, for the record. */
-  version: string;
-  system: SystemName;
-  runtime: RuntimeChoice;
-  workload: WorkloadChoice;
-  /** none, partition, kill, pause, clock, all, or a comma list. */
-  nemesis: string;
-  nodes: number;
-  /** Worker processes. */
-  concurrency: number;
-  /** Operations per second, all workers together. */
-  rate: number;
-  /** Seconds of workload with faults, before heal and recovery. */
-  timeLimitSeconds: number;
-  /** Seconds without faults before the first fault. */
-  warmupSeconds: number;
-  /** Seconds after heal before the final reads. */
-  recoverySeconds: number;
-  /** Independent keys the workload spreads over. */
-  keys: number;
-  seed: number;
-  bugs: string[];
-  /** How the coordinator serves register reads: linearizable, sequential (stale allowed) or lease. */
-  readMode: ReadModeChoice;
-  /** Faults on at once (each on its own resource: network, process, clock). */
-  maxActiveFaults: number;
-  /** Directory that holds run directories. */
-  out: string;
-  /** Docker runtime: the node image; faultline builds faultline-node:local itself when it is missing. */
-  image: string;
-}
-
-export const DEFAULTS: Omit<RunConfig, 'version' | 'seed'> = {
+export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming'> = {
   system: 'coordinator-raft',
   runtime: 'sim',
   workload: 'register',
@@ -94,6 +55,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   maxActiveFaults: numberFrom(1, 3, true),
   out: text,
   image: text,
+  faultTiming,
 };
 
 /** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */
@@ -146,7 +108,7 @@ function checkedLayer(layer: Record<string, unknown>, file: LayerSource): Partia
 
 /** Merges defaults, file and flags, checking each layer's options, then how they combine. */
 export function resolveConfig(version: string, seed: number, ...layers: Partial<RunConfig>[]): RunConfig {
-  const config: RunConfig = { ...DEFAULTS, version, seed };
+  const config = { ...DEFAULTS, version, seed } as RunConfig;
   const sources = new Map<string, LayerSource>();
   for (const layer of layers) {
     const file = LAYER_FILES.get(layer);
@@ -156,6 +118,7 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
     }
   }
   RULES.seed(seed, placeOf('seed', undefined));
+  config.faultTiming ??= structuredClone(FAULT_TIMING_DEFAULTS[config.runtime]);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
   return config;
 }

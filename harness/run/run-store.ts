@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symli
 import { basename, join, resolve } from 'node:path';
 import { FaultlineError } from '../../common/errors.js';
 import { formatEvent, type HistoryEvent } from '../../common/history/index.js';
-import type { RunConfig } from './config.js';
+import { FAULT_TIMING_DEFAULTS, type RunConfig } from './config.js';
 
 export const FILES = {
   config: 'config.json',
@@ -114,5 +114,8 @@ export function readRunConfig(runDirectory: string): RunConfig {
       hint: 'pass a directory made by faultline test, e.g. runs/latest',
     });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
+  const config = JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
+  // Runs made before faultTiming was recorded used their runtime's default.
+  config.faultTiming ??= FAULT_TIMING_DEFAULTS[config.runtime] ?? FAULT_TIMING_DEFAULTS.sim;
+  return config;
 }

@@ -1,15 +1,12 @@
 /**
- * One run on the simulator, end to end: boot the coordinator cluster, start
- * the workers and the nemesis schedule, sample roles, heal at the time limit,
- * recover, do the final operations, dump final states and logs, then check.
- * Everything happens in virtual time from the run's one seed, so a replay of
- * the same config gives the same history byte for byte.
+ * The simulator's adapter to the run pipeline: boot the coordinator cluster
+ * in simulated hosts, hand the pipeline its virtual clock and let time pass
+ * in slices; afterwards heal, let replicas converge, store final states, a
+ * node's crash, the logs and the trace hash. Everything happens in virtual
+ * time from the run's one seed, so a replay of the same config gives the same
+ * history byte for byte.
  */
-import type { HistoryEvent } from '../../common/history/types.js';
-import { createSchedule } from '../../nemesis/spec.js';
-import { planWorkload, runPhases } from '../generators/workload.js';
-import { startWorkers } from '../../workloads/driver.js';
-import { workloadNamed } from '../../workloads/registry.js';
+import type { RoleSample } from '../../checkers/checker.js';
 import { coordinatorWorkloadClient } from '../../clusters/coordinator/workload-client.js';
 import type { CoordinatorClient } from '../../clusters/coordinator/client/client.js';
 import type { Clock } from '../../clusters/coordinator/world.js';
@@ -19,22 +16,15 @@ import { SimulationFaultControl } from '../runtimes/sim/fault-control.js';
 import { InvariantViolation } from '../runtimes/sim/invariants.js';
 import { SimulationLimitError } from '../runtimes/sim/limits.js';
 import { NodeCrashError } from '../runtimes/sim/node-crash.js';
-import type { Scheduler } from '../runtimes/index.js';
 import type { RunConfig } from './config.js';
 import { FILES, type RunDirectory } from './run-store.js';
-import { FINAL_STATES_FILE } from './check-run.js';
-import { lastLines, OpenOperations, writeCrashes, type NodeCrash } from './crashes.js';
+import { lastLines, writeCrashes, type NodeCrash } from './crashes.js';
+import { runPipeline, storeFinalStates, type Progress, type RunStop, type RunTarget } from './pipeline.js';
+
+export type { Progress };
 
 /** Every this many virtual milliseconds each node's role goes into roles.jsonl. */
 const ROLE_SAMPLE_INTERVAL_MS = 100;
-/**
- * The simulated coordinator elects in a few hundred milliseconds, so faults
- * of one to five seconds with short quiet gaps exercise many elections in a
- * 30-second run.
- */
-const SIMULATED_FAULT_TIMING = { faultMs: { min: 1000, max: 5000 }, quietMs: { min: 500, max: 3000 } };
-/** Bound on one run's history, so a fast workload cannot outgrow the checkers. */
-export const MAX_HISTORY_EVENTS = 2_000_000;
 /** Virtual time allowed after the phases for the last operations to finish. */
 const DRAIN_SLACK_MS = 60_000;
 /**
@@ -61,9 +51,6 @@ export interface SimRunReport {
   events: number;
 }
 
-/** Called between slices of simulated time; returning false stops the run (Ctrl-C). */
-export type Progress = (nowMs: number, events: number, faults: readonly string[]) => boolean | void;
-
 export async function runOnSimulator(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<SimRunReport> {
   const cluster = new CoordinatorCluster({
     seed: config.seed,
@@ -73,68 +60,45 @@ export async function runOnSimulator(config: RunConfig, directory: RunDirectory,
     limits: { maxEvents: Math.max(MIN_EVENT_LIMIT, EVENTS_PER_SIMULATED_SECOND * runSeconds(config)) },
   });
   const simulation = cluster.simulation;
-  const scheduler: Scheduler = { nowMs: () => simulation.now(), after: (delayMs, label, fn) => simulation.after(delayMs, label, fn) };
-  const control = new SimulationFaultControl(simulation);
-  let events = 0;
-  const inFlight = new OpenOperations();
-  const sink = (event: Omit<HistoryEvent, 'index'>): void => {
-    inFlight.observe(event);
-    directory.appendEvent({ ...event, index: events++ } as HistoryEvent);
+  let crashed: NodeCrashError | undefined;
+  const target: RunTarget = {
+    scheduler: simulation,
+    control: new SimulationFaultControl(simulation),
+    nodes: cluster.members,
+    leader: () => cluster.leader(),
+    openClient: () => {
+      let clientCount = 0;
+      return () => coordinatorWorkloadClient({ ...openSimulatedClient(cluster, () => `c${++clientCount}`), readMode: config.readMode });
+    },
+    sampleRoles: (timeNs) => roleSamples(cluster, timeNs()),
+    roleSampleIntervalMs: ROLE_SAMPLE_INTERVAL_MS,
+    drainSlackMs: DRAIN_SLACK_MS,
+    timeWords: ' of simulated time',
+    healRest: () => cluster.healAll(),
+    advance: async (sliceMs) => {
+      const stop = simulateSlice(simulation, sliceMs);
+      if (stop?.crash !== undefined) crashed = stop.crash;
+      // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
+      if (stop === undefined) await new Promise((resolve) => setImmediate(resolve));
+      return stop;
+    },
   };
-  const schedule = createSchedule({ nemesis: config.nemesis, nodes: cluster.members, timing: { ...SIMULATED_FAULT_TIMING, maxActiveFaults: config.maxActiveFaults } }, simulation.random('nemesis'), control.abilities, 'sim');
-  const warmUpMs = config.warmupSeconds * 1000;
-  const faultsMs = config.timeLimitSeconds * 1000;
-  const recoveryMs = config.recoverySeconds * 1000;
-  scheduler.after(warmUpMs, 'nemesis', () =>
-    schedule.start({
-      scheduler,
-      control,
-      view: () => ({ nodes: cluster.members, leader: cluster.leader() }),
-      onEvent: (event) => sink({ time: nanoseconds(scheduler), process: 'nemesis', type: 'info', f: event.f, value: event.value }),
-    }),
-  );
-  // Heal on the run's own clock: the faults phase may wait for slow operations to finish.
-  scheduler.after(warmUpMs + faultsMs, 'nemesis', () => {
-    schedule.healAll(control);
-    cluster.healAll();
-  });
-  const workload = workloadNamed(config.workload);
-  const plan = planWorkload(workload, { concurrency: config.concurrency, rate: config.rate });
-  const generator = runPhases(plan, { warmUpMs, faultsMs, recoveryMs });
-  let clientCount = 0;
-  const run = startWorkers({
-    generator,
-    concurrency: config.concurrency,
-    scheduler,
-    seed: simulation.random('workers').nextUint32(),
-    openClient: () => coordinatorWorkloadClient({ ...openSimulatedClient(cluster, () => `c${++clientCount}`), readMode: config.readMode }),
-    onEvent: (event) => sink(event),
-    mayInvoke: () => events + 2 <= MAX_HISTORY_EVENTS,
-  });
-  sampleRoles(cluster, scheduler, directory);
-  const deadlineMs = warmUpMs + faultsMs + recoveryMs + DRAIN_SLACK_MS;
-  const ending = await simulateUntilDone(simulation, run, deadlineMs, () => progress(simulation.now(), events, schedule.activeFaults()));
+  const run = await runPipeline(config, directory, target, progress);
   // An interrupted run still heals and stores what it has; one past a simulation bound, or stopped by a crash, cannot run on.
-  if (ending.incomplete === undefined || ending.interrupted) ending.crash = finish(cluster, directory, plan.keysUsed(), config.workload);
-  const crash = ending.crash === undefined ? undefined : recordCrash(cluster, directory, ending.crash);
+  if (run.stop === undefined || run.interrupted) crashed = finish(config, cluster, directory, run.keysUsed());
+  const crash = crashed === undefined ? undefined : recordCrash(cluster, directory, crashed);
   // What was in flight when a node crashed may or may not have happened.
-  if (ending.crash !== undefined) for (const event of inFlight.infoCompletions(nanoseconds(scheduler), 'the run stopped: a node crashed')) sink(event);
+  if (crashed !== undefined) for (const event of run.inFlight.infoCompletions(run.nowNs(), 'the run stopped: a node crashed')) run.record(event);
   storeTrace(cluster, directory);
+  const incomplete = run.stop?.incomplete;
   return {
     traceHash: simulation.traceHash(),
     virtualMs: simulation.now(),
-    events,
-    ...(ending.invariantViolation === undefined ? {} : { invariantViolation: ending.invariantViolation }),
-    ...(ending.incomplete === undefined ? {} : { incomplete: ending.incomplete }),
+    events: run.events(),
+    ...(run.stop?.invariantViolation === undefined ? {} : { invariantViolation: run.stop.invariantViolation }),
+    ...(incomplete === undefined ? {} : { incomplete }),
     ...(crash === undefined ? {} : { crash }),
   };
-}
-
-interface SimulationEnding {
-  invariantViolation?: string;
-  incomplete?: string;
-  crash?: NodeCrashError | undefined;
-  interrupted: boolean;
 }
 
 function recordCrash(cluster: CoordinatorCluster, directory: RunDirectory, error: NodeCrashError): NodeCrash {
@@ -149,26 +113,21 @@ function recordCrash(cluster: CoordinatorCluster, directory: RunDirectory, error
   return crash;
 }
 
-/** Runs simulated time in slices until the workers finish, the deadline passes, a bound or invariant breaks, or Ctrl-C. */
-async function simulateUntilDone(simulation: CoordinatorCluster['simulation'], run: { finished(): boolean }, deadlineMs: number, progress: () => boolean | void): Promise<SimulationEnding> {
+/** Runs one slice of simulated time; a broken invariant, a simulation bound or a node's crash ends the run. */
+function simulateSlice(simulation: CoordinatorCluster['simulation'], sliceMs: number): (RunStop & { crash?: NodeCrashError }) | undefined {
   try {
-    while (!run.finished() && simulation.now() < deadlineMs) {
-      simulation.runFor(Math.min(1000, deadlineMs - simulation.now()));
-      // Let signal handlers run between slices, so Ctrl-C can stop the run cleanly.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (progress() === false) return { interrupted: true, incomplete: `interrupted at ${(simulation.now() / 1000).toFixed(1)} s of simulated time` };
-    }
+    simulation.runFor(sliceMs);
   } catch (error) {
-    if (error instanceof InvariantViolation) return { interrupted: false, invariantViolation: error.message };
-    if (error instanceof SimulationLimitError) return { interrupted: false, incomplete: `the run stopped early: ${error.message}` };
-    if (error instanceof NodeCrashError) return { interrupted: false, crash: error, incomplete: `the run stopped when ${error.node} crashed, at ${(error.virtualMs / 1000).toFixed(3)} s of simulated time` };
+    if (error instanceof InvariantViolation) return { invariantViolation: error.message };
+    if (error instanceof SimulationLimitError) return { incomplete: `the run stopped early: ${error.message}` };
+    if (error instanceof NodeCrashError) return { crash: error, incomplete: crashIncomplete(error) };
     throw error;
   }
-  return { interrupted: false };
+  return undefined;
 }
 
-function nanoseconds(scheduler: Scheduler): number {
-  return Math.round(scheduler.nowMs() * 1_000_000);
+function crashIncomplete(error: NodeCrashError): string {
+  return `the run stopped when ${error.node} crashed, at ${(error.virtualMs / 1000).toFixed(3)} s of simulated time`;
 }
 
 /**
@@ -192,22 +151,19 @@ function openSimulatedClient(cluster: CoordinatorCluster, nextAddress: () => str
   };
 }
 
-function sampleRoles(cluster: CoordinatorCluster, scheduler: Scheduler, directory: RunDirectory): void {
-  const sample = (): void => {
-    const time = nanoseconds(scheduler);
-    for (const address of cluster.members) {
-      const node = cluster.node(address);
-      if (node === null) continue;
-      const status = node.status();
-      directory.roles.append(JSON.stringify({ time, node: address, role: status.role, epoch: status.epoch, commitPosition: status.commitPosition }));
-    }
-    scheduler.after(ROLE_SAMPLE_INTERVAL_MS, 'roles', sample);
-  };
-  sample();
+function roleSamples(cluster: CoordinatorCluster, time: number): RoleSample[] {
+  const samples: RoleSample[] = [];
+  for (const address of cluster.members) {
+    const node = cluster.node(address);
+    if (node === null) continue;
+    const status = node.status();
+    samples.push({ time, node: address, role: status.role, epoch: status.epoch, commitPosition: status.commitPosition });
+  }
+  return samples;
 }
 
 /** Heals, lets replicas converge, and stores what the checkers and people read afterwards; returns a node's crash on the way. */
-function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: string[], workload: string): NodeCrashError | undefined {
+function finish(config: RunConfig, cluster: CoordinatorCluster, directory: RunDirectory, keys: string[]): NodeCrashError | undefined {
   try {
     cluster.healAll();
     cluster.awaitConvergence(30_000);
@@ -217,15 +173,14 @@ function finish(cluster: CoordinatorCluster, directory: RunDirectory, keys: stri
     // The run already ended over a broken invariant or a bound; what is stored so far stands.
     if (!(error instanceof InvariantViolation) && !(error instanceof SimulationLimitError)) throw error;
   }
-  if (workload === 'register') {
+  storeFinalStates(config, directory, () => {
     const states: Record<string, Record<string, unknown>> = {};
     for (const address of cluster.members) {
       const node = cluster.node(address);
-      if (node === null) continue;
-      states[address] = readRegisters(node.service(), keys);
+      if (node !== null) states[address] = readRegisters(node.service(), keys);
     }
-    directory.writeJson(FINAL_STATES_FILE, states);
-  }
+    return states;
+  });
   return undefined;
 }
 

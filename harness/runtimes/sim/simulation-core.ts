@@ -16,6 +16,7 @@ import { ANY_HOST_MAY_HAVE_CHANGED, SimulationKernel, type SimulationStats } fro
 import { DEFAULT_LIMITS, type SimulationLimits } from './limits.js';
 import { DEFAULT_LINK_OPTIONS, NetworkModel, resolveLinkOptions, type LinkOptionsInput } from './network.js';
 import { TraceRecorder } from './trace.js';
+import type { Scheduler } from '../index.js';
 
 export interface SimulationOptions {
   seed: number;
@@ -33,7 +34,7 @@ export interface HostOptions {
   clockOffsetMs?: number;
 }
 
-export class SimulationCore {
+export class SimulationCore implements Scheduler {
   readonly seed: number;
   private readonly root: SeededRandom;
   private readonly hostRandom: SeededRandom;
@@ -56,6 +57,11 @@ export class SimulationCore {
   /** Virtual true time, in ms. */
   now(): number {
     return this.kernel.nowUs / 1000;
+  }
+
+  /** The run's clock as the Scheduler seam names it: virtual time, in ms. */
+  nowMs(): number {
+    return this.now();
   }
 
   nowUs(): number {

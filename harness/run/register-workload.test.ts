@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inputFromEvents, type RoleSample } from '../checkers/checker.js';
-import { SeededRandom } from '../common/random.js';
-import type { GeneratorContext, OperationRequest, Step } from './index.js';
-import { registerWorkload } from './register.js';
-import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './driver.js';
-import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
-import { onFixedKeys } from './testing/keyed.js';
+import { inputFromEvents, type RoleSample } from '../../checkers/checker.js';
+import { SeededRandom } from '../../common/random.js';
+import type { GeneratorContext, OperationRequest, Step } from '../../workloads/index.js';
+import { registerWorkload } from '../../workloads/register.js';
+import { judgeWorkload } from '../../workloads/testing/check.js';
+import { runWorkers } from './workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
+import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
 function requestsOf(seed: number, count: number): Array<Step> {
   const generator = registerWorkload.keyGenerator({ operationsPerKey: count });

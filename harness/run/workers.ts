@@ -1,7 +1,9 @@
 /**
- * The workers: one per process slot, each pulling operations from the
+ * The run's workers: one per process slot, each pulling operations from the
  * workload's generator and invoking them through its client, on a Scheduler
- * (virtual time on the simulator). It follows the generator protocol of
+ * (virtual time on the simulator). They belong to the harness, beside the
+ * generators that plan a run; workloads keep pure generators and op
+ * vocabularies. It follows the generator protocol of
  * workloads/index.ts exactly: one operation at a time per worker, update
  * before the next ask, a fresh process and client after info. Runs and tests
  * both drive workloads through it.
@@ -11,38 +13,11 @@
  * when its planned hold time is up.
  */
 import assert from 'node:assert/strict';
-import type { HistoryEvent } from '../common/history/types.js';
-import { SeededRandom } from '../common/random.js';
-import type { Scheduler } from '../harness/runtimes/index.js';
-import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from './index.js';
-
-/** Virtual time: timers run in time order, ties in the order they were set. */
-export class VirtualScheduler implements Scheduler {
-  private now = 0;
-  private order = 0;
-  private timers: Array<{ atMs: number; order: number; fn: () => void }> = [];
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  after(delayMs: number, _label: string, fn: () => void): void {
-    assert.ok(delayMs >= 0 && Number.isFinite(delayMs), `bad delay ${delayMs}`);
-    const timer = { atMs: this.now + delayMs, order: this.order++, fn };
-    let position = this.timers.length;
-    while (position > 0 && this.timers[position - 1]!.atMs > timer.atMs) position -= 1;
-    this.timers.splice(position, 0, timer);
-  }
-
-  /** Runs timers until none is left or the next is past untilMs. */
-  run(untilMs = Infinity): void {
-    while (this.timers.length > 0 && this.timers[0]!.atMs <= untilMs) {
-      const timer = this.timers.shift()!;
-      this.now = timer.atMs;
-      timer.fn();
-    }
-  }
-}
+import type { HistoryEvent } from '../../common/history/types.js';
+import { SeededRandom } from '../../common/random.js';
+import type { Scheduler } from '../runtimes/index.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
 
 export type RecordedEvent = HistoryEvent & { node?: string };
 
@@ -80,6 +55,11 @@ interface WorkerState {
   planned: { request: OperationRequest } | undefined;
 }
 
+/** A worker's own random stream, forked from the workers' stream by its number. */
+export function workerStream(workers: SeededRandom, worker: number): SeededRandom {
+  return workers.fork(`worker ${worker}`);
+}
+
 /** Starts `concurrency` workers; run the scheduler to make progress. Processes are numbered from 0. */
 export function startWorkers(options: WorkerOptions): WorkerRun {
   const pool = new WorkerPool(options);
@@ -97,7 +77,7 @@ class WorkerPool {
     const master = new SeededRandom(options.seed);
     this.nextProcess = options.concurrency;
     for (let worker = 0; worker < options.concurrency; worker++) {
-      const random = master.fork(`worker ${worker}`);
+      const random = workerStream(master, worker);
       const client = options.openClient(worker, worker);
       const state: WorkerState = { worker, process: worker, client, random, busy: false, waiting: false, done: false, wakeAtMs: undefined, planned: undefined };
       this.workers.push(state);

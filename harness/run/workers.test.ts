@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OperationGenerator, OperationOutcome, OperationRequest, Step, WorkloadClient } from './index.js';
-import { startWorkers, VirtualScheduler, type RecordedEvent } from './driver.js';
+import type { OperationGenerator, OperationOutcome, OperationRequest, Step, WorkloadClient } from '../../workloads/index.js';
+import { startWorkers, type RecordedEvent } from './workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
 
 /** One worker's planned steps, each after its delay. */
 function plannedSteps(steps: Array<[f: string, delayMs: number]>): OperationGenerator {

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inputFromEvents } from '../checkers/checker.js';
-import type { ProcessId } from '../common/history/types.js';
-import { SeededRandom } from '../common/random.js';
-import type { GeneratorContext, OperationRequest, Workload } from './index.js';
-import { lockFencingWorkload, lockWorkload } from './lock.js';
-import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './driver.js';
-import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
-import { onFixedKeys } from './testing/keyed.js';
+import { inputFromEvents } from '../../checkers/checker.js';
+import type { ProcessId } from '../../common/history/types.js';
+import { SeededRandom } from '../../common/random.js';
+import type { GeneratorContext, OperationRequest, Workload } from '../../workloads/index.js';
+import { lockFencingWorkload, lockWorkload } from '../../workloads/lock.js';
+import { judgeWorkload } from '../../workloads/testing/check.js';
+import { runWorkers } from './workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
+import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
 function run(workload: Workload, bugs: FakeBugs, seed = 4) {
   const scheduler = new VirtualScheduler();

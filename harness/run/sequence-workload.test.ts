@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inputFromEvents } from '../checkers/checker.js';
-import { SeededRandom } from '../common/random.js';
-import { sequenceWorkload } from './sequence.js';
-import { judgeWorkload } from './testing/check.js';
-import { runWorkers, VirtualScheduler } from './driver.js';
-import { InMemorySystem, type FakeBugs } from './testing/fakes.js';
-import { onFixedKeys } from './testing/keyed.js';
+import { inputFromEvents } from '../../checkers/checker.js';
+import { SeededRandom } from '../../common/random.js';
+import { sequenceWorkload } from '../../workloads/sequence.js';
+import { judgeWorkload } from '../../workloads/testing/check.js';
+import { runWorkers } from './workers.js';
+import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
+import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
 function run(bugs: FakeBugs, seed = 9) {
   const scheduler = new VirtualScheduler();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import type { Scheduler } from '../runtimes/index.js';
+import type { Scheduler } from '../index.js';
 
 /** Workers, nemesis and samplers keep at most a few timers each. */
 const MAX_PENDING_TIMERS = 100_000;
