@@ -72,7 +72,11 @@ for (const [bug, system] of [
 }
 
 test('a node that crashes is a finding: the crash check fails with node, message, time and stack; the history so far is checked', async () => {
-  const outcome = await run({ bugs: ['crash-on-leader-loss'], nemesis: 'partition', timeLimitSeconds: 10 }, 1);
+  // Look for a seed whose partitions take a leadership away: which seed does moves with the schedule's streams.
+  let outcome = await run({ bugs: ['crash-on-leader-loss'], nemesis: 'partition', timeLimitSeconds: 10 }, 1);
+  for (let seed = 2; seed <= 10 && outcome.results.checkers['crash'] === undefined; seed++) {
+    outcome = await run({ bugs: ['crash-on-leader-loss'], nemesis: 'partition', timeLimitSeconds: 10 }, seed);
+  }
   const crash = outcome.results.checkers['crash'];
   assert.equal(crash?.valid, false, JSON.stringify(outcome.results.checkers, null, 1).slice(0, 2000));
   assert.equal(outcome.results.valid, false);
