@@ -115,20 +115,39 @@ export class ExploredCache<State> {
     private readonly hash: ((state: State) => number) | undefined,
   ) {}
 
-  /** Stores the pair and returns true, or returns false when it was already there. */
-  add(set: LinearizedSet, state: State): boolean {
-    const stateHash = this.hash === undefined ? 0 : this.hash(state);
-    // A small-integer key keeps the map fast; the other Zobrist word rejects most collisions.
-    const key = (set.hashLow ^ stateHash) & 0x3fffffff;
+  /** A state's hash, as has() and insert() take it. */
+  hashOf(state: State): number {
+    return this.hash === undefined ? 0 : this.hash(state);
+  }
+
+  /** Whether the pair was stored before. */
+  has(set: LinearizedSet, state: State, stateHash: number): boolean {
     const hashHigh = set.hashHigh;
-    const first = this.table.get(key);
-    for (let stored: Stored<State> | null = first ?? null; stored !== null; stored = stored.next) {
-      if (stored.hashHigh === hashHigh && set.matches(stored.bits) && this.equal(stored.state, state)) return false;
+    for (let stored = this.table.get(keyOf(set, stateHash)) ?? null; stored !== null; stored = stored.next) {
+      if (stored.hashHigh === hashHigh && set.matches(stored.bits) && this.equal(stored.state, state)) return true;
     }
+    return false;
+  }
+
+  /** Stores a pair that has() just said is not there. */
+  insert(set: LinearizedSet, state: State, stateHash: number): void {
+    const key = keyOf(set, stateHash);
     const bits = set.snapshot();
-    this.table.set(key, { hashHigh, bits, state, next: first ?? null });
+    this.table.set(key, { hashHigh: set.hashHigh, bits, state, next: this.table.get(key) ?? null });
     this.size++;
     this.bytes += OVERHEAD_BYTES + bits.byteLength;
+  }
+
+  /** Stores the pair and returns true, or returns false when it was already there. */
+  add(set: LinearizedSet, state: State): boolean {
+    const stateHash = this.hashOf(state);
+    if (this.has(set, state, stateHash)) return false;
+    this.insert(set, state, stateHash);
     return true;
   }
+}
+
+/** A small-integer key keeps the map fast; the other Zobrist word rejects most collisions. */
+function keyOf(set: LinearizedSet, stateHash: number): number {
+  return (set.hashLow ^ stateHash) & 0x3fffffff;
 }

@@ -62,6 +62,11 @@ export interface Model<State = unknown, Input = unknown> {
    */
   lookahead?(operations: PreparedOperation<Input>[]): Lookahead<State, Input> | null;
   /**
+   * False for an input the lookahead always accepts (a write): the search
+   * does not ask about it. Absent: every input is asked about.
+   */
+  lookaheadJudges?(input: Input): boolean;
+  /**
    * How many list entries past the current point the lookahead examines per
    * step: further finds dead branches sooner, at a cost on every step.
    */

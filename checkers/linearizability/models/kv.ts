@@ -52,6 +52,7 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     },
     readOnly: (input) => input.kind === GET,
     lookahead: growingValueLookahead,
+    lookaheadJudges: (input) => input.kind === GET,
     // A get far ahead can rule out a whole subtree at once (c50-bad), and the check is cheap.
     lookaheadEntries: 1024,
     equal: (left, right) => left === right,
@@ -91,7 +92,9 @@ function growingValueLookahead(operations: PreparedOperation<KvInput>[]): Lookah
   return (state, input, linearized) => {
     if (input.kind !== GET || input.value.startsWith(state)) return true;
     const candidates = resetters.get(input);
-    return candidates !== undefined && candidates.some((index) => !linearized.has(index));
+    if (candidates === undefined) return false;
+    for (let index = 0; index < candidates.length; index++) if (!linearized.has(candidates[index]!)) return true;
+    return false;
   };
 }
 
