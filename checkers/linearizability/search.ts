@@ -62,8 +62,8 @@ class Search<State, Input> {
   private readonly cache: ExploredCache<State>;
   private readonly inputs: Input[];
   private readonly known: Uint8Array;
-  /** 1 for operations with a known output that the lookahead may reject. */
-  private readonly judged: Uint8Array;
+  /** 1 for call entries of operations with a known output that the lookahead may reject. */
+  private readonly judgedCall: Uint8Array;
   /** 1 for operations that never change the state when they step. */
   private readonly readOnly: Uint8Array;
   private readonly twin: Int32Array;
@@ -94,7 +94,7 @@ class Search<State, Input> {
     this.inputs = new Array(count);
     this.known = new Uint8Array(count);
     this.readOnly = new Uint8Array(count);
-    this.judged = new Uint8Array(count);
+    const judged = new Uint8Array(count);
     for (let index = 0; index < count; index++) {
       const prepared = operations[index]!;
       call[index] = prepared.operation.callIndex;
@@ -102,10 +102,11 @@ class Search<State, Input> {
       this.inputs[index] = prepared.input;
       this.known[index] = prepared.outputKnown ? 1 : 0;
       this.readOnly[index] = model.readOnly?.(prepared.input) === true ? 1 : 0;
-      this.judged[index] = prepared.outputKnown && model.lookaheadJudges?.(prepared.input) !== false ? 1 : 0;
+      judged[index] = prepared.outputKnown && model.lookaheadJudges?.(prepared.input) !== false ? 1 : 0;
       this.remaining += this.known[index]!;
     }
     this.entries = new EntryList({ call, returned });
+    this.judgedCall = this.entries.isCall.map((isCall, entry) => isCall & judged[this.entries.operation[entry]!]!);
     this.set = new LinearizedSet(this.known);
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
@@ -245,15 +246,14 @@ class Search<State, Input> {
    * within the next few entries, can still follow nextState.
    */
   private pendingFeasible(current: number, nextState: State, feasible: Lookahead<State, Input>): boolean {
-    const { entries, inputs, judged, set } = this;
-    const { next, isCall, operation } = entries;
+    const { entries, inputs, judgedCall, set } = this;
+    const { next, operation } = entries;
     // A part searched about once through (no backtracking to speak of) needs no far lookahead;
     // one that backtracks gets the model's full reach.
     let budget = this.steps > this.easySteps ? this.lookaheadEntries : Math.min(this.lookaheadEntries, DEFAULT_LOOKAHEAD_ENTRIES);
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
-      if (isCall[entry] === 0 || entry === current) continue;
-      const candidate = operation[entry]!;
-      if (judged[candidate] === 1 && !feasible(nextState, inputs[candidate]!, set)) return false;
+      if (judgedCall[entry] === 0 || entry === current) continue;
+      if (!feasible(nextState, inputs[operation[entry]!]!, set)) return false;
     }
     return true;
   }
