@@ -24,11 +24,17 @@ export async function* readLineChunks(file: string, chunkBytes = LINE_CHUNK_BYTE
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
       if (bytesRead === 0) break;
-      const text = carry + decoder.write(buffer.subarray(0, bytesRead));
+      const decoded = decoder.write(buffer.subarray(0, bytesRead));
+      const firstBreak = decoded.indexOf('\n');
+      // No line ends here: the carried text grows by concatenation, not a copy per chunk.
+      if (firstBreak === -1) {
+        carry += decoded;
+        continue;
+      }
+      const text = carry + decoded;
       const lines: string[] = [];
       let start = 0;
-      // The carried text holds no newline: the search starts past it.
-      for (let end = text.indexOf('\n', carry.length); end !== -1; end = text.indexOf('\n', start)) {
+      for (let end = carry.length + firstBreak; end !== -1; end = text.indexOf('\n', start)) {
         pushTerminatedLine(lines, text, start, end);
         start = end + 1;
       }

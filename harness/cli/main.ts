@@ -13,6 +13,7 @@ import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/run-tests.js';
 import { reportError } from './errors.js';
+import { rerunWithLargerYoungGeneration, wantsLargerYoungGeneration } from './young-generation.js';
 
 export async function main(argumentsList: string[]): Promise<number> {
   let exitCode = 0;
@@ -47,7 +48,11 @@ export async function main(argumentsList: string[]): Promise<number> {
   return exitCode;
 }
 
-main(hideBin(process.argv)).then(
+const commandLine = hideBin(process.argv);
+const finished = wantsLargerYoungGeneration(commandLine, process.env, process.execArgv)
+  ? rerunWithLargerYoungGeneration()
+  : main(commandLine);
+finished.then(
   (code) => {
     process.exitCode = code;
   },
