@@ -74,24 +74,31 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
  * wrote a prefix of what the get returned.
  */
 function growingValueLookahead(operations: PreparedOperation<KvInput>[]): Lookahead<string, KvInput> {
-  const resetters = new Map<KvInput, number[]>();
   const puts: number[] = [];
   operations.forEach((prepared, index) => {
     if (prepared.input.kind === PUT) puts.push(index);
   });
+  const returnIndexes = new Map<KvInput, number>();
   for (const prepared of operations) {
-    if (prepared.input.kind !== GET) continue;
-    const get = prepared.input;
-    const returnIndex = prepared.operation.returnIndex;
-    const candidates = puts.filter((index) => {
+    if (prepared.input.kind === GET) returnIndexes.set(prepared.input, prepared.operation.returnIndex);
+  }
+  // Found when first asked: most gets extend the state and never need them.
+  const resetters = new Map<KvInput, number[]>();
+  const resettersOf = (get: KvInput): number[] | undefined => {
+    let candidates = resetters.get(get);
+    if (candidates !== undefined) return candidates;
+    const returnIndex = returnIndexes.get(get);
+    if (returnIndex === undefined) return undefined;
+    candidates = puts.filter((index) => {
       const put = operations[index]!;
       return put.operation.callIndex < returnIndex && get.value.startsWith(put.input.value);
     });
     resetters.set(get, candidates);
-  }
+    return candidates;
+  };
   return (state, input, linearized) => {
     if (input.kind !== GET || input.value.startsWith(state)) return true;
-    const candidates = resetters.get(input);
+    const candidates = resettersOf(input);
     if (candidates === undefined) return false;
     for (let index = 0; index < candidates.length; index++) if (!linearized.has(candidates[index]!)) return true;
     return false;
