@@ -34,8 +34,11 @@ export async function* readLineChunks(file: string, chunkBytes = LINE_CHUNK_BYTE
       const text = carry + decoded;
       const lines: string[] = [];
       let start = 0;
+      // One search per chunk spares the common file, without \r, one per line.
+      const returns = text.indexOf('\r') !== -1;
       for (let end = carry.length + firstBreak; end !== -1; end = text.indexOf('\n', start)) {
-        pushTerminatedLine(lines, text, start, end);
+        if (returns) pushTerminatedLine(lines, text, start, end);
+        else lines.push(text.slice(start, end));
         start = end + 1;
       }
       carry = start === 0 ? text : text.slice(start);
