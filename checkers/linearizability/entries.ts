@@ -25,8 +25,17 @@ export class EntryList {
   readonly isCall: Uint8Array;
   /** Return entry of each operation, NONE for those that never returned. */
   readonly returnEntry: Int32Array;
+  /**
+   * The call entries of watched operations, linked in list order through
+   * these (from head): a walk that needs only those skips the others.
+   */
+  readonly watchedNext: Int32Array;
+  private readonly watchedPrevious: Int32Array;
+  /** Entries in the list now. */
+  linked: number;
 
-  constructor(times: EntryTimes) {
+  /** watched[operation] is 1 for the operations whose call entries watchedNext links. */
+  constructor(times: EntryTimes, watched?: ArrayLike<number>) {
     const count = times.call.length;
     const order: { time: number; operation: number; call: boolean }[] = [];
     for (let operation = 0; operation < count; operation++) {
@@ -55,6 +64,16 @@ export class EntryList {
     }
     this.next[this.head] = size > 0 ? 0 : NONE;
     this.previous[this.head] = NONE;
+    this.linked = size;
+    this.watchedNext = new Int32Array(size + 1).fill(NONE);
+    this.watchedPrevious = new Int32Array(size + 1).fill(NONE);
+    let last = this.head;
+    for (let index = 0; index < size; index++) {
+      if (this.isCall[index] === 0 || watched?.[this.operation[index]!] !== 1) continue;
+      this.watchedNext[last] = index;
+      this.watchedPrevious[index] = last;
+      last = index;
+    }
   }
 
   /** Takes a call entry and its return entry out of the list. */
@@ -62,6 +81,12 @@ export class EntryList {
     this.unlink(callEntry);
     const returnEntry = this.returnEntry[this.operation[callEntry]!]!;
     if (returnEntry !== NONE) this.unlink(returnEntry);
+    this.linked -= returnEntry === NONE ? 1 : 2;
+    const before = this.watchedPrevious[callEntry]!;
+    if (before === NONE) return;
+    const after = this.watchedNext[callEntry]!;
+    this.watchedNext[before] = after;
+    if (after !== NONE) this.watchedPrevious[after] = before;
   }
 
   /** Puts back what lift() took out, in reverse order. */
@@ -69,6 +94,12 @@ export class EntryList {
     const returnEntry = this.returnEntry[this.operation[callEntry]!]!;
     if (returnEntry !== NONE) this.relink(returnEntry);
     this.relink(callEntry);
+    this.linked += returnEntry === NONE ? 1 : 2;
+    const before = this.watchedPrevious[callEntry]!;
+    if (before === NONE) return;
+    const after = this.watchedNext[callEntry]!;
+    this.watchedNext[before] = callEntry;
+    if (after !== NONE) this.watchedPrevious[after] = callEntry;
   }
 
   private unlink(entry: number): void {

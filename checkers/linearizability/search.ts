@@ -105,7 +105,7 @@ class Search<State, Input> {
       judged[index] = prepared.outputKnown && model.lookaheadJudges?.(prepared.input) !== false ? 1 : 0;
       this.remaining += this.known[index]!;
     }
-    this.entries = new EntryList({ call, returned });
+    this.entries = new EntryList({ call, returned }, judged);
     this.judgedCall = this.entries.isCall.map((isCall, entry) => isCall & judged[this.entries.operation[entry]!]!);
     this.set = new LinearizedSet(this.known);
     this.cache = new ExploredCache<State>(model.equal, model.hash);
@@ -251,6 +251,14 @@ class Search<State, Input> {
     // A part searched about once through (no backtracking to speak of) needs no far lookahead;
     // one that backtracks gets the model's full reach.
     let budget = this.steps > this.easySteps ? this.lookaheadEntries : Math.min(this.lookaheadEntries, DEFAULT_LOOKAHEAD_ENTRIES);
+    // The reach covers the whole list: the judged calls alone, linked apart, are the same walk.
+    if (entries.linked <= budget) {
+      const { watchedNext } = entries;
+      for (let entry = watchedNext[entries.head]!; entry !== NONE; entry = watchedNext[entry]!) {
+        if (entry !== current && !feasible(nextState, inputs[operation[entry]!]!, set)) return false;
+      }
+      return true;
+    }
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
       if (judgedCall[entry] === 0 || entry === current) continue;
       if (!feasible(nextState, inputs[operation[entry]!]!, set)) return false;
