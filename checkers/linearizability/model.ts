@@ -19,11 +19,12 @@ export interface PreparedOperation<Input> {
 }
 
 /**
- * Whether an operation with a known output can still be linearized later,
- * from this state, given which operations (indexes into the part's prepared
- * list) are already linearized. Must never say false when it could be.
+ * Whether an operation with a known output (input, at index in the part's
+ * prepared list) can still be linearized later, from this state, given which
+ * operations (indexes into that list) are already linearized. Must never say
+ * false when it could be.
  */
-export type Lookahead<State, Input> = (state: State, input: Input, linearized: OperationSet) => boolean;
+export type Lookahead<State, Input> = (state: State, input: Input, linearized: OperationSet, index: number) => boolean;
 
 /** Which operations (indexes into a part's prepared list) are linearized. */
 export interface OperationSet {

@@ -255,13 +255,16 @@ class Search<State, Input> {
     if (entries.linked <= budget) {
       const { watchedNext } = entries;
       for (let entry = watchedNext[entries.head]!; entry !== NONE; entry = watchedNext[entry]!) {
-        if (entry !== current && !feasible(nextState, inputs[operation[entry]!]!, set)) return false;
+        if (entry === current) continue;
+        const candidate = operation[entry]!;
+        if (!feasible(nextState, inputs[candidate]!, set, candidate)) return false;
       }
       return true;
     }
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
       if (judgedCall[entry] === 0 || entry === current) continue;
-      if (!feasible(nextState, inputs[operation[entry]!]!, set)) return false;
+      const candidate = operation[entry]!;
+      if (!feasible(nextState, inputs[candidate]!, set, candidate)) return false;
     }
     return true;
   }

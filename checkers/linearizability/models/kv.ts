@@ -78,29 +78,22 @@ function growingValueLookahead(operations: PreparedOperation<KvInput>[]): Lookah
   operations.forEach((prepared, index) => {
     if (prepared.input.kind === PUT) puts.push(index);
   });
-  const returnIndexes = new Map<KvInput, number>();
-  for (const prepared of operations) {
-    if (prepared.input.kind === GET) returnIndexes.set(prepared.input, prepared.operation.returnIndex);
-  }
   // Found when first asked: most gets extend the state and never need them.
-  const resetters = new Map<KvInput, number[]>();
-  const resettersOf = (get: KvInput): number[] | undefined => {
-    let candidates = resetters.get(get);
-    if (candidates !== undefined) return candidates;
-    const returnIndex = returnIndexes.get(get);
-    if (returnIndex === undefined) return undefined;
-    candidates = puts.filter((index) => {
-      const put = operations[index]!;
-      return put.operation.callIndex < returnIndex && get.value.startsWith(put.input.value);
+  const resetters: (number[] | undefined)[] = new Array(operations.length);
+  const resettersOf = (index: number): number[] => {
+    const get = operations[index]!;
+    const returnIndex = get.operation.returnIndex;
+    const candidates = puts.filter((put) => {
+      const prepared = operations[put]!;
+      return prepared.operation.callIndex < returnIndex && get.input.value.startsWith(prepared.input.value);
     });
-    resetters.set(get, candidates);
+    resetters[index] = candidates;
     return candidates;
   };
-  return (state, input, linearized) => {
+  return (state, input, linearized, index) => {
     if (input.kind !== GET || input.value.startsWith(state)) return true;
-    const candidates = resettersOf(input);
-    if (candidates === undefined) return false;
-    for (let index = 0; index < candidates.length; index++) if (!linearized.has(candidates[index]!)) return true;
+    const candidates = resetters[index] ?? resettersOf(index);
+    for (let position = 0; position < candidates.length; position++) if (!linearized.has(candidates[position]!)) return true;
     return false;
   };
 }
