@@ -71,42 +71,51 @@ export class LinearizedSet {
     }
   }
 
-  /** A compact copy: [low mark, words between the marks, info words]. */
-  snapshot(): Uint32Array {
-    const end = Math.max(this.high, this.low);
-    const infoWords = this.bits.length - this.knownWords;
-    const copy = new Uint32Array(1 + (end - this.low) + infoWords);
-    copy[0] = this.low;
-    copy.set(this.bits.subarray(this.low, end), 1);
-    copy.set(this.bits.subarray(this.knownWords), 1 + end - this.low);
-    return copy;
+  /** Words a snapshot takes: [low mark, words between the marks, info words]. */
+  snapshotLength(): number {
+    return 1 + (Math.max(this.high, this.low) - this.low) + (this.bits.length - this.knownWords);
   }
 
-  /** Whether a snapshot() taken earlier holds the same set as now. */
-  matches(snapshot: Uint32Array): boolean {
+  /** Writes a compact copy at the offset of the arena; snapshotLength() words. */
+  snapshotInto(arena: Uint32Array, offset: number): void {
     const end = Math.max(this.high, this.low);
-    const infoWords = this.bits.length - this.knownWords;
-    if (snapshot[0] !== this.low || snapshot.length !== 1 + (end - this.low) + infoWords) return false;
+    arena[offset] = this.low;
+    arena.set(this.bits.subarray(this.low, end), offset + 1);
+    arena.set(this.bits.subarray(this.knownWords), offset + 1 + end - this.low);
+  }
+
+  /** Whether a snapshot written earlier at the offset holds the same set as now. */
+  matches(arena: Uint32Array, offset: number, length: number): boolean {
+    const end = Math.max(this.high, this.low);
+    if (arena[offset] !== this.low || length !== this.snapshotLength()) return false;
     const bits = this.bits;
-    let position = 1;
-    for (let word = this.low; word < end; word++) if (snapshot[position++] !== bits[word]) return false;
-    for (let word = this.knownWords; word < bits.length; word++) if (snapshot[position++] !== bits[word]) return false;
+    let position = offset + 1;
+    for (let word = this.low; word < end; word++) if (arena[position++] !== bits[word]) return false;
+    for (let word = this.knownWords; word < bits.length; word++) if (arena[position++] !== bits[word]) return false;
     return true;
   }
 }
 
 interface Stored<State> {
   hashHigh: number;
-  bits: Uint32Array;
+  /** Where the set's snapshot lies in the arena, and its words. */
+  offset: number;
+  length: number;
   state: State;
   next: Stored<State> | null;
 }
+
+/** Words the arena of snapshots starts with; it doubles when full. */
+const INITIAL_ARENA_WORDS = 4096;
 
 /** Approximate bytes per stored pair beyond its words (objects, map slot). */
 const OVERHEAD_BYTES = 160;
 
 export class ExploredCache<State> {
   private readonly table = new Map<number, Stored<State>>();
+  /** Every stored snapshot, end to end: one allocation instead of a typed array each. */
+  private arena = new Uint32Array(INITIAL_ARENA_WORDS);
+  private arenaUsed = 0;
   size = 0;
   bytes = 0;
 
@@ -115,20 +124,55 @@ export class ExploredCache<State> {
     private readonly hash: ((state: State) => number) | undefined,
   ) {}
 
+  /** A state's hash, as has() and insert() take it. */
+  hashOf(state: State): number {
+    return this.hash === undefined ? 0 : this.hash(state);
+  }
+
+  /** Whether the pair was stored before. */
+  has(set: LinearizedSet, state: State, stateHash: number): boolean {
+    const hashHigh = set.hashHigh;
+    for (let stored = this.table.get(keyOf(set, stateHash)) ?? null; stored !== null; stored = stored.next) {
+      if (stored.hashHigh === hashHigh && set.matches(this.arena, stored.offset, stored.length) && this.equal(stored.state, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stores a pair that has() just said is not there. */
+  insert(set: LinearizedSet, state: State, stateHash: number): void {
+    const key = keyOf(set, stateHash);
+    const length = set.snapshotLength();
+    const offset = this.reserve(length);
+    set.snapshotInto(this.arena, offset);
+    this.table.set(key, { hashHigh: set.hashHigh, offset, length, state, next: this.table.get(key) ?? null });
+    this.size++;
+    this.bytes += OVERHEAD_BYTES + 4 * length;
+  }
+
+  /** The offset of `length` free words in the arena, grown when needed. */
+  private reserve(length: number): number {
+    const offset = this.arenaUsed;
+    if (offset + length > this.arena.length) {
+      const grown = new Uint32Array(Math.max(2 * this.arena.length, offset + length));
+      grown.set(this.arena.subarray(0, offset));
+      this.arena = grown;
+    }
+    this.arenaUsed = offset + length;
+    return offset;
+  }
+
   /** Stores the pair and returns true, or returns false when it was already there. */
   add(set: LinearizedSet, state: State): boolean {
-    const stateHash = this.hash === undefined ? 0 : this.hash(state);
-    // A small-integer key keeps the map fast; the other Zobrist word rejects most collisions.
-    const key = (set.hashLow ^ stateHash) & 0x3fffffff;
-    const hashHigh = set.hashHigh;
-    const first = this.table.get(key);
-    for (let stored: Stored<State> | null = first ?? null; stored !== null; stored = stored.next) {
-      if (stored.hashHigh === hashHigh && set.matches(stored.bits) && this.equal(stored.state, state)) return false;
-    }
-    const bits = set.snapshot();
-    this.table.set(key, { hashHigh, bits, state, next: first ?? null });
-    this.size++;
-    this.bytes += OVERHEAD_BYTES + bits.byteLength;
+    const stateHash = this.hashOf(state);
+    if (this.has(set, state, stateHash)) return false;
+    this.insert(set, state, stateHash);
     return true;
   }
+}
+
+/** A small-integer key keeps the map fast; the other Zobrist word rejects most collisions. */
+function keyOf(set: LinearizedSet, stateHash: number): number {
+  return (set.hashLow ^ stateHash) & 0x3fffffff;
 }

@@ -228,7 +228,7 @@ function findImpossible(
 ): number | undefined {
   for (let index = 0; index < prepared.length; index++) {
     if (linearizedSet.has(index) || !prepared[index]!.outputKnown) continue;
-    if (!lookahead(state, prepared[index]!.input, linearizedSet)) return index;
+    if (!lookahead(state, prepared[index]!.input, linearizedSet, index)) return index;
   }
   return undefined;
 }

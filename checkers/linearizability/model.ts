@@ -19,11 +19,12 @@ export interface PreparedOperation<Input> {
 }
 
 /**
- * Whether an operation with a known output can still be linearized later,
- * from this state, given which operations (indexes into the part's prepared
- * list) are already linearized. Must never say false when it could be.
+ * Whether an operation with a known output (input, at index in the part's
+ * prepared list) can still be linearized later, from this state, given which
+ * operations (indexes into that list) are already linearized. Must never say
+ * false when it could be.
  */
-export type Lookahead<State, Input> = (state: State, input: Input, linearized: OperationSet) => boolean;
+export type Lookahead<State, Input> = (state: State, input: Input, linearized: OperationSet, index: number) => boolean;
 
 /** Which operations (indexes into a part's prepared list) are linearized. */
 export interface OperationSet {
@@ -61,6 +62,11 @@ export interface Model<State = unknown, Input = unknown> {
    * when the model knows none. Lets the search drop dead branches early.
    */
   lookahead?(operations: PreparedOperation<Input>[]): Lookahead<State, Input> | null;
+  /**
+   * False for an input the lookahead always accepts (a write): the search
+   * does not ask about it. Absent: every input is asked about.
+   */
+  lookaheadJudges?(input: Input): boolean;
   /**
    * How many list entries past the current point the lookahead examines per
    * step: further finds dead branches sooner, at a cost on every step.

@@ -62,6 +62,8 @@ class Search<State, Input> {
   private readonly cache: ExploredCache<State>;
   private readonly inputs: Input[];
   private readonly known: Uint8Array;
+  /** 1 for call entries of operations with a known output that the lookahead may reject. */
+  private readonly judgedCall: Uint8Array;
   /** 1 for operations that never change the state when they step. */
   private readonly readOnly: Uint8Array;
   private readonly twin: Int32Array;
@@ -92,6 +94,7 @@ class Search<State, Input> {
     this.inputs = new Array(count);
     this.known = new Uint8Array(count);
     this.readOnly = new Uint8Array(count);
+    const judged = new Uint8Array(count);
     for (let index = 0; index < count; index++) {
       const prepared = operations[index]!;
       call[index] = prepared.operation.callIndex;
@@ -99,9 +102,11 @@ class Search<State, Input> {
       this.inputs[index] = prepared.input;
       this.known[index] = prepared.outputKnown ? 1 : 0;
       this.readOnly[index] = model.readOnly?.(prepared.input) === true ? 1 : 0;
+      judged[index] = prepared.outputKnown && model.lookaheadJudges?.(prepared.input) !== false ? 1 : 0;
       this.remaining += this.known[index]!;
     }
-    this.entries = new EntryList({ call, returned });
+    this.entries = new EntryList({ call, returned }, judged);
+    this.judgedCall = this.entries.isCall.map((isCall, entry) => isCall & judged[this.entries.operation[entry]!]!);
     this.set = new LinearizedSet(this.known);
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
@@ -169,22 +174,15 @@ class Search<State, Input> {
     if (earlierTwin !== NONE && !set.has(earlierTwin)) return false;
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
-    // A read changes neither the state nor which writes are pending: nothing new to look ahead at.
-    // An operation that every order must place next is no branch to cut: the next true branch
-    // point looks ahead (from closer), or the search meets the dead read itself a few steps on.
-    if (
-      this.feasible !== null &&
-      this.readOnly[operation] === 0 &&
-      !this.onlyCandidate(entry) &&
-      !this.pendingFeasible(entry, nextState, this.feasible)
-    ) {
-      return false;
-    }
+    const { cache } = this;
+    const stateHash = cache.hashOf(nextState);
     set.toggle(operation);
-    if (!this.cache.add(set, nextState)) {
-      set.toggle(operation);
-      return false;
-    }
+    const explored = cache.has(set, nextState, stateHash);
+    set.toggle(operation);
+    // An explored pair fails whatever the lookahead says, so its walk (the costly part) is skipped.
+    if (explored || !this.lookaheadAllows(entry, operation, nextState)) return false;
+    set.toggle(operation);
+    cache.insert(set, nextState, stateHash);
     this.stackEntries[this.depth] = entry;
     this.stackStates[this.depth] = this.state;
     this.stackForced[this.depth] = forced;
@@ -224,6 +222,17 @@ class Search<State, Input> {
     }
   }
 
+  /**
+   * A read changes neither the state nor which writes are pending: nothing new to look ahead at.
+   * An operation that every order must place next is no branch to cut: the next true branch
+   * point looks ahead (from closer), or the search meets the dead read itself a few steps on.
+   */
+  private lookaheadAllows(entry: number, operation: number, nextState: State): boolean {
+    const feasible = this.feasible;
+    if (feasible === null || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    return this.pendingFeasible(entry, nextState, feasible);
+  }
+
   /** Whether the entry is the only call before the first return: every order places it next. */
   private onlyCandidate(entry: number): boolean {
     const { next, isCall } = this.entries;
@@ -237,15 +246,25 @@ class Search<State, Input> {
    * within the next few entries, can still follow nextState.
    */
   private pendingFeasible(current: number, nextState: State, feasible: Lookahead<State, Input>): boolean {
-    const { entries, inputs, known, set } = this;
-    const { next, isCall, operation } = entries;
+    const { entries, inputs, judgedCall, set } = this;
+    const { next, operation } = entries;
     // A part searched about once through (no backtracking to speak of) needs no far lookahead;
     // one that backtracks gets the model's full reach.
     let budget = this.steps > this.easySteps ? this.lookaheadEntries : Math.min(this.lookaheadEntries, DEFAULT_LOOKAHEAD_ENTRIES);
+    // The reach covers the whole list: the judged calls alone, linked apart, are the same walk.
+    if (entries.linked <= budget) {
+      const { watchedNext } = entries;
+      for (let entry = watchedNext[entries.head]!; entry !== NONE; entry = watchedNext[entry]!) {
+        if (entry === current) continue;
+        const candidate = operation[entry]!;
+        if (!feasible(nextState, inputs[candidate]!, set, candidate)) return false;
+      }
+      return true;
+    }
     for (let entry = next[entries.head]!; entry !== NONE && budget > 0; entry = next[entry]!, budget--) {
-      if (isCall[entry] === 0 || entry === current) continue;
+      if (judgedCall[entry] === 0 || entry === current) continue;
       const candidate = operation[entry]!;
-      if (known[candidate] === 1 && !feasible(nextState, inputs[candidate]!, set)) return false;
+      if (!feasible(nextState, inputs[candidate]!, set, candidate)) return false;
     }
     return true;
   }

@@ -26,11 +26,11 @@ export function parseExactJson(text: string): unknown {
 export function parseExactEvent(line: string): unknown {
   const parsed: unknown = JSON.parse(line);
   if (typeof parsed !== 'object' || parsed === null) return parsed;
-  const record = parsed as Record<string, unknown>;
-  for (const field of CLIENT_FIELDS) {
-    if (holdsLargeInteger(record[field])) return JSON.parse(quoteLargeIntegers(line, true));
-  }
-  return parsed;
+  const record = parsed as Partial<Record<(typeof CLIENT_FIELDS)[number], unknown>>;
+  // Named reads, not a loop over CLIENT_FIELDS: this runs for every line, and a keyed read is slower.
+  const large =
+    holdsLargeInteger(record.value) || holdsLargeInteger(record.key) || holdsLargeInteger(record.process) || holdsLargeInteger(record.error);
+  return large ? JSON.parse(quoteLargeIntegers(line, true)) : parsed;
 }
 
 function isLargeInteger(value: number): boolean {

@@ -3,10 +3,9 @@
  * into HistoryErrors, and handing events over in batches so that the
  * per-event cost of async iteration is paid once per batch.
  */
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { FaultlineError, HistoryError } from '../errors.js';
+import { readLineChunks } from './lines.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { HistoryValidator } from './validate.js';
 
@@ -65,19 +64,6 @@ export async function checkHistoryFile(file: string): Promise<void> {
   }
 }
 
-/** A line interface over a file stream, and how to release both. */
-export function openLines(file: string): { lines: AsyncIterable<string>; close: () => void } {
-  const input = createReadStream(file);
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  return {
-    lines,
-    close: () => {
-      lines.close();
-      input.destroy();
-    },
-  };
-}
-
 /** True for a line with nothing but whitespace; cheap for the common case. */
 export function isBlankLine(line: string): boolean {
   if (line.length === 0) return true;
@@ -125,35 +111,34 @@ export async function* readLineBatches(
 ): EventBatches {
   const validator = new HistoryValidator();
   const source: EventSource = { file, line: 0 };
-  const { lines, close } = openLines(file);
   let batch: HistoryEvent[] = [];
   // A line that did not parse: a cut only if nothing, not even a newline, follows it.
   let unparsed: { error: unknown; line: number } | undefined;
   try {
-    for await (const line of lines) {
-      source.line += 1;
-      if (unparsed !== undefined) throw unparsed.error;
-      let record: unknown;
-      try {
-        record = toRecord(line, source);
-      } catch (error) {
-        if (options.onCut === undefined) throw error;
-        unparsed = { error, line: source.line };
-        continue;
-      }
-      if (record === undefined) continue;
-      batch.push(validator.accept(record, source));
-      if (batch.length >= BATCH_SIZE) {
-        yield batch;
-        batch = [];
+    for await (const lines of readLineChunks(file)) {
+      for (const line of lines) {
+        source.line += 1;
+        if (unparsed !== undefined) throw unparsed.error;
+        let record: unknown;
+        try {
+          record = toRecord(line, source);
+        } catch (error) {
+          if (options.onCut === undefined) throw error;
+          unparsed = { error, line: source.line };
+          continue;
+        }
+        if (record === undefined) continue;
+        batch.push(validator.accept(record, source));
+        if (batch.length >= BATCH_SIZE) {
+          yield batch;
+          batch = [];
+        }
       }
     }
     if (unparsed !== undefined && (await endsWithNewline(file))) throw unparsed.error;
   } catch (error) {
     if (batch.length > 0) yield batch;
     throw readFailure(error, file);
-  } finally {
-    close();
   }
   if (unparsed !== undefined) options.onCut?.(cutLine(file, unparsed.line));
   if (batch.length > 0) yield batch;

@@ -1,57 +1,13 @@
 #!/usr/bin/env node
-/** The faultline command line. */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { UsageError } from '../../common/errors.js';
-import { bugsCommand } from './commands/bugs.js';
-import { cleanCommand } from './commands/clean.js';
-import { nodeCommand } from './commands/node.js';
-import { checkCommand } from './commands/check.js';
-import { compareCommand } from './commands/compare.js';
-import { indexCommand } from './commands/index-page.js';
-import { replayCommand } from './commands/replay.js';
-import { reportCommand } from './commands/report.js';
-import { testCommand } from './commands/run-tests.js';
-import { reportError } from './errors.js';
+/**
+ * The faultline command line. A check of a large history is handed to a
+ * second process (young-generation.ts) before the commands' modules load, so
+ * this one stays light.
+ */
+import { rerunWithLargerYoungGeneration, wantsLargerYoungGeneration } from './young-generation.js';
 
-export async function main(argumentsList: string[]): Promise<number> {
-  let exitCode = 0;
-  const parser = yargs(argumentsList)
-    .scriptName('faultline')
-    .usage('$0 <command> [options]\n\nJepsen-style fault injection for coordination services.')
-    .command(checkCommand((code) => (exitCode = code)))
-    .command(testCommand((code) => (exitCode = code)))
-    .command(replayCommand((code) => (exitCode = code)))
-    .command(compareCommand((code) => (exitCode = code)))
-    .command(indexCommand)
-    .command(reportCommand)
-    .command(bugsCommand)
-    .command(cleanCommand)
-    .command(nodeCommand)
-    .demandCommand(1, 'name a command: faultline <command> --help shows its options')
-    .recommendCommands()
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version()
-    .wrap(Math.min(120, process.stdout.columns ?? 120))
-    .fail((message, error) => {
-      if (error !== undefined && error !== null) throw error;
-      throw new UsageError(message, { hint: 'run faultline --help, or faultline <command> --help' });
-    });
-  try {
-    await parser.parseAsync();
-  } catch (error) {
-    return reportError(error, (text) => process.stderr.write(text));
-  }
-  return exitCode;
+if (wantsLargerYoungGeneration(process.argv.slice(2), process.env, process.execArgv)) {
+  process.exitCode = await rerunWithLargerYoungGeneration();
+} else {
+  await (await import('./cli.js')).runCommandLine();
 }
-
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = reportError(error, (text) => process.stderr.write(text));
-  },
-);

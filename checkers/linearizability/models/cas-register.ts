@@ -67,6 +67,7 @@ export function createCasRegister(options: ModelOptions, allowCas = true): Model
     },
     readOnly: (input) => input.kind === READ,
     lookahead: writerLookahead,
+    lookaheadJudges: (input) => input.kind !== WRITE,
     equal: valuesEqual,
     hash: hashValue,
     prune: pruneUnobservedWrites,

@@ -52,6 +52,7 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     },
     readOnly: (input) => input.kind === GET,
     lookahead: growingValueLookahead,
+    lookaheadJudges: (input) => input.kind === GET,
     // A get far ahead can rule out a whole subtree at once (c50-bad), and the check is cheap.
     lookaheadEntries: 1024,
     equal: (left, right) => left === right,
@@ -73,25 +74,27 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
  * wrote a prefix of what the get returned.
  */
 function growingValueLookahead(operations: PreparedOperation<KvInput>[]): Lookahead<string, KvInput> {
-  const resetters = new Map<KvInput, number[]>();
   const puts: number[] = [];
   operations.forEach((prepared, index) => {
     if (prepared.input.kind === PUT) puts.push(index);
   });
-  for (const prepared of operations) {
-    if (prepared.input.kind !== GET) continue;
-    const get = prepared.input;
-    const returnIndex = prepared.operation.returnIndex;
-    const candidates = puts.filter((index) => {
-      const put = operations[index]!;
-      return put.operation.callIndex < returnIndex && get.value.startsWith(put.input.value);
+  // Found when first asked: most gets extend the state and never need them.
+  const resetters: (number[] | undefined)[] = new Array(operations.length);
+  const resettersOf = (index: number): number[] => {
+    const get = operations[index]!;
+    const returnIndex = get.operation.returnIndex;
+    const candidates = puts.filter((put) => {
+      const prepared = operations[put]!;
+      return prepared.operation.callIndex < returnIndex && get.input.value.startsWith(prepared.input.value);
     });
-    resetters.set(get, candidates);
-  }
-  return (state, input, linearized) => {
+    resetters[index] = candidates;
+    return candidates;
+  };
+  return (state, input, linearized, index) => {
     if (input.kind !== GET || input.value.startsWith(state)) return true;
-    const candidates = resetters.get(input);
-    return candidates !== undefined && candidates.some((index) => !linearized.has(index));
+    const candidates = resetters[index] ?? resettersOf(index);
+    for (let position = 0; position < candidates.length; position++) if (!linearized.has(candidates[position]!)) return true;
+    return false;
   };
 }
 
