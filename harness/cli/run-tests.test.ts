@@ -44,15 +44,19 @@ test('--json and --test-count give one summary per seed; a caught bug exits 1', 
 });
 
 test('a node crash is a finding: exit 1, and --test-count goes on to the next seeds', () => {
-  // Seeds 1 and 3 crash a node under this planted bug; seed 2 does not.
+  // Which of the seeds crash a node under this planted bug moves with the schedule's streams; the batch runs them all.
   const run = faultline('test', '--time-limit', '10', '--seed', '1', '--test-count', '3', '--bug', 'crash-on-leader-loss', '--out', out);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.equal(run.stderr, '');
   assert.deepEqual([...run.stdout.matchAll(/seed=(\d+)/g)].map((match) => Number(match[1])), [1, 2, 3]);
   assert.match(run.stdout, /crash\s+VIOLATION\s+n\d crashed at [\d.]+ s: AssertionError: n\d lost its leadership/);
+  // Each seed's lines start at its heading; the first seed whose lines name a crash is where --stop-on-failure stops.
+  const blocks = run.stdout.split(/^(?=\S.*seed=\d+)/m).filter((block) => /seed=\d+/.test(block));
+  const firstCrash = Number(/seed=(\d+)/.exec(blocks.find((block) => /crash\s+VIOLATION/.test(block)) ?? '')?.[1]);
+  assert.ok(firstCrash >= 1 && firstCrash <= 3, run.stdout);
   const stopped = faultline('test', '--time-limit', '10', '--seed', '1', '--test-count', '3', '--bug', 'crash-on-leader-loss', '--stop-on-failure', '--out', out);
   assert.equal(stopped.code, 1);
-  assert.deepEqual([...stopped.stdout.matchAll(/seed=(\d+)/g)].map((match) => Number(match[1])), [1]);
+  assert.deepEqual([...stopped.stdout.matchAll(/seed=(\d+)/g)].map((match) => Number(match[1])), Array.from({ length: firstCrash }, (_, index) => index + 1));
 });
 
 test('run option mistakes exit 3 with one clear message', () => {

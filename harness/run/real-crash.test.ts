@@ -135,18 +135,18 @@ test('local: a node process killed from outside the nemesis is recorded as a cra
   assert.deepEqual(await cleanLeftovers({ dryRun: true }), []);
 });
 
-test('local: a node process that dies of an assertion (planted bug crash-on-leader-loss) is recorded with its error and stack', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+test('local: a node process that dies of an assertion (planted bug crash-on-leader-loss) is recorded with its error and stack', { skip: process.getuid?.() !== 0 && 'needs root' }, async (context) => {
   const out = temporaryDirectory('faultline-real-crash-bug-');
   const messages: string[] = [];
   for (let seed = 1; seed <= 3 && messages.length === 0; seed++) {
     const config = resolveConfig('test', seed, { out, runtime: 'local', nemesis: 'partition', bugs: ['crash-on-leader-loss'], warmupSeconds: 1, recoverySeconds: 2, timeLimitSeconds: 10 });
     const outcome = await runTest(config, new Date(), () => {});
     assert.equal(outcome.report.infrastructureError, undefined, JSON.stringify(outcome.report));
-    const crash = outcome.results.checkers['crash'];
-    if (crash === undefined) continue;
-    const [recorded] = crash.anomalies as Array<{ message: string; stack?: string }>;
-    assert.match(recorded!.stack ?? '', /resetOnLeaderLoss/);
-    messages.push(recorded!.message);
+    const crashes = (outcome.results.checkers['crash']?.anomalies ?? []) as Array<{ message: string; stack?: string }>;
+    const planted = crashes.find((recorded) => /resetOnLeaderLoss/.test(recorded.stack ?? ''));
+    // Any other crash is the coordinator's own finding: shown here, it is not what this test is about.
+    for (const other of crashes.filter((recorded) => recorded !== planted)) context.diagnostic(`seed ${seed}: another crash: ${other.message}`);
+    if (planted !== undefined) messages.push(planted.message);
   }
   assert.equal(messages.length, 1, 'no crash in three leader-isolating runs');
   assert.match(messages[0]!, /^AssertionError \[ERR_ASSERTION\]: n\d lost its leadership/);

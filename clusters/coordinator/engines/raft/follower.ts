@@ -31,10 +31,18 @@ function reply(node: RaftNode, to: Address, fields: Omit<AppendReply, 'type' | '
   node.send(to, { type: 'raft.append-reply', term: node.log.term, ...fields });
 }
 
+/**
+ * A request from an older term is answered under this node's term, so its
+ * sender steps down; it must not echo the old request's round, which the
+ * sender, leading again in this node's term, would read as an echo of one
+ * of its new rounds (a round it never sent, or one sent after the reply).
+ */
+const NO_ROUND = 0;
+
 export function handleAppend(node: RaftNode, from: Address, request: AppendRequest): void {
   const base = { success: false, matchIndex: 0, rejectedIndex: request.previousIndex, round: request.round };
   if (!acceptLeader(node, request.term, request.leader)) {
-    reply(node, from, { ...base, hintIndex: request.previousIndex });
+    reply(node, from, { ...base, hintIndex: request.previousIndex, round: NO_ROUND });
     return;
   }
   const log = node.log;
@@ -76,7 +84,7 @@ function appendEntries(node: RaftNode, request: AppendRequest): void {
 export function handleSnapshot(node: RaftNode, from: Address, request: SnapshotRequest): void {
   const base = { rejectedIndex: 0, hintIndex: 0, round: request.round };
   if (!acceptLeader(node, request.term, request.leader)) {
-    reply(node, from, { ...base, success: false, matchIndex: 0, hintIndex: 1 });
+    reply(node, from, { ...base, success: false, matchIndex: 0, hintIndex: 1, round: NO_ROUND });
     return;
   }
   const snapshot = request.snapshot;
