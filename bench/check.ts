@@ -21,7 +21,8 @@ import { generateRegisterHistory } from '../checkers/linearizability/testing/gen
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = join(here, '..', '..');
-const historiesDirectory = join(repositoryRoot, '..', '..', 'shared', 'histories');
+// shared/ lies beside the clone (README: ../shared/histories).
+const historiesDirectory = join(repositoryRoot, '..', 'shared', 'histories');
 const temporary = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
 
 function argument(name: string): string | undefined {
