@@ -13,6 +13,7 @@ import { SeededRandom } from '../../../../common/random.js';
 import type { Address, Message, World } from '../../world.js';
 import { Scheduler } from '../testing/scheduler.js';
 import { MemoryStorage } from '../testing/storage.js';
+import { scriptedEngineOptions } from '../testing/scripted.js';
 import { RaftEngine } from './engine.js';
 
 const VOTERS = ['n1', 'n2', 'n3'];
@@ -28,18 +29,7 @@ function scriptedFollower(): { engine: RaftEngine; sent: Array<{ to: Address; me
     transport: { send: (to, message) => sent.push({ to, message }) },
     log: () => undefined,
   };
-  const engine = new RaftEngine({
-    world,
-    members: VOTERS,
-    onCommit: () => undefined,
-    takeSnapshot: () => ({ position: 0, epoch: 0, state: null }),
-    installSnapshot: () => undefined,
-    bugs: new Set(),
-    electionTimeoutMs: 150,
-    heartbeatIntervalMs: 30,
-    leaseMs: 150,
-    maxClockDriftMs: 30,
-  });
+  const engine = new RaftEngine(scriptedEngineOptions(world, VOTERS));
   engine.start();
   return { engine, sent };
 }

@@ -11,10 +11,11 @@ import { SeededRandom } from '../../../../common/random.js';
 import type { Address, Message, World } from '../../world.js';
 import { Scheduler } from '../testing/scheduler.js';
 import { MemoryStorage } from '../testing/storage.js';
+import { scriptedEngineOptions, SCRIPTED_ELECTION_TIMEOUT_MS } from '../testing/scripted.js';
 import { ZabEngine } from './engine.js';
 
 const VOTERS = ['n1', 'n2', 'n3', 'n4', 'n5'];
-const ELECTION_TIMEOUT_MS = 150;
+const ELECTION_TIMEOUT_MS = SCRIPTED_ELECTION_TIMEOUT_MS;
 
 /** One engine whose peers are the test: it records what the engine sends and delivers what the test says. */
 class ScriptedPeers {
@@ -48,18 +49,7 @@ class ScriptedPeers {
       transport: { send: (to, message) => this.sent.push({ to, message }) },
       log: (line) => this.logLines.push(line),
     };
-    this.engine = new ZabEngine({
-      world,
-      members: VOTERS,
-      onCommit: () => undefined,
-      takeSnapshot: () => ({ position: 0, epoch: 0, state: null }),
-      installSnapshot: () => undefined,
-      bugs: new Set(),
-      electionTimeoutMs: ELECTION_TIMEOUT_MS,
-      heartbeatIntervalMs: 30,
-      leaseMs: ELECTION_TIMEOUT_MS,
-      maxClockDriftMs: 30,
-    });
+    this.engine = new ZabEngine(scriptedEngineOptions(world, VOTERS));
     this.engine.start();
   }
 
