@@ -11,7 +11,7 @@ import { writeIndexPage } from '../../../reports/index-page.js';
 import { loadStoredRun, runVerdict, sortNewestFirst, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
 import { shellWord } from '../../../reports/index.js';
-import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { DEFAULTS, readConfigFile, RUNTIME_NAMES, SYSTEM_NAMES, type RunConfig } from '../../run/config.js';
 import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 import { runTest } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
@@ -39,11 +39,11 @@ function joinRepeated(value: unknown): string {
 
 function build(yargs: Argv): Argv<CompareArguments> {
   return yargs
-    .option('systems', { type: 'string', coerce: joinRepeated, default: SYSTEMS.join(','), describe: 'comma list of systems to put side by side' })
+    .option('systems', { type: 'string', coerce: joinRepeated, default: SYSTEM_NAMES.join(','), describe: 'comma list of systems to put side by side' })
     .option('workloads', { type: 'string', coerce: joinRepeated, default: DEFAULTS.workload, describe: `comma list of workloads: ${WORKLOAD_NAMES.join(', ')}` })
     .option('nemeses', { type: 'string', coerce: joinRepeated, default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
     .option('seeds', { type: 'string', coerce: joinRepeated, default: '1', describe: 'comma list of seeds or ranges (1,2,3 or 1-5); every system runs every seed' })
-    .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim)' })
+    .option('runtime', { type: 'string', choices: RUNTIME_NAMES as string[], describe: 'where nodes run (default sim)' })
     .option('time-limit', { type: 'number', describe: `seconds of workload under faults per run (default ${DEFAULTS.timeLimitSeconds})` })
     .option('out', { type: 'string', default: DEFAULTS.out, describe: 'the compare-<utc>/ folder of runs and index.html goes here' })
     .option('config', { type: 'string', describe: 'a JSON file of run options for every run (nodes, rate, ...); flags override it' })
