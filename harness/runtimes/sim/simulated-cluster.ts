@@ -5,6 +5,7 @@
  * simulation bound or a node's own crash freezes the simulation: the run
  * stops there and says why.
  */
+import assert from 'node:assert/strict';
 import { InvariantViolation } from '../../../common/invariant-violation.js';
 import type { BootRequest, Cluster, FaultAbility, NodeCrashRecord, RunStop, VerifiedFaultControl } from '../index.js';
 import { lastLines } from '../crash-lines.js';
@@ -77,7 +78,12 @@ class SimulatedCluster implements Cluster {
   async waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<{ met: boolean; stop?: RunStop }> {
     let met = false;
     const stop = this.guard(() => {
-      met = this.simulation.runUntil(() => condition() as boolean, timeoutMs);
+      met = this.simulation.runUntil(() => {
+        const answer = condition();
+        // The condition runs between simulation steps: it must answer at once.
+        assert.ok(typeof answer === 'boolean', 'a condition on the simulator must answer synchronously');
+        return answer;
+      }, timeoutMs);
     });
     return stop === undefined ? { met } : { met: false, stop };
   }
