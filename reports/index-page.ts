@@ -87,7 +87,9 @@ function checkerList(run: StoredRun): string {
   // Valid checkers are only counted, so the reasons of the others stand out.
   const items = notValid.map(([name, checker]) => {
     const why = `<span class="sentence">${escapeHtml(checker.sentence ?? checker.reason ?? '')}</span>`;
-    return `<div class="checker">${escapeHtml(name)}: ${verdictCell(checker.valid, false)}${why}</div>`;
+    // A finding the run's read mode allows is labelled, so it cannot pass for a broken promise.
+    const expected = checker.expectedUnder === undefined ? '' : ` <span class="muted">(expected under read mode promising ${escapeHtml(checker.expectedUnder)}; not counted)</span>`;
+    return `<div class="checker">${escapeHtml(name)}: ${verdictCell(checker.valid, false)}${expected}${why}</div>`;
   });
   const validNames = checkers.filter(([, checker]) => checker.valid === true).map(([name]) => name);
   if (validNames.length > 0) {

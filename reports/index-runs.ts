@@ -8,6 +8,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Verdict } from '../checkers/checker.js';
+import { READ_PROMISES, type ReadPromise } from '../checkers/read-promises/index.js';
 import type { LooseRunConfig } from './report-types.js';
 
 /** The fields of a run's config.json this page uses ('?' when missing). */
@@ -18,6 +19,8 @@ export interface StoredChecker {
   valid: Verdict;
   sentence?: string;
   reason?: string;
+  /** Set when the property judged is stronger than the run's read mode promises: not counted. */
+  expectedUnder?: ReadPromise;
   stats: Record<string, unknown>;
   /** The whole entry, for checker-specific figures (perf). */
   raw: Record<string, unknown>;
@@ -98,7 +101,9 @@ function parseResults(value: unknown): StoredResults | undefined {
     if (!isRecord(entry)) continue;
     const sentence = optionalText(entry.sentence);
     const reason = optionalText(entry.reason);
+    const expectedUnder = READ_PROMISES.find((promise) => promise === entry.expectedUnder);
     checkers[name] = {
+      ...(expectedUnder === undefined ? {} : { expectedUnder }),
       valid: asVerdict(entry.valid),
       ...(sentence === undefined ? {} : { sentence }),
       ...(reason === undefined ? {} : { reason }),
