@@ -11,7 +11,7 @@ import { SeededRandom } from '../../../../common/random.js';
 import { createEngine } from '../index.js';
 import type { InspectableEngine } from '../shared/options.js';
 import { InvariantChecker, type NodeRecord } from './invariants.js';
-import { Scheduler } from './scheduler.js';
+import { ManualScheduler } from '../../../../common/testing/manual-scheduler.js';
 import { RecordingService } from './service.js';
 import { MemoryStorage } from './storage.js';
 
@@ -48,7 +48,7 @@ interface TestNode {
 }
 
 export class TestCluster {
-  readonly scheduler = new Scheduler();
+  readonly scheduler = new ManualScheduler();
   readonly checker = new InvariantChecker();
   readonly random: SeededRandom;
   readonly voters: Address[];
@@ -81,7 +81,7 @@ export class TestCluster {
   }
 
   get nowMs(): number {
-    return this.scheduler.nowMs;
+    return this.scheduler.nowMs();
   }
 
   private node(address: Address): TestNode {
@@ -156,8 +156,8 @@ export class TestCluster {
     let nextHandle = 0;
     const live = (): boolean => node.alive && node.incarnation === incarnation;
     const clock: Clock = {
-      nowMs: () => node.clockOffsetMs + scheduler.nowMs * node.rate,
-      monotonicMs: () => node.monotonicOffsetMs + scheduler.nowMs * node.rate,
+      nowMs: () => node.clockOffsetMs + scheduler.nowMs() * node.rate,
+      monotonicMs: () => node.monotonicOffsetMs + scheduler.nowMs() * node.rate,
       setTimer: (delayMs, callback) => {
         nextHandle += 1;
         const handle = nextHandle;
@@ -184,7 +184,7 @@ export class TestCluster {
       random: this.random.fork(`${node.address}:${incarnation}`),
       storage: node.storage,
       transport: { send: (to, message) => live() && this.send(node.address, to, message) },
-      log: (line) => this.logLines.push(`${scheduler.nowMs.toFixed(1)} ${line}`),
+      log: (line) => this.logLines.push(`${scheduler.nowMs().toFixed(1)} ${line}`),
     };
   }
 
@@ -225,11 +225,11 @@ export class TestCluster {
   /** Changes how fast a node's clock runs from now on, without a jump. */
   setClockRate(address: Address, rate: number): void {
     const node = this.node(address);
-    const readingMs = node.clockOffsetMs + this.scheduler.nowMs * node.rate;
-    const monotonicReadingMs = node.monotonicOffsetMs + this.scheduler.nowMs * node.rate;
+    const readingMs = node.clockOffsetMs + this.scheduler.nowMs() * node.rate;
+    const monotonicReadingMs = node.monotonicOffsetMs + this.scheduler.nowMs() * node.rate;
     node.rate = rate;
-    node.clockOffsetMs = readingMs - this.scheduler.nowMs * rate;
-    node.monotonicOffsetMs = monotonicReadingMs - this.scheduler.nowMs * rate;
+    node.clockOffsetMs = readingMs - this.scheduler.nowMs() * rate;
+    node.monotonicOffsetMs = monotonicReadingMs - this.scheduler.nowMs() * rate;
   }
 
   /** Sets a node's wall clock forward (or back, when negative), as settimeofday does: timers and the monotonic clock go on. */
@@ -255,20 +255,17 @@ export class TestCluster {
     this.blocked.clear();
   }
 
+  /** Each step is checked where it happens. */
   runFor(durationMs: number): void {
-    const untilMs = this.scheduler.nowMs + durationMs;
-    while (this.scheduler.step(untilMs)) {
-      // each step is checked where it happens
-    }
-    this.scheduler.nowMs = untilMs;
+    this.scheduler.run(this.scheduler.nowMs() + durationMs);
   }
 
   /** Runs until the predicate holds (checked after each step); false if limitMs passed first. */
   runUntil(predicate: () => boolean, limitMs: number): boolean {
-    const untilMs = this.scheduler.nowMs + limitMs;
+    const untilMs = this.scheduler.nowMs() + limitMs;
     while (!predicate()) {
       if (!this.scheduler.step(untilMs)) {
-        this.scheduler.nowMs = untilMs;
+        this.scheduler.run(untilMs);
         return predicate();
       }
     }
