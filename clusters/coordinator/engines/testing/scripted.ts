@@ -7,7 +7,7 @@ import type { ManualScheduler } from '../../../../common/testing/manual-schedule
 import { SeededRandom } from '../../../../common/random.js';
 import type { Address, Message, World } from '../../world.js';
 import type { TunedEngineOptions } from '../shared/options.js';
-import { MemoryStorage } from './storage.js';
+import { SimulatedStorage } from '../../../../harness/runtimes/sim/storage.js';
 
 export const SCRIPTED_ELECTION_TIMEOUT_MS = 150;
 
@@ -32,7 +32,7 @@ export function scriptedWorld(self: Address, scheduler: ManualScheduler, seed: n
     self,
     clock: { nowMs: () => scheduler.nowMs(), setTimer: (delayMs, callback) => scheduler.schedule(delayMs, callback), clearTimer: (handle) => scheduler.cancel(handle) },
     random: new SeededRandom(seed),
-    storage: new MemoryStorage(),
+    storage: new SimulatedStorage(),
     transport: { send },
     log,
   };
