@@ -13,7 +13,7 @@ import type { TestRunOutcome } from './execute.js';
 import { discard, failures, invalidCheckers, simRun, type SimRunSettings } from './testing/sim-runs.js';
 
 const SEED_LIMIT = 40;
-const TIME_LIMIT_SECONDS = 6;
+const TIME_LIMIT_SECONDS = 5;
 
 const CONSENSUS = ['consensus-invariants', 'convergence'];
 const STALE_READ = ['linearizability:cas-register'];
