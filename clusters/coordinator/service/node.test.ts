@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoordinatorNode } from '../node.js';
-import { FakeCluster, FakeConsensus, FakeEngine } from './fake-cluster.js';
+import { FakeCluster } from './fake-cluster.js';
+import { FakeConsensus, FakeEngine } from './fake-engine.js';
 import * as requests from '../client/requests.js';
 import type { EngineOptions } from '../engine.js';
 import type { Message } from '../world.js';
