@@ -9,7 +9,7 @@
 import { SeededRandom } from '../../common/random.js';
 import { createSchedule, type FaultKind, type NemesisSchedule, type ScheduleContext } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
 import { planWorkload, runPhases, type PhaseName, type WorkloadPlan } from '../generators/workload.js';
 import type { FaultAbility, FaultControl, Scheduler } from '../runtimes/index.js';
@@ -74,7 +74,7 @@ export interface RunPlan {
   firstOperations: PlannedOperation[];
 }
 
-/** The run's schedule as data, from config and seed alone, on a virtual clock with a fault control that does nothing. */
+/** The run's schedule as data, from config and seed alone, on the simulator's clock (an empty Simulation) with a fault control that does nothing. */
 export function planRun(config: RunConfig): RunPlan {
   const times = runTimes(config);
   const nodes = nodeNames(config.nodes);
@@ -82,7 +82,7 @@ export function planRun(config: RunConfig): RunPlan {
 }
 
 function planFaults(config: RunConfig, times: RunTimes, nodes: string[]): PlannedFault[] {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new Simulation({ seed: config.seed });
   const control = inertFaultControl(nodes);
   const schedule = createRunSchedule(config, nodes);
   const faults: PlannedFault[] = [];
