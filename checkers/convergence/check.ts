@@ -148,7 +148,7 @@ function show(value: unknown): string {
 const CONVERGENCE_SHAPES: Record<ConvergenceAnomaly['kind'], string> = {
   divergent: 'replicas disagree after recovery',
   'unwritten-value': 'a replica holds a value no write wrote',
-  'lost-write': 'an acknowledged write is missing from replicas',
+  'lost-write': 'replicas hold a value an acknowledged write had overwritten',
 };
 
 /** The kind of anomaly, without its key, nodes or values. */
