@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +80,13 @@ test('a 3-shard sweep merged by faultline index gives the same verdicts as the u
   assert.equal(junitCases(join(folder, 'merged.xml')).length, SEEDS * Object.keys(wholeRuns[0]!.checkers).length);
   assert.equal(groupsTable(join(folder, 'index.html')), groupsTable(join(folder, 'whole', 'index.html')));
   assert.match(groupsTable(join(folder, 'index.html')), /VIOLATION/);
+
+  // A runner's folder downloaded twice, its runs/latest link copied as a folder (as artifact uploads do): the repeats are said, latest is not a run.
+  const copy = join(folder, 'artifacts', 'again');
+  cpSync(join(folder, 'artifacts', 'shard-1'), copy, { recursive: true, dereference: true });
+  assert.ok(existsSync(join(copy, 'latest', 'config.json')));
+  const twice = faultline('index', join(folder, 'artifacts', 'shard-1'), join(folder, 'artifacts', 'shard-2'), join(folder, 'artifacts', 'shard-3'), copy, '--out', folder);
+  assert.equal(twice.code, 1);
+  assert.match(twice.stdout, new RegExp(`: ${SEEDS + 4} runs,`));
+  assert.match(twice.stderr, /4 seeds ran more than once \(were two runners given the same --shard\?\): seed \d+ of coordinator-zab register partition bugs=follower-local-read ran 2 times/);
 });

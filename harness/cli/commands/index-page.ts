@@ -6,11 +6,11 @@
  * runs (DESIGN.md), so a merge job fails on any violation.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { FaultlineError, UsageError } from '../../../common/errors.js';
 import { writeIndexPage } from '../../../reports/index-page.js';
-import { findRunDirectories, loadStoredRuns, MAX_LISTED_RUNS, runVerdict } from '../../../reports/index-runs.js';
+import { findRunDirectories, loadStoredRuns, MAX_LISTED_RUNS, runVerdict, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
 import { groupViolations } from '../../../reports/violation-groups.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -54,9 +54,22 @@ function runDirectoriesOf(roots: readonly string[]): string[] {
       throw new FaultlineError('E_INPUT', 'not a folder of runs', { where: root, hint: 'pass the folder faultline test --out wrote to, e.g. runs/, or each runner\'s downloaded runs/ folder' });
     }
     // A folder given twice, or inside another given, counts its runs once.
-    for (const directory of findRunDirectories(root)) found.add(resolve(directory));
+    // A CI artifact may hold runs/latest copied as a folder (uploads follow links): the same run again.
+    for (const directory of findRunDirectories(root)) if (basename(directory) !== 'latest') found.add(resolve(directory));
   }
   return [...found];
+}
+
+/** "seed 7 of coordinator-raft register partition ran 2 times": two runners given the same --shard, most likely. */
+function repeatedSeeds(runs: readonly StoredRun[]): string[] {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    if (run.config === undefined) continue;
+    const { seed, system, workload, nemesis, bugs } = run.config;
+    const key = `seed ${seed} of ${system} ${workload} ${nemesis}${bugs.length > 0 ? ` bugs=${bugs.join(',')}` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count > 1).map(([key, count]) => `${key} ran ${count} times`);
 }
 
 function writeIndex(argv: IndexArguments): number {
@@ -72,6 +85,10 @@ function writeIndex(argv: IndexArguments): number {
   const pageDirectory = argv.out ?? (roots[0] as string);
   const page = writeIndexPage(runs, { pageDirectory, ...(argv.title === undefined ? {} : { title: argv.title }) });
   if (argv.junit !== undefined) writeJunitFile(argv.junit, runs);
+  const repeated = repeatedSeeds(runs);
+  if (repeated.length > 0) {
+    process.stderr.write(`faultline: ${repeated.length} seed${repeated.length === 1 ? '' : 's'} ran more than once (were two runners given the same --shard?): ${repeated.slice(0, 3).join('; ')}${repeated.length > 3 ? '; ...' : ''}\n`);
+  }
   const incomplete = runs.filter((run) => run.results === undefined).length;
   const distinct = groupViolations(runs).filter((group) => group.verdict === false).length;
   const violations = runs.filter((run) => runVerdict(run) === false).length;
