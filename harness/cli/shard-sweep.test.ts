@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -88,5 +88,10 @@ test('a 3-shard sweep merged by faultline index gives the same verdicts as the u
   const twice = faultline('index', join(folder, 'artifacts', 'shard-1'), join(folder, 'artifacts', 'shard-2'), join(folder, 'artifacts', 'shard-3'), copy, '--out', folder);
   assert.equal(twice.code, 1);
   assert.match(twice.stdout, new RegExp(`: ${SEEDS + 4} runs,`));
+  const empty = join(folder, 'artifacts', 'empty');
+  mkdirSync(empty);
+  const none = faultline('index', empty);
+  assert.equal(none.code, 2, 'a merge of no runs (artifacts missing) does not pass');
+  assert.match(none.stderr, /no run directories under .*empty: nothing was judged/);
   assert.match(twice.stderr, /4 seeds ran more than once \(were two runners given the same --shard\?\): seed \d+ of coordinator-zab register partition bugs=follower-local-read ran 2 times/);
 });

@@ -13,7 +13,7 @@ import { writeIndexPage } from '../../../reports/index-page.js';
 import { findRunDirectories, loadStoredRuns, MAX_LISTED_RUNS, runVerdict, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
 import { groupViolations } from '../../../reports/violation-groups.js';
-import { exitCodeFor } from '../exit-codes.js';
+import { EXIT_UNKNOWN, exitCodeFor } from '../exit-codes.js';
 import { shownPath } from './run-output.js';
 
 interface IndexArguments {
@@ -34,7 +34,7 @@ function build(yargs: Argv): Argv<IndexArguments> {
     .option('junit', { type: 'string', describe: 'also write JUnit XML of the same runs here' })
     .example('$0 index runs/', `writes runs/index.html over up to ${MAX_LISTED_RUNS} runs`)
     .example('$0 index site/shard-* --out site --junit junit.xml', 'merges the runs of many CI runners into site/index.html')
-    .epilog('Exit code: 0 all valid, 1 any violation, 2 any run unknown or incomplete.')
+    .epilog('Exit code: 0 all valid, 1 any violation, 2 any run unknown or incomplete, or no runs at all.')
     .strict() as unknown as Argv<IndexArguments>;
 }
 
@@ -94,5 +94,10 @@ function writeIndex(argv: IndexArguments): number {
   const violations = runs.filter((run) => runVerdict(run) === false).length;
   const found = violations === 0 ? '' : `, ${violations} with a violation (${distinct} distinct)`;
   process.stdout.write(`wrote ${shownPath(page)}: ${runs.length} run${runs.length === 1 ? '' : 's'}${found}${incomplete > 0 ? `, ${incomplete} incomplete` : ''}\n`);
+  if (runs.length === 0) {
+    // No runs is no evidence: a merge job whose artifacts went missing must not pass.
+    process.stderr.write(`faultline: no run directories under ${roots.join(', ')}: nothing was judged (exit ${EXIT_UNKNOWN})\n`);
+    return EXIT_UNKNOWN;
+  }
   return exitCodeFor(runs.map(runVerdict));
 }
