@@ -45,6 +45,11 @@ function explainerOf(checker: string): Explainer | undefined {
   return checker.startsWith('linearizability') ? LINEARIZABILITY : EXPLAINERS[checker];
 }
 
+/** True when the checker names its anomalies' shapes (perf finds no violations, so it names none). */
+export function namesShapes(checker: string): boolean {
+  return explainerOf(checker) !== undefined;
+}
+
 /**
  * The distinct shapes among one checker's anomalies in one run, in the order
  * found; a checker that failed with no readable anomaly gives one unreadable shape.

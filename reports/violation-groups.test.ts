@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventsFromSpans, type CheckerResult, type OperationSpan } from '../checkers/checker.js';
-import { runNamedChecker } from '../checkers/registry.js';
+import { CHECKER_NAMES, runNamedChecker } from '../checkers/registry.js';
 import { pairEvents } from '../common/history/index.js';
-import { UNREADABLE_SHAPE } from './anomaly-shapes.js';
+import { namesShapes, UNREADABLE_SHAPE } from './anomaly-shapes.js';
 import { renderIndexPage } from './index-page.js';
 import type { StoredChecker, StoredRun } from './index-runs.js';
 import { groupViolations, UNDECIDED_SHAPE } from './violation-groups.js';
@@ -88,4 +88,10 @@ test('the index page shows each group once with a link to its smallest seed, esc
   assert.equal(section.match(/<tr><td class="name">/g)?.length, 1);
   assert.match(section, /href="coordinator-zab-20\/report\.html">seed 20</);
   assert.ok(!section.includes('<script>x'), 'anomaly text is escaped');
+});
+
+test('every checker that can find a violation names the shapes of its anomalies', () => {
+  const named = CHECKER_NAMES.filter(namesShapes);
+  assert.deepEqual(CHECKER_NAMES.filter((name) => !named.includes(name)), ['perf']);
+  assert.ok(named.includes('linearizability:cas-register') && named.includes('fencing'));
 });
