@@ -6,7 +6,7 @@
  * import nothing from the harness.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Verdict } from '../checkers/checker.js';
 import { READ_PROMISES, type ReadPromise } from '../checkers/read-promises/index.js';
 import type { LooseRunConfig } from './report-types.js';
@@ -54,6 +54,12 @@ const RESULTS_FILE = 'results.json';
 export const REPORT_FILE = 'report.html';
 /** Bound on runs one page or XML file lists. */
 export const MAX_LISTED_RUNS = 5000;
+
+/** A relative link from a page in pageDirectory to the run's report (or its folder), each path segment URL-encoded. */
+export function runLink(pageDirectory: string, run: StoredRun): string {
+  const path = relative(pageDirectory, run.directory).split(sep).map(encodeURIComponent).join('/');
+  return run.hasReport ? `${path}/${REPORT_FILE}` : `${path}/`;
+}
 
 /** A run's verdict for tables and exit codes: a run with no results is unknown. */
 export function runVerdict(run: StoredRun): Verdict {
@@ -186,10 +192,10 @@ export function findRunDirectories(root: string): string[] {
 }
 
 /** Loads runs and orders them newest first (ties by id, so the order is stable). */
-export function loadStoredRuns(directories: readonly string[]): StoredRun[] {
+export function loadStoredRuns(directories: readonly string[], maxRuns = MAX_LISTED_RUNS): StoredRun[] {
   // Ids start with the UTC start time, so the newest come first before the bound cuts the list.
   const newestFirst = [...directories].sort((left, right) => basename(right).localeCompare(basename(left)));
-  return sortNewestFirst(newestFirst.slice(0, MAX_LISTED_RUNS).map(loadStoredRun));
+  return sortNewestFirst(newestFirst.slice(0, maxRuns).map(loadStoredRun));
 }
 
 /** Newest first, ties by id, so the order is stable; sorts in place and returns the array. */
