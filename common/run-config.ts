@@ -59,6 +59,8 @@ export interface RunConfig {
   schedule?: ScheduledFaultData[];
   /** The faults the run applied, as it applied them (nodes resolved): written into config.json after the run, ready to copy into `schedule`. */
   faultSchedule?: ScheduledFaultData[];
+  /** For a run made by `faultline shrink`: the failing run it was shrunk from, its size, and the changes kept. */
+  shrunkFrom?: { run: string; operations: number; faults: number; timeLimitSeconds: number; runs: number; steps: string[] };
   /** A user's own install of the system (a ZooKeeper release directory, an etcd binary) instead of the host's packages. */
   install?: string;
   /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */

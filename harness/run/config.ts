@@ -39,7 +39,7 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming' | 'rea
 /** Upper bounds that keep one run finite and its history readable. */
 export const LIMITS = { nodes: 9, concurrency: 200, rate: 10_000, timeLimitSeconds: 3600, keys: 10_000 } as const;
 
-type OptionKey = keyof Omit<RunConfig, 'version' | 'versions' | 'faultSchedule'>;
+type OptionKey = keyof Omit<RunConfig, 'version' | 'versions' | 'faultSchedule' | 'shrunkFrom'>;
 
 /** Every option's rule, for the config file and the flags alike. */
 const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
@@ -66,7 +66,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
 };
 
 /** A run's recorded facts in its config.json, not options: a run's config file may be given back with --config. */
-const RECORDED_FIELDS = ['version', 'versions', 'faultSchedule'];
+const RECORDED_FIELDS = ['version', 'versions', 'faultSchedule', 'shrunkFrom'];
 
 /** The entries are checked once the run's nodes and phases are known (resolveConfig). */
 function scheduleList(value: unknown, place: OptionPlace): unknown {
