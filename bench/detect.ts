@@ -8,8 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUG_MODES, type BugMode } from '../clusters/coordinator/bugs.js';
-import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { BUG_MODES } from '../clusters/coordinator/bugs.js';
+import { bugRunSettings } from './bug-runs.js';
+import { resolveConfig } from '../harness/run/config.js';
 import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
 import { firstViolationSeconds } from '../harness/run/detection.js';
 
@@ -23,7 +24,6 @@ function readArguments(argv: readonly string[]): { only?: string; seeds: number 
   const only = argv.find((argument, index) => !argument.startsWith('--') && (flag === -1 || index !== flag + 1));
   return only === undefined ? { seeds } : { only, seeds };
 }
-const TIME_LIMIT_SECONDS = 30;
 
 function detectionSeconds(outcome: TestRunOutcome): number {
   return firstViolationSeconds(outcome.results, outcome.report);
@@ -32,16 +32,6 @@ function detectionSeconds(outcome: TestRunOutcome): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function suggested(bug: BugMode): Partial<RunConfig> {
-  const extra = bug as BugMode & Partial<Pick<RunConfig, 'readMode' | 'maxActiveFaults'>>;
-  return {
-    workload: bug.workload as RunConfig['workload'],
-    nemesis: bug.nemesis,
-    ...(extra.readMode === undefined ? {} : { readMode: extra.readMode }),
-    ...(extra.maxActiveFaults === undefined ? {} : { maxActiveFaults: extra.maxActiveFaults }),
-  };
 }
 
 async function main(): Promise<void> {
@@ -53,9 +43,9 @@ async function main(): Promise<void> {
     for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
       let caught = 0;
       const times: number[] = [];
-      const settings = suggested(bug);
+      const settings = bugRunSettings(bug);
       for (let seed = 1; seed <= seeds; seed++) {
-        const config = resolveConfig('bench', seed, { ...settings, system, bugs: [bug.name], timeLimitSeconds: TIME_LIMIT_SECONDS, out });
+        const config = resolveConfig('bench', seed, { ...settings, system, out });
         const outcome = await runTest(config, new Date(), () => {});
         if (outcome.results.valid === false) {
           caught++;
