@@ -3,7 +3,11 @@
  * engine, with the workload and nemesis the bug names: the share of seeds
  * (20, or --seeds N) whose run ends in a violation, and the median simulated
  * time at which the first violation showed (the invariant break, or the
- * offending operation). `npm run bench:detect -- [bug-name] [--seeds N]`.
+ * offending operation). `npm run bench:detect -- [bug-name] [--seeds N] [--swarm]`.
+ *
+ * --swarm: one generic setting for every bug instead of its tuned nemesis:
+ * the bug's workload and read mode, `--nemesis all --swarm` (each seed draws
+ * its own faults and load), as issue 15 measures swarm testing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,14 +40,15 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'faultline-detect-'));
-  const { only, seeds } = readArguments(process.argv.slice(2));
+  const { only, seeds } = readArguments(process.argv.slice(2).filter((argument) => argument !== '--swarm'));
+  const swarm = process.argv.includes('--swarm');
   let caughtInAll = 0;
   let runsInAll = 0;
   for (const bug of BUG_MODES.filter((mode) => only === undefined || mode.name === only)) {
     for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
       let caught = 0;
       const times: number[] = [];
-      const settings = bugRunSettings(bug);
+      const settings = swarm ? { ...bugRunSettings(bug), nemesis: 'all', swarm: true, maxActiveFaults: 1 } : bugRunSettings(bug);
       for (let seed = 1; seed <= seeds; seed++) {
         const config = resolveConfig('bench', seed, { ...settings, system, out });
         const outcome = await runTest(config, new Date(), () => {});
