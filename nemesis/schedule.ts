@@ -47,6 +47,8 @@ export type NemesisEventName = `start-${FaultKind}` | `stop-${FaultKind}`;
 export interface NemesisEvent {
   f: NemesisEventName;
   value: unknown;
+  /** On a start: how long the schedule means the fault to last (a run cut short records it so, not as cut). */
+  plannedDurationMs?: number;
 }
 
 export interface ScheduleContext {
@@ -141,11 +143,13 @@ export class NemesisSchedule implements FaultSchedule {
     const nemesis = eligible[this.timingRandom.integer(0, eligible.length)] as Nemesis;
     const fault = nemesis.fault();
     const targets = this.targetRandom.fork(`fault ${this.faultsStarted++}`);
+    // Targets draw from their own stream: drawing the duration first moves nothing.
+    const durationMs = this.draw(this.timing.faultMs);
     const description = fault.start(context.control, targets, context.view());
     const entry: ActiveFault = { nemesis, fault };
     this.active.push(entry);
-    this.report(description, 'start');
-    context.scheduler.after(this.draw(this.timing.faultMs), 'nemesis', () => this.endFault(entry));
+    this.report(description, 'start', durationMs);
+    context.scheduler.after(durationMs, 'nemesis', () => this.endFault(entry));
     if (this.active.length < this.timing.maxActiveFaults) this.planNext();
     else this.waitingForStop = true;
   }
@@ -162,8 +166,8 @@ export class NemesisSchedule implements FaultSchedule {
     }
   }
 
-  private report(description: FaultDescription, phase: 'start' | 'stop'): void {
-    this.context?.onEvent({ f: `${phase}-${description.kind}`, value: description.value });
+  private report(description: FaultDescription, phase: 'start' | 'stop', plannedDurationMs?: number): void {
+    this.context?.onEvent({ f: `${phase}-${description.kind}`, value: description.value, ...(plannedDurationMs === undefined ? {} : { plannedDurationMs }) });
   }
 
   private draw(range: DurationRangeMs): number {

@@ -74,7 +74,7 @@ export class ScriptedSchedule implements FaultSchedule {
     applyPlan(entry.kind, plan, context.control);
     const running: Running = { entry, plan };
     this.active.push(running);
-    context.onEvent({ f: `start-${entry.kind}`, value: plan });
+    context.onEvent({ f: `start-${entry.kind}`, value: plan, plannedDurationMs: entry.durationMs });
     context.scheduler.after(entry.durationMs, 'nemesis', () => {
       if (this.active.includes(running)) this.stop(running, context.control);
     });

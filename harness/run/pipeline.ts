@@ -86,9 +86,9 @@ export async function runPipeline(config: RunConfig, directory: RunDirectory, ta
     directory.appendEvent({ ...event, index: events++ } as HistoryEvent);
   };
   const schedule = createRunSchedule(config, target.nodes, control.abilities);
-  const applied = new AppliedFaults();
-  const onEvent = (event: { f: string; value: unknown }): void => {
-    applied.observe(event.f, event.value, scheduler.nowMs());
+  const applied = new AppliedFaults(times.warmUpMs + times.faultsMs);
+  const onEvent = (event: { f: string; value: unknown; plannedDurationMs?: number }): void => {
+    applied.observe(event, scheduler.nowMs());
     record({ time: nowNs(), process: 'nemesis', type: 'info', f: event.f, value: event.value });
   };
   const context = { control, view: () => ({ nodes: target.nodes, leader: target.leader() }), onEvent };
@@ -181,12 +181,17 @@ export function storeFinalStates(config: RunConfig, directory: RunDirectory, sta
 /** Nemesis starts and stops, paired into the entries of a schedule given as data, so a run's faults can be run again exactly. */
 class AppliedFaults {
   private readonly faults: ScheduledFaultData[] = [];
+
+  /** untilMs: the end of the faults phase, where the heal stops whatever is still on. */
+  constructor(private readonly untilMs: number) {}
   private readonly open = new Map<string, { fault: ScheduledFaultData; startMs: number }>();
 
-  observe(f: string, value: unknown, nowMs: number): void {
+  observe(event: { f: string; value: unknown; plannedDurationMs?: number }, nowMs: number): void {
+    const { f, value } = event;
     const [phase, kind] = [f.slice(0, f.indexOf('-')), f.slice(f.indexOf('-') + 1) as FaultKind];
     if (phase === 'start') {
-      const fault: ScheduledFaultData = { atMs: Math.round(nowMs), kind, durationMs: 1, value: value as Record<string, unknown> };
+      // A fault the run never stopped (it froze, or was cut short) keeps the duration its schedule meant.
+      const fault: ScheduledFaultData = { atMs: Math.round(nowMs), kind, durationMs: Math.max(1, Math.min(Math.round(event.plannedDurationMs ?? 1), Math.floor(this.untilMs - nowMs))), value: value as Record<string, unknown> };
       this.faults.push(fault);
       this.open.set(kind, { fault, startMs: nowMs });
       return;

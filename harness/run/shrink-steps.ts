@@ -75,6 +75,12 @@ export function smallerLoad(config: RunConfig): Candidate[] {
   const shortest = timeLimitFor(config, schedule);
   if (shortest < config.timeLimitSeconds) candidates.push({ config: { ...config, timeLimitSeconds: shortest }, change: `time limit ${config.timeLimitSeconds} s -> ${shortest} s` });
   else if (schedule.length === 0) for (const seconds of smallerValues(config.timeLimitSeconds, 1, true)) candidates.push({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` });
+  // The same faults sooner: the run before the first fault shrinks, and the time limit after it.
+  const leadMs = schedule.length === 0 ? 0 : Math.min(...schedule.map((fault) => fault.atMs)) - config.warmupSeconds * 1000;
+  for (const shiftMs of [...new Set([leadMs, Math.floor(leadMs / 2)])].filter((shift) => shift >= 1000)) {
+    const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
+    candidates.push({ config: { ...config, schedule: moved }, change: `faults ${(shiftMs / 1000).toFixed(1)} s sooner` });
+  }
   for (const seconds of smallerValues(config.warmupSeconds, 0, true)) {
     const shiftMs = (config.warmupSeconds - seconds) * 1000;
     const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
