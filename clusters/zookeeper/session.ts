@@ -1,0 +1,135 @@
+/**
+ * One node-zookeeper-client session with a deadline on every call.
+ *
+ * The library has no read timeout (a call to a paused or cut-off server waits
+ * until it answers) and queues calls made while disconnected, to send them
+ * after a reconnect. So: a call made while not connected is not sent at all
+ * (a definite "not-connected"); a call without an answer by its deadline is
+ * unknown ("timeout"), and the session is then abandoned (the caller opens a
+ * new one) so that nothing it queued is sent later unseen. Retries stay at 0.
+ */
+import zookeeper from 'node-zookeeper-client';
+import { syncRequest } from './sync.js';
+
+export type ZooKeeperClient = zookeeper.Client;
+export type ZooKeeperStat = zookeeper.Stat;
+
+/** A call's end: its value, a ZooKeeper error code's name (NO_NODE, CONNECTION_LOSS, ...), not sent, or no answer in time. */
+export type CallResult<T> = { type: 'ok'; value: T } | { type: 'error'; code: string } | { type: 'not-sent' } | { type: 'timeout' };
+
+export type SessionState = 'connecting' | 'connected' | 'disconnected' | 'expired' | 'closed';
+
+export interface SessionOptions {
+  /** host:port of every server; the client picks among them. */
+  servers: string[];
+  sessionTimeoutMs: number;
+  callTimeoutMs: number;
+  /** Maps a server address (host) to its node name, for ok outcomes. */
+  nodeOfHost: (host: string) => string | undefined;
+}
+
+/** After close(), the socket is cut if the close-session request has not gone out by then. */
+const CLOSE_GRACE_MS = 1_000;
+
+type NodeCallback<T> = (error: Error | zookeeper.Exception | null, value: T) => void;
+
+export class ZooKeeperSession {
+  readonly client: ZooKeeperClient;
+  private currentState: SessionState = 'connecting';
+  private readonly listeners = new Set<(state: SessionState) => void>();
+
+  constructor(private readonly options: SessionOptions) {
+    this.client = zookeeper.createClient(options.servers.join(','), { sessionTimeout: options.sessionTimeoutMs, spinDelay: 100, retries: 0 });
+    this.client.on('state', (state: zookeeper.State) => this.onState(state));
+    this.client.connect();
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** The node of the server this session is connected to, when known. */
+  get server(): string | undefined {
+    const socket = (this.client as unknown as { connectionManager?: { socket?: { remoteAddress?: string } } }).connectionManager?.socket;
+    const host = socket?.remoteAddress;
+    return host === undefined ? undefined : this.options.nodeOfHost(host.replace(/^::ffff:/, ''));
+  }
+
+  onStateChange(listener: (state: SessionState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once connected, or false at the deadline or on expiry. */
+  awaitConnected(timeoutMs: number): Promise<boolean> {
+    if (this.currentState === 'connected') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const stop = this.onStateChange((state) => {
+        if (state === 'connected') finish(true);
+        else if (state === 'expired' || state === 'closed') finish(false);
+      });
+      function finish(connected: boolean): void {
+        clearTimeout(timer);
+        stop();
+        resolve(connected);
+      }
+    });
+  }
+
+  /** Runs one library call with the session's deadline; `start` gets the library's node-style callback. */
+  call<T>(start: (callback: NodeCallback<T>) => void): Promise<CallResult<T>> {
+    if (this.currentState !== 'connected') return Promise.resolve({ type: 'not-sent' });
+    return new Promise((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => finish({ type: 'timeout' }), this.options.callTimeoutMs);
+      function finish(result: CallResult<T>): void {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      }
+      start((error, value) => {
+        if (error === null || error === undefined) return finish({ type: 'ok', value });
+        finish({ type: 'error', code: errorName(error) });
+      });
+    });
+  }
+
+  /** ZooKeeper's sync: the connected server catches up with the leader before it answers. */
+  sync(path: string): Promise<CallResult<null>> {
+    return this.call<null>((callback) => syncRequest(this.client, path, (error) => callback(error, null)));
+  }
+
+  /** Ends the session (its ephemeral nodes go with it); the socket is cut soon after if the close cannot get out. */
+  close(): void {
+    if (this.currentState === 'closed') return;
+    this.setState('closed');
+    this.client.close();
+    const cut = setTimeout(() => (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy(), CLOSE_GRACE_MS);
+    cut.unref();
+  }
+
+  private onState(state: zookeeper.State): void {
+    if (this.currentState === 'closed' || this.currentState === 'expired') return;
+    if (state === zookeeper.State.SYNC_CONNECTED) this.setState('connected');
+    else if (state === zookeeper.State.DISCONNECTED) this.setState('disconnected');
+    else if (state === zookeeper.State.EXPIRED || state === zookeeper.State.AUTH_FAILED) this.setState('expired');
+  }
+
+  private setState(state: SessionState): void {
+    this.currentState = state;
+    for (const listener of [...this.listeners]) listener(state);
+  }
+}
+
+/** The name of a ZooKeeper error code (NO_NODE, BAD_VERSION, ...), or the error's message. */
+export function errorName(error: Error | zookeeper.Exception): string {
+  if (error instanceof zookeeper.Exception) return error.getName();
+  return error.message;
+}
+
+/** Stat's 64-bit fields are 8-byte big-endian buffers. */
+export function statNumber(field: Buffer): number {
+  return Number(field.readBigInt64BE(0));
+}

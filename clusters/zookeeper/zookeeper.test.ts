@@ -1,0 +1,138 @@
+/**
+ * Real ZooKeeper on the local runtime (three JVMs in network namespaces):
+ * boot, health, roles, versions, every workload vocabulary through the
+ * workload client, sync, final registers, and a teardown that leaves nothing.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { bootLocal } from '../../harness/runtimes/local/cluster.js';
+import type { RealCluster } from '../../harness/runtimes/real/index.js';
+import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
+import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
+import { RealZooKeeper, ZooKeeperSession } from './index.js';
+
+const unavailable = process.getuid?.() !== 0 ? 'needs root' : !existsSync('/usr/share/java/zookeeper.jar') ? 'needs Debian zookeeper (bash scripts/setup.sh)' : false;
+const runId = `test-zk-${process.pid}`;
+const workDirectory = path.join(PROJECT_DIRECTORY, '.test-output', 'zookeeper', runId);
+
+let cluster: RealCluster | undefined;
+let zookeeper: RealZooKeeper;
+
+function call(client: WorkloadClient, request: OperationRequest): Promise<OperationOutcome> {
+  return new Promise((resolve) => client.invoke(request, resolve));
+}
+
+function okValue(outcome: OperationOutcome): unknown {
+  assert.equal(outcome.type, 'ok', JSON.stringify(outcome));
+  return (outcome as { value: unknown }).value;
+}
+
+before(async () => {
+  if (unavailable !== false) return;
+  rmSync(workDirectory, { recursive: true, force: true });
+  const started = performance.now();
+  cluster = await bootLocal({ runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
+  zookeeper = new RealZooKeeper(cluster);
+  await zookeeper.start();
+  const health = await zookeeper.awaitHealthy(30_000, () => performance.now());
+  process.stdout.write(`# zookeeper: 3 nodes healthy (leader ${health.leader}, epoch ${health.epoch}) ${Math.round(performance.now() - started)} ms after boot began\n`);
+});
+
+after(async () => {
+  if (cluster === undefined) return;
+  zookeeper.close();
+  await cluster.teardown();
+  assert.deepEqual(await resourcesOfRun(runId), []);
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+test('zookeeper: exactly one leader, the others follow in its epoch; versions come from the running nodes', { skip: unavailable }, async () => {
+  const samples = await zookeeper.sampleRoles(() => 0);
+  assert.equal(samples.length, 3);
+  assert.deepEqual(samples.map((sample) => sample.role).sort(), ['follower', 'follower', 'leader']);
+  assert.equal(new Set(samples.map((sample) => sample.epoch)).size, 1);
+  assert.ok((samples[0]?.epoch ?? 0) >= 1);
+  assert.equal(zookeeper.leader(), samples.find((sample) => sample.role === 'leader')?.node);
+  const versions = await zookeeper.versions();
+  process.stdout.write(`# zookeeper versions: ${JSON.stringify(versions)}\n`);
+  assert.match(versions.zookeeper, /^3\.\d+\.\d+/);
+  assert.match(versions.java, /^\d+(\.\d+)*/);
+});
+
+test('zookeeper: sync is answered and the session stays connected', { skip: unavailable }, async () => {
+  const session = new ZooKeeperSession({ servers: [`${cluster?.nodes[0]?.address}:2181`], sessionTimeoutMs: 6_000, callTimeoutMs: 3_000, nodeOfHost: () => 'n1' });
+  try {
+    assert.ok(await session.awaitConnected(5_000));
+    for (let round = 0; round < 3; round += 1) assert.deepEqual(await session.sync('/'), { type: 'ok', value: null });
+    assert.equal(session.state, 'connected');
+  } finally {
+    session.close();
+  }
+});
+
+test('zookeeper: registers read, write and compare-and-set, in both read modes', { skip: unavailable }, async () => {
+  const client = zookeeper.workloadClient();
+  const local = new RealZooKeeper(cluster as RealCluster, { readMode: 'local' }).workloadClient();
+  try {
+    assert.equal(okValue(await call(client, { f: 'read', key: 'r1', value: null })), null);
+    assert.equal(okValue(await call(client, { f: 'write', key: 'r1', value: 3 })), 3);
+    assert.equal(okValue(await call(client, { f: 'read', key: 'r1', value: null })), 3);
+    assert.deepEqual(await call(client, { f: 'cas', key: 'r1', value: [2, 5] }), { type: 'fail', error: 'compare-failed' });
+    assert.deepEqual(await call(client, { f: 'cas', key: 'missing', value: [0, 1] }), { type: 'fail', error: 'compare-failed' });
+    const swapped = await call(client, { f: 'cas', key: 'r1', value: [3, 5] });
+    assert.deepEqual(okValue(swapped), [3, 5]);
+    assert.ok(['n1', 'n2', 'n3'].includes((swapped as { node?: string }).node ?? ''), 'an ok names its server');
+    assert.equal(okValue(await call(client, { f: 'read', key: 'r1', value: null })), 5);
+    // A local read may lag, but this session's own writes come first: write through it, then read.
+    assert.equal(okValue(await call(local, { f: 'write', key: 'r2', value: 7 })), 7);
+    assert.equal(okValue(await call(local, { f: 'read', key: 'r2', value: null })), 7);
+  } finally {
+    client.close();
+    local.close();
+  }
+  const finals = await zookeeper.finalRegisters(['r1', 'r2', 'never']);
+  assert.deepEqual(Object.keys(finals).sort(), ['n1', 'n2', 'n3']);
+  for (const state of Object.values(finals)) assert.deepEqual(state, { r1: 5, r2: 7, never: null });
+});
+
+test('zookeeper: sequences hand out distinct increasing ids', { skip: unavailable }, async () => {
+  const clients = [zookeeper.workloadClient(), zookeeper.workloadClient()];
+  try {
+    const ids: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      for (const client of clients) ids.push(okValue(await call(client, { f: 'next', key: 's1', value: null })) as number);
+    }
+    assert.deepEqual(ids, [...ids].sort((left, right) => left - right));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(ids, Array.from({ length: 10 }, (_, index) => (ids[0] as number) + index), 'no gaps');
+  } finally {
+    for (const client of clients) client.close();
+  }
+});
+
+test('zookeeper: a lock is held by one client at a time, with growing fencing tokens', { skip: unavailable }, async () => {
+  const [first, second] = [zookeeper.workloadClient({ acquireTimeoutMs: 5_000 }), zookeeper.workloadClient({ acquireTimeoutMs: 5_000 })];
+  try {
+    const held = okValue(await call(first, { f: 'acquire', key: 'l1', value: null })) as { path: string; token: number };
+    assert.equal(typeof held.token, 'number');
+    assert.deepEqual(await call(first, { f: 'enter', key: 'l1', value: null }), { type: 'ok', value: null });
+    let secondDone = false;
+    const waiting = call(second, { f: 'acquire', key: 'l1', value: null }).then((outcome) => ((secondDone = true), outcome));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(secondDone, false, 'the second acquire waits while the first holds the lock');
+    assert.deepEqual(okValue(await call(first, { f: 'write-resource', key: 'l1', value: { token: held.token } })), { token: held.token });
+    assert.deepEqual(await call(first, { f: 'exit', key: 'l1', value: null }), { type: 'ok', value: null });
+    okValue(await call(first, { f: 'release', key: 'l1', value: null }));
+    const next = okValue(await waiting) as { token: number };
+    assert.ok(next.token > held.token, `token ${next.token} after ${held.token}`);
+    okValue(await call(second, { f: 'write-resource', key: 'l1', value: { token: next.token } }));
+    assert.deepEqual(await call(first, { f: 'write-resource', key: 'l1', value: { token: held.token } }), { type: 'fail', error: 'stale-token' });
+    assert.deepEqual(await call(first, { f: 'release', key: 'l1', value: null }), { type: 'fail', error: 'not-held' });
+    okValue(await call(second, { f: 'release', key: 'l1', value: null }));
+  } finally {
+    first.close();
+    second.close();
+  }
+});
