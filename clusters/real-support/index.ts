@@ -1,11 +1,13 @@
 /**
  * What the real systems (clusters/zookeeper, clusters/etcd) share: the last
  * lines of each node's process log, for an error that says why a cluster
- * did not become healthy, and how differing versions are named.
+ * did not become healthy, how differing versions are named, and how a
+ * recipe's step ends its operation.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RealNodeInfo } from '../../harness/runtimes/real/index.js';
+import type { OperationOutcome } from '../../workloads/index.js';
 
 /** The runtime writes a node's stdout and stderr here. */
 const PROCESS_LOG = 'process.log';
@@ -45,4 +47,13 @@ export function summarizeVersions(perNode: ReadonlyMap<string, string>): string 
   const distinct = new Set(perNode.values());
   if (distinct.size <= 1) return [...distinct][0] ?? 'unknown';
   return [...perNode].map(([node, version]) => `${node}: ${version}`).join(', ');
+}
+
+export type Unsuccessful = Exclude<OperationOutcome, { type: 'ok' }>;
+
+/** Thrown out of a recipe's steps to end the operation with this outcome. */
+export class OperationEnded extends Error {
+  constructor(readonly outcome: Unsuccessful) {
+    super(outcome.error);
+  }
 }

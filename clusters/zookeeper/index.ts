@@ -192,6 +192,7 @@ export class RealZooKeeper {
       open: () => this.openSession(servers, this.options.callTimeoutMs ?? 5_000),
       readMode: this.options.readMode ?? 'sync',
       ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: options.acquireTimeoutMs }),
+      onClose: () => this.clients.delete(client),
     });
     this.clients.add(client);
     return client;

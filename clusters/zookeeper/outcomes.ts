@@ -7,9 +7,11 @@
  * and fails with the error's name (NO_NODE, NODE_EXISTS, BAD_VERSION, ...).
  */
 import type { OperationOutcome } from '../../workloads/index.js';
+import { OperationEnded, type Unsuccessful } from '../real-support/index.js';
 import type { CallResult } from './session.js';
 
-export type Unsuccessful = Exclude<OperationOutcome, { type: 'ok' }>;
+export { OperationEnded } from '../real-support/index.js';
+
 
 /** Error names after which the request may still have taken effect. */
 const UNKNOWN_ERRORS = new Map([
@@ -17,13 +19,6 @@ const UNKNOWN_ERRORS = new Map([
   ['SESSION_EXPIRED', 'session-expired'],
   ['OPERATION_TIMEOUT', 'timeout'],
 ]);
-
-/** Thrown out of a recipe's steps to end the operation with this outcome. */
-export class OperationEnded extends Error {
-  constructor(readonly outcome: Unsuccessful) {
-    super(outcome.error);
-  }
-}
 
 export function unsuccessful(result: Exclude<CallResult<unknown>, { type: 'ok' }>): Unsuccessful {
   if (result.type === 'not-sent') return { type: 'fail', error: 'not-connected' };

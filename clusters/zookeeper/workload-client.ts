@@ -31,6 +31,8 @@ export interface ZooKeeperWorkloadOptions {
   readMode?: ZooKeeperReadMode;
   /** A waiting acquire ends info after this long. */
   acquireTimeoutMs?: number;
+  /** Told when the worker closes this client. */
+  onClose?: () => void;
   /** How long an operation waits for its session to (re)connect before it fails "not-connected". */
   connectWaitMs?: number;
 }
@@ -73,7 +75,9 @@ export class ZooKeeperWorkloadClient implements WorkloadClient {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.options.onClose?.();
     this.session.close();
   }
 

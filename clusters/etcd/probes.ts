@@ -1,0 +1,80 @@
+/**
+ * etcd's HTTP endpoints on the client port, each asked with a deadline (a
+ * paused or cut-off member must not hold up a probe of the others):
+ *   POST /v3/maintenance/status  the member's id, the leader it sees ("0":
+ *                                none), raft term and index
+ *   GET  /version                etcd's version
+ *   GET  /metrics                go_info{version="go1.19.8"}: Go's version
+ */
+import { request } from 'node:http';
+
+/** No answer of ours is larger (metrics is about 100 kB). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** One HTTP exchange without keep-alive; rejects on error, timeout, a status other than 200 or an oversized body. */
+export function httpText(url: string, method: 'GET' | 'POST', body: string | undefined, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const call = request(url, { method, agent: false, timeout: timeoutMs, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) call.destroy(new Error(`${url}: body over ${MAX_BODY_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode === 200) resolve(text);
+        else reject(new Error(`${url}: HTTP ${response.statusCode}: ${text.slice(0, 200)}`));
+      });
+      response.on('error', reject);
+    });
+    const timer = setTimeout(() => call.destroy(new Error(`${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    call.on('close', () => clearTimeout(timer));
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+export interface MemberStatus {
+  memberId: string;
+  /** The leader's member id as this member sees it; "0" when it sees none. */
+  leaderId: string;
+  term: number;
+  raftIndex: number;
+  version: string;
+}
+
+export async function memberStatus(clientUrl: string, timeoutMs: number): Promise<MemberStatus> {
+  const status = JSON.parse(await httpText(`${clientUrl}/v3/maintenance/status`, 'POST', '{}', timeoutMs)) as {
+    header?: { member_id?: string };
+    leader?: string;
+    raftTerm?: string;
+    raftIndex?: string;
+    version?: string;
+  };
+  if (status.header?.member_id === undefined) throw new Error(`${clientUrl}: status without a member id`);
+  return {
+    memberId: status.header.member_id,
+    leaderId: status.leader ?? '0',
+    term: Number(status.raftTerm ?? 0),
+    raftIndex: Number(status.raftIndex ?? 0),
+    version: status.version ?? 'unknown',
+  };
+}
+
+/** leader when it names itself, follower when it sees a leader, candidate when it sees none. */
+export function roleOf(status: MemberStatus): 'leader' | 'follower' | 'candidate' {
+  if (status.leaderId === '0') return 'candidate';
+  return status.leaderId === status.memberId ? 'leader' : 'follower';
+}
+
+export async function etcdVersion(clientUrl: string, timeoutMs: number): Promise<string> {
+  const version = JSON.parse(await httpText(`${clientUrl}/version`, 'GET', undefined, timeoutMs)) as { etcdserver?: string };
+  return version.etcdserver ?? 'unknown';
+}
+
+export async function goVersion(clientUrl: string, timeoutMs: number): Promise<string> {
+  const metrics = await httpText(`${clientUrl}/metrics`, 'GET', undefined, timeoutMs);
+  return /^go_info\{version="([^"]+)"\}/m.exec(metrics)?.[1] ?? 'unknown';
+}
