@@ -141,3 +141,41 @@ test('etcd: the client runs each call once, on its own member, and fails at once
     nowhere.close();
   }
 });
+
+test('etcd: a paused member ends calls info at their deadline, a lock holder learns it is in doubt, and after resume a new connection works', { skip: unavailable }, async () => {
+  const samples = await etcd.sampleRoles(() => 0);
+  const follower = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const pinned = new RealEtcd(cluster as RealCluster, { callTimeoutMs: 1_000 });
+  const client = pinned.workloadClient({ node: follower });
+  const holder = pinned.workloadClient({ node: follower, leaseTtlSeconds: 2 });
+  const faults = (cluster as RealCluster).faultControl();
+  let woken = 0;
+  holder.onWake?.(() => (woken += 1));
+  try {
+    okValue(await call(client, { f: 'write', key: 'p1', value: 1 }));
+    okValue(await call(holder, { f: 'acquire', key: 'p-lock', value: null }));
+    faults.pause(follower);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    const started = performance.now();
+    assert.deepEqual(await call(client, { f: 'write', key: 'p1', value: 2 }), { type: 'info', error: 'timeout' });
+    assert.ok(performance.now() - started < 1_500, 'ended at the call deadline');
+    // Keepalives go every TTL/3; none answered for half the TTL puts the lock in doubt.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(holder.urgent?.(), true);
+    assert.ok(woken >= 1, 'the holder was woken');
+    const entered = await call(holder, { f: 'enter', key: 'p-lock', value: null });
+    assert.ok(entered.type === 'fail' && ['lock-in-doubt', 'lock-lost'].includes(entered.error), JSON.stringify(entered));
+    faults.resume(follower);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    const read = await call(client, { f: 'read', key: 'p1', value: null });
+    assert.ok(read.type === 'ok' && (read.value === 1 || read.value === 2), JSON.stringify(read));
+  } finally {
+    faults.heal();
+    await faults.settled();
+    client.close();
+    holder.close();
+    pinned.close();
+  }
+});

@@ -7,6 +7,10 @@
  * (a definite "not-connected"); a call without an answer by its deadline is
  * unknown ("timeout"), and the session is then abandoned (the caller opens a
  * new one) so that nothing it queued is sent later unseen. Retries stay at 0.
+ * Nor does the library notice a server that went silent (it pings, but never
+ * waits for the answer): like the Java client, a session that heard nothing
+ * for two thirds of its timeout counts as disconnected, and its socket is cut
+ * so the library connects again (to another server, when it has others).
  */
 import zookeeper from 'node-zookeeper-client';
 import { syncRequest } from './sync.js';
@@ -33,15 +37,25 @@ const CLOSE_GRACE_MS = 1_000;
 
 type NodeCallback<T> = (error: Error | zookeeper.Exception | null, value: T) => void;
 
+interface LibrarySocket {
+  on(event: 'data', listener: () => void): void;
+  destroy(): void;
+}
+
 export class ZooKeeperSession {
   readonly client: ZooKeeperClient;
   private currentState: SessionState = 'connecting';
   private readonly listeners = new Set<(state: SessionState) => void>();
+  private lastHeardMs = performance.now();
+  private readonly heardSockets = new WeakSet<LibrarySocket>();
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(private readonly options: SessionOptions) {
     this.client = zookeeper.createClient(options.servers.join(','), { sessionTimeout: options.sessionTimeoutMs, spinDelay: 100, retries: 0 });
     this.client.on('state', (state: zookeeper.State) => this.onState(state));
     this.client.connect();
+    this.watchdog = setInterval(() => this.checkHeard(), Math.max(50, options.sessionTimeoutMs / 20));
+    this.watchdog.unref();
   }
 
   get state(): SessionState {
@@ -50,8 +64,7 @@ export class ZooKeeperSession {
 
   /** The node of the server this session is connected to, when known. */
   get server(): string | undefined {
-    const socket = (this.client as unknown as { connectionManager?: { socket?: { remoteAddress?: string } } }).connectionManager?.socket;
-    const host = socket?.remoteAddress;
+    const host = (this.socket() as { remoteAddress?: string } | undefined)?.remoteAddress;
     return host === undefined ? undefined : this.options.nodeOfHost(host.replace(/^::ffff:/, ''));
   }
 
@@ -105,19 +118,43 @@ export class ZooKeeperSession {
   close(): void {
     if (this.currentState === 'closed') return;
     this.setState('closed');
+    clearInterval(this.watchdog);
     this.client.close();
-    const cut = setTimeout(() => (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy(), CLOSE_GRACE_MS);
+    const cut = setTimeout(() => this.socket()?.destroy(), CLOSE_GRACE_MS);
     cut.unref();
+  }
+
+  private socket(): LibrarySocket | undefined {
+    return (this.client as unknown as { connectionManager?: { socket?: LibrarySocket } }).connectionManager?.socket;
+  }
+
+  /** Cuts a connection that has been silent for two thirds of the session timeout (the Java client's read timeout). */
+  private checkHeard(): void {
+    if (this.currentState !== 'connected') return;
+    if (performance.now() - this.lastHeardMs <= (this.options.sessionTimeoutMs * 2) / 3) return;
+    this.setState('disconnected');
+    this.socket()?.destroy();
   }
 
   private onState(state: zookeeper.State): void {
     if (this.currentState === 'closed' || this.currentState === 'expired') return;
-    if (state === zookeeper.State.SYNC_CONNECTED) this.setState('connected');
+    if (state === zookeeper.State.SYNC_CONNECTED) this.onConnected();
     else if (state === zookeeper.State.DISCONNECTED) this.setState('disconnected');
     else if (state === zookeeper.State.EXPIRED || state === zookeeper.State.AUTH_FAILED) this.setState('expired');
   }
 
+  private onConnected(): void {
+    this.lastHeardMs = performance.now();
+    const socket = this.socket();
+    if (socket !== undefined && !this.heardSockets.has(socket)) {
+      this.heardSockets.add(socket);
+      socket.on('data', () => (this.lastHeardMs = performance.now()));
+    }
+    this.setState('connected');
+  }
+
   private setState(state: SessionState): void {
+    if (state === 'expired') clearInterval(this.watchdog);
     this.currentState = state;
     for (const listener of [...this.listeners]) listener(state);
   }

@@ -136,3 +136,42 @@ test('zookeeper: a lock is held by one client at a time, with growing fencing to
     second.close();
   }
 });
+
+test('zookeeper: a paused server ends calls info at their deadline, the holder of a lock learns it is in doubt, and a new session works after resume', { skip: unavailable }, async () => {
+  const samples = await zookeeper.sampleRoles(() => 0);
+  const follower = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const pinned = new RealZooKeeper(cluster as RealCluster, { callTimeoutMs: 1_000, sessionTimeoutMs: 4_000 });
+  const client = pinned.workloadClient({ servers: [follower] });
+  const holder = pinned.workloadClient({ servers: [follower] });
+  const faults = (cluster as RealCluster).faultControl();
+  let woken = 0;
+  holder.onWake?.(() => (woken += 1));
+  try {
+    okValue(await call(client, { f: 'write', key: 'p1', value: 1 }));
+    okValue(await call(holder, { f: 'acquire', key: 'p-lock', value: null }));
+    faults.pause(follower);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    const started = performance.now();
+    assert.deepEqual(await call(client, { f: 'write', key: 'p1', value: 2 }), { type: 'info', error: 'timeout' });
+    assert.ok(performance.now() - started < 1_500, 'ended at the call deadline');
+    // The abandoned session is replaced; the new one cannot connect to a paused server, so nothing is sent.
+    assert.deepEqual(await call(client, { f: 'read', key: 'p1', value: null }), { type: 'fail', error: 'not-connected' });
+    // The client library notices the silent server after two thirds of the session timeout.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    assert.equal(holder.urgent?.(), true);
+    assert.ok(woken >= 1, 'the holder was woken');
+    assert.deepEqual(await call(holder, { f: 'enter', key: 'p-lock', value: null }), { type: 'fail', error: 'lock-in-doubt' });
+    faults.resume(follower);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    const read = await call(client, { f: 'read', key: 'p1', value: null });
+    assert.ok(read.type === 'ok' && (read.value === 1 || read.value === 2), JSON.stringify(read));
+  } finally {
+    faults.heal();
+    await faults.settled();
+    client.close();
+    holder.close();
+    pinned.close();
+  }
+});
