@@ -6,35 +6,7 @@
  *   GET  /version                etcd's version
  *   GET  /metrics                go_info{version="go1.19.8"}: Go's version
  */
-import { request } from 'node:http';
-
-/** No answer of ours is larger (metrics is about 100 kB). */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** One HTTP exchange without keep-alive; rejects on error, timeout, a status other than 200 or an oversized body. */
-export function httpText(url: string, method: 'GET' | 'POST', body: string | undefined, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const call = request(url, { method, agent: false, timeout: timeoutMs, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) call.destroy(new Error(`${url}: body over ${MAX_BODY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (response.statusCode === 200) resolve(text);
-        else reject(new Error(`${url}: HTTP ${response.statusCode}: ${text.slice(0, 200)}`));
-      });
-      response.on('error', reject);
-    });
-    const timer = setTimeout(() => call.destroy(new Error(`${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    call.on('close', () => clearTimeout(timer));
-    call.on('error', reject);
-    call.end(body);
-  });
-}
+import { httpText } from '../real-support/index.js';
 
 export interface MemberStatus {
   memberId: string;

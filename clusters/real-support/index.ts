@@ -11,6 +11,8 @@ import type { OperationOutcome } from '../../workloads/index.js';
 
 /** The runtime writes a node's stdout and stderr here. */
 const PROCESS_LOG = 'process.log';
+
+export { httpRequest, httpText, type HttpAnswer } from './http.js';
 /** Enough of a log's end for its last lines, however large the log grew. */
 const TAIL_BYTES = 8 * 1024;
 

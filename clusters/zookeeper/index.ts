@@ -14,6 +14,7 @@ import type { RealCluster } from '../../harness/runtimes/real/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
 import { logTails, summarizeVersions } from '../real-support/index.js';
 import { CLIENT_PORT, currentEpoch, DEFAULT_TIMING, nodeProcessSpec, writeNodeConfig, type ZooKeeperInstall, type ZooKeeperTiming } from './config.js';
+import { faketimeEnvironment, ZooKeeperClockControl } from './clock.js';
 import { askFourLetterWord, parseEnvi, parseSrvr, type ServerStatus } from './four-letter-words.js';
 import { OperationEnded } from './outcomes.js';
 import { readRegister, type ZooKeeperReadMode } from './recipes.js';
@@ -22,6 +23,7 @@ import { zookeeperWorkloadClient } from './workload-client.js';
 
 export { zookeeperWorkloadClient, type ZooKeeperWorkloadOptions } from './workload-client.js';
 export { ZooKeeperSession } from './session.js';
+export { ZooKeeperClockControl, LIBFAKETIME } from './clock.js';
 export type { ZooKeeperInstall, ZooKeeperTiming } from './config.js';
 export type { ZooKeeperReadMode } from './recipes.js';
 
@@ -38,8 +40,10 @@ export interface RealZooKeeperOptions {
   /** Every client call's deadline: past it the operation is unknown. */
   callTimeoutMs?: number;
   readMode?: ZooKeeperReadMode;
-  /** Environment added to every node's java (e.g. libfaketime's). */
+  /** Environment added to every node's java. */
   env?: Record<string, string>;
+  /** Preload libfaketime into every JVM, for clockControl() (it costs a file read per clock call). */
+  clockFaults?: boolean;
 }
 
 export interface NodeStatus extends ServerStatus {
@@ -56,6 +60,7 @@ export class RealZooKeeper {
   private readonly lastEpoch = new Map<string, number>();
   private readonly sessions = new Set<ZooKeeperSession>();
   private readonly clients = new Set<WorkloadClient>();
+  private clock: ZooKeeperClockControl | undefined;
 
   constructor(
     private readonly cluster: RealCluster,
@@ -72,7 +77,8 @@ export class RealZooKeeper {
     await Promise.all(
       this.cluster.nodes.map((node) => {
         const configFile = writeNodeConfig(this.cluster.nodes, node, timing);
-        return this.cluster.start(node.name, nodeProcessSpec(configFile, this.options.install ?? {}, this.options.env));
+        const env = { ...this.options.env, ...(this.options.clockFaults === true ? faketimeEnvironment(node) : {}) };
+        return this.cluster.start(node.name, nodeProcessSpec(configFile, this.options.install ?? {}, env));
       }),
     );
   }
@@ -143,6 +149,18 @@ export class RealZooKeeper {
   /** The leader as last sampled: what "isolate the leader" targets. */
   leader(): string | null {
     return this.cachedLeader;
+  }
+
+  /** Clock bumps through libfaketime, verified from inside each JVM; only with the clockFaults option. */
+  clockControl(): ZooKeeperClockControl {
+    if (this.options.clockFaults !== true) {
+      throw new FaultlineError('E_UNSUPPORTED', 'clock faults on ZooKeeper need its JVMs started with libfaketime', {
+        where: 'clock nemesis',
+        hint: 'start RealZooKeeper with clockFaults: true (and install faketime: bash scripts/setup.sh)',
+      });
+    }
+    this.clock ??= new ZooKeeperClockControl(this.cluster.nodes);
+    return this.clock;
   }
 
   /** ZooKeeper's and Java's versions as the running nodes report them. */
