@@ -13,6 +13,7 @@ import type { RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { tryCommand } from '../../harness/runtimes/real/host-commands.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
+import { runRealWorkload } from '../real-support/workload-run.js';
 import { EtcdConnection, RealEtcd, RUN_ONCE } from './index.js';
 
 const etcdInstalled = (await tryCommand('sh', ['-c', 'command -v etcd'])).exitCode === 0;
@@ -177,5 +178,25 @@ test('etcd: a paused member ends calls info at their deadline, a lock holder lea
     client.close();
     holder.close();
     pinned.close();
+  }
+});
+
+test('etcd: the register, sequence, lock and lock-fencing workloads run to their end, and every checker passes', { skip: unavailable }, async () => {
+  const budgets = { register: 60, sequence: 40, lock: 8, 'lock-fencing': 8 } as const;
+  const roles = await etcd.sampleRoles(() => 0);
+  for (const [workload, operationsPerKey] of Object.entries(budgets) as [keyof typeof budgets, number][]) {
+    const run = await runRealWorkload({
+      workload,
+      operationsPerKey,
+      keys: 2,
+      concurrency: 6,
+      openClient: () => etcd.workloadClient(),
+      timeLimitMs: 20_000,
+      roles,
+      ...(workload === 'register' ? { finalStates: (keys: string[]) => etcd.finalRegisters(keys) } : {}),
+    });
+    process.stdout.write(`# etcd ${workload}: ${run.operations} operations in ${Math.round(run.elapsedMs)} ms, served by ${[...run.servers].sort().join(', ')}\n`);
+    for (const [checker, judgement] of Object.entries(run.verdicts)) assert.equal(judgement.valid, true, `${workload}, ${checker}: ${judgement.sentence}`);
+    assert.ok(run.servers.size > 1, 'served by several servers');
   }
 });

@@ -11,6 +11,7 @@ import { bootLocal } from '../../harness/runtimes/local/cluster.js';
 import type { RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
+import { runRealWorkload } from '../real-support/workload-run.js';
 import { RealZooKeeper, ZooKeeperSession } from './index.js';
 
 const unavailable = process.getuid?.() !== 0 ? 'needs root' : !existsSync('/usr/share/java/zookeeper.jar') ? 'needs Debian zookeeper (bash scripts/setup.sh)' : false;
@@ -173,5 +174,25 @@ test('zookeeper: a paused server ends calls info at their deadline, the holder o
     client.close();
     holder.close();
     pinned.close();
+  }
+});
+
+test('zookeeper: the register, sequence, lock and lock-fencing workloads run to their end, and every checker passes', { skip: unavailable }, async () => {
+  const budgets = { register: 60, sequence: 40, lock: 8, 'lock-fencing': 8 } as const;
+  const roles = await zookeeper.sampleRoles(() => 0);
+  for (const [workload, operationsPerKey] of Object.entries(budgets) as [keyof typeof budgets, number][]) {
+    const run = await runRealWorkload({
+      workload,
+      operationsPerKey,
+      keys: 2,
+      concurrency: 6,
+      openClient: () => zookeeper.workloadClient(),
+      timeLimitMs: 20_000,
+      roles,
+      ...(workload === 'register' ? { finalStates: (keys: string[]) => zookeeper.finalRegisters(keys) } : {}),
+    });
+    process.stdout.write(`# zookeeper ${workload}: ${run.operations} operations in ${Math.round(run.elapsedMs)} ms, served by ${[...run.servers].sort().join(', ')}\n`);
+    for (const [checker, judgement] of Object.entries(run.verdicts)) assert.equal(judgement.valid, true, `${workload}, ${checker}: ${judgement.sentence}`);
+    assert.ok(run.servers.size > 1, 'served by several servers');
   }
 });
