@@ -208,7 +208,7 @@ export class RealZooKeeper {
   workloadClient(options: { acquireTimeoutMs?: number; servers?: string[] } = {}): WorkloadClient {
     const servers = options.servers ?? this.nodes;
     const client = zookeeperWorkloadClient({
-      open: () => this.openSession(servers, this.options.callTimeoutMs ?? 5_000),
+      open: (lastZxidSeen) => this.openSession(servers, this.options.callTimeoutMs ?? 5_000, lastZxidSeen),
       readMode: this.options.readMode ?? 'sync',
       ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: options.acquireTimeoutMs }),
       onClose: () => this.clients.delete(client),
@@ -225,13 +225,14 @@ export class RealZooKeeper {
     this.sessions.clear();
   }
 
-  private openSession(nodes: string[], callTimeoutMs: number): ZooKeeperSession {
+  private openSession(nodes: string[], callTimeoutMs: number, lastZxidSeen?: Buffer): ZooKeeperSession {
     const infos = this.cluster.nodes.filter((node) => nodes.includes(node.name));
     const session = new ZooKeeperSession({
       servers: infos.map((node) => `${node.address}:${CLIENT_PORT}`),
       sessionTimeoutMs: this.options.sessionTimeoutMs ?? 6_000,
       callTimeoutMs,
       nodeOfHost: (host) => this.cluster.nodes.find((node) => node.address === host)?.name,
+      ...(lastZxidSeen === undefined ? {} : { lastZxidSeen }),
     });
     this.sessions.add(session);
     // Keep only live sessions: a long run opens a new one after every timeout.

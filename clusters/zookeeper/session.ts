@@ -30,6 +30,8 @@ export interface SessionOptions {
   callTimeoutMs: number;
   /** Maps a server address (host) to its node name, for ok outcomes. */
   nodeOfHost: (host: string) => string | undefined;
+  /** The last zxid an earlier session of the same client saw: servers behind it refuse this session, so reads never go back in time. */
+  lastZxidSeen?: Buffer;
 }
 
 /** After close(), the socket is cut if the close-session request has not gone out by then. */
@@ -53,6 +55,7 @@ export class ZooKeeperSession {
   constructor(private readonly options: SessionOptions) {
     this.client = zookeeper.createClient(options.servers.join(','), { sessionTimeout: options.sessionTimeoutMs, spinDelay: 100, retries: 0 });
     this.client.on('state', (state: zookeeper.State) => this.onState(state));
+    if (options.lastZxidSeen !== undefined) this.manager().zxid = Buffer.from(options.lastZxidSeen);
     this.client.connect();
     this.watchdog = setInterval(() => this.checkHeard(), Math.max(50, options.sessionTimeoutMs / 20));
     this.watchdog.unref();
@@ -124,8 +127,17 @@ export class ZooKeeperSession {
     cut.unref();
   }
 
+  /** The last zxid this session saw (8 bytes), which the library sends when it connects. */
+  get lastZxidSeen(): Buffer {
+    return Buffer.from(this.manager().zxid);
+  }
+
+  private manager(): { socket?: LibrarySocket; zxid: Buffer } {
+    return (this.client as unknown as { connectionManager: { socket?: LibrarySocket; zxid: Buffer } }).connectionManager;
+  }
+
   private socket(): LibrarySocket | undefined {
-    return (this.client as unknown as { connectionManager?: { socket?: LibrarySocket } }).connectionManager?.socket;
+    return this.manager().socket;
   }
 
   /** Cuts a connection that has been silent for two thirds of the session timeout (the Java client's read timeout). */

@@ -26,8 +26,12 @@ import { casRegister, nextInSequence, readRegister, writeRegister, writeResource
 import type { ZooKeeperSession } from './session.js';
 
 export interface ZooKeeperWorkloadOptions {
-  /** A new session (already connecting): called at once, and again after expiry or a timeout. */
-  open(): ZooKeeperSession;
+  /**
+   * A new session (already connecting): called at once, and again after
+   * expiry or a timeout, with the last zxid the old session saw, so the new
+   * one never reads from a server behind what this client has seen.
+   */
+  open(lastZxidSeen?: Buffer): ZooKeeperSession;
   readMode?: ZooKeeperReadMode;
   /** A waiting acquire ends info after this long. */
   acquireTimeoutMs?: number;
@@ -155,13 +159,13 @@ export class ZooKeeperWorkloadClient implements WorkloadClient {
   private liveSession(): ZooKeeperSession {
     if (this.session.state === 'expired' || this.session.state === 'closed') {
       this.session.close();
-      this.session = this.openSession();
+      this.session = this.openSession(this.session.lastZxidSeen);
     }
     return this.session;
   }
 
-  private openSession(): ZooKeeperSession {
-    const session = this.options.open();
+  private openSession(lastZxidSeen?: Buffer): ZooKeeperSession {
+    const session = this.options.open(lastZxidSeen);
     session.onStateChange(() => {
       if (this.urgent()) this.wake();
     });

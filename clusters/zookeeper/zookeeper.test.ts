@@ -73,6 +73,30 @@ test('zookeeper: sync is answered and the session stays connected', { skip: unav
   }
 });
 
+test('zookeeper: a new session carries the zxid its predecessor saw, and servers behind it refuse the session', { skip: unavailable }, async () => {
+  const servers = (cluster as RealCluster).nodes.map((node) => `${node.address}:2181`);
+  const open = (lastZxidSeen?: Buffer): ZooKeeperSession =>
+    new ZooKeeperSession({ servers, sessionTimeoutMs: 6_000, callTimeoutMs: 3_000, nodeOfHost: () => undefined, ...(lastZxidSeen === undefined ? {} : { lastZxidSeen }) });
+  const first = open();
+  const sessions = [first];
+  try {
+    assert.ok(await first.awaitConnected(5_000));
+    assert.equal((await first.call((callback) => first.client.setData('/', Buffer.from('x'), -1, callback))).type, 'ok');
+    const seen = first.lastZxidSeen.readBigInt64BE(0);
+    assert.ok(seen > 0n);
+    const second = open(first.lastZxidSeen);
+    sessions.push(second);
+    assert.ok(await second.awaitConnected(5_000), 'a server at or past the zxid takes the session');
+    const future = Buffer.alloc(8);
+    future.writeBigInt64BE(seen + (1n << 40n));
+    const third = open(future);
+    sessions.push(third);
+    assert.equal(await third.awaitConnected(2_000), false, 'every server is behind a zxid from the future');
+  } finally {
+    for (const session of sessions) session.close();
+  }
+});
+
 test('zookeeper: registers read, write and compare-and-set, in both read modes', { skip: unavailable }, async () => {
   const client = zookeeper.workloadClient();
   const local = new RealZooKeeper(cluster as RealCluster, { readMode: 'local' }).workloadClient();
