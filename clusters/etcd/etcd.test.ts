@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { isFaultlineError } from '../../common/errors.js';
 import { bootLocal } from '../../harness/runtimes/local/cluster.js';
 import type { RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
@@ -62,6 +63,7 @@ test('etcd: exactly one leader, the others follow it in its term; versions come 
   process.stdout.write(`# etcd versions: ${JSON.stringify(versions)}\n`);
   assert.match(versions.etcd, /^3\.\d+\.\d+/);
   assert.match(versions.go, /^go1\.\d+/);
+  assert.throws(() => etcd.clockControl(), (error) => isFaultlineError(error) && error.code === 'E_UNSUPPORTED' && /Go/.test(error.hint ?? ''));
 });
 
 test('etcd: registers read, write and compare-and-set, in both read modes, naming the pinned member', { skip: unavailable }, async () => {

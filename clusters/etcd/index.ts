@@ -7,7 +7,7 @@
  * each member's final registers, and open workload clients.
  *
  * Clock faults: etcd is Go, which reads the clock without libc, so
- * libfaketime does not reach it; this offers no clock control.
+ * libfaketime does not reach it; clockControl() refuses with the reason.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -134,6 +134,14 @@ export class RealEtcd {
   /** The leader as last sampled: what "isolate the leader" targets. */
   leader(): string | null {
     return this.cachedLeader;
+  }
+
+  /** Refused: etcd is Go, which reads the clock without libc, so libfaketime cannot skew it, and the host's clock is shared by every node. */
+  clockControl(): never {
+    throw new FaultlineError('E_UNSUPPORTED', 'etcd cannot take clock faults here', {
+      where: 'clock nemesis',
+      hint: "etcd is written in Go, which reads the clock without libc, so libfaketime does not reach it, and skewing the host's clock would skew every node (and its leases and elections use monotonic time anyway): run the clock nemesis on ZooKeeper or the bundled coordinator",
+    });
   }
 
   /** etcd's and Go's versions as the running members report them. */
