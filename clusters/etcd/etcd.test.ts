@@ -226,3 +226,33 @@ test('etcd: a killed member is unreachable to the role sampler and left out of f
     await faults.settled();
   }
 });
+
+test('etcd: a member cut off from the others answers serializable reads with what it had, while a linearizable read there ends info', { skip: unavailable }, async () => {
+  const samples = await etcd.sampleRoles(() => 0);
+  const isolated = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const leader = samples.find((sample) => sample.role === 'leader')?.node as string;
+  const writer = etcd.workloadClient({ node: leader });
+  const serializable = new RealEtcd(cluster as RealCluster, { readMode: 'serializable', callTimeoutMs: 1_000 }).workloadClient({ node: isolated });
+  const linearizable = new RealEtcd(cluster as RealCluster, { callTimeoutMs: 1_000 }).workloadClient({ node: isolated });
+  const faults = (cluster as RealCluster).faultControl();
+  try {
+    okValue(await call(writer, { f: 'write', key: 'stale', value: 1 }));
+    assert.equal(okValue(await call(linearizable, { f: 'read', key: 'stale', value: null })), 1);
+    faults.partition([[isolated], othersThan(isolated)]);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    okValue(await call(writer, { f: 'write', key: 'stale', value: 2 }));
+    assert.deepEqual(await call(serializable, { f: 'read', key: 'stale', value: null }), { type: 'ok', value: 1, node: isolated });
+    const read = await call(linearizable, { f: 'read', key: 'stale', value: null });
+    assert.equal(read.type, 'info', JSON.stringify(read));
+  } finally {
+    faults.heal();
+    await faults.settled();
+    for (const client of [writer, serializable, linearizable]) client.close();
+  }
+  await etcd.awaitHealthy(30_000, () => performance.now());
+});
+
+function othersThan(isolated: string): string[] {
+  return etcd.nodes.filter((node) => node !== isolated);
+}

@@ -244,3 +244,30 @@ test('zookeeper: a killed server is unreachable to the role sampler and left out
     await faults.settled();
   }
 });
+
+test('zookeeper: a follower cut off from the others still answers local reads with what it had, while a sync read there ends info', { skip: unavailable }, async () => {
+  const samples = await zookeeper.sampleRoles(() => 0);
+  const isolated = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const others = zookeeper.nodes.filter((node) => node !== isolated);
+  const writer = new RealZooKeeper(cluster as RealCluster, { callTimeoutMs: 3_000 }).workloadClient({ servers: others });
+  const local = new RealZooKeeper(cluster as RealCluster, { readMode: 'local', callTimeoutMs: 1_000 }).workloadClient({ servers: [isolated] });
+  const synced = new RealZooKeeper(cluster as RealCluster, { readMode: 'sync', callTimeoutMs: 1_000 }).workloadClient({ servers: [isolated] });
+  const faults = (cluster as RealCluster).faultControl();
+  try {
+    okValue(await call(writer, { f: 'write', key: 'stale', value: 1 }));
+    assert.equal(okValue(await call(synced, { f: 'read', key: 'stale', value: null })), 1);
+    assert.equal(okValue(await call(local, { f: 'read', key: 'stale', value: null })), 1);
+    faults.partition([[isolated], others]);
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    okValue(await call(writer, { f: 'write', key: 'stale', value: 2 }));
+    // Until it gives up on its leader (syncLimit ticks), the cut-off follower serves what it has.
+    assert.deepEqual(await call(local, { f: 'read', key: 'stale', value: null }), { type: 'ok', value: 1, node: isolated });
+    assert.deepEqual(await call(synced, { f: 'read', key: 'stale', value: null }), { type: 'info', error: 'timeout' });
+  } finally {
+    faults.heal();
+    await faults.settled();
+    for (const client of [writer, local, synced]) client.close();
+  }
+  await zookeeper.awaitHealthy(30_000, () => performance.now());
+});
