@@ -9,8 +9,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isFaultlineError } from '../../common/errors.js';
-import { bootLocal } from '../../harness/runtimes/local/cluster.js';
-import type { RealCluster } from '../../harness/runtimes/real/index.js';
+import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { tryCommand } from '../../harness/runtimes/real/host-commands.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
@@ -38,7 +37,7 @@ before(async () => {
   if (unavailable !== false) return;
   rmSync(workDirectory, { recursive: true, force: true });
   const started = performance.now();
-  cluster = await bootLocal({ runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
+  cluster = await bootRuntime('local', { runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
   etcd = new RealEtcd(cluster);
   await etcd.start();
   const health = await etcd.awaitHealthy(30_000, () => performance.now());

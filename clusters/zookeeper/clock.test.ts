@@ -10,8 +10,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isFaultlineError } from '../../common/errors.js';
-import { bootLocal } from '../../harness/runtimes/local/cluster.js';
-import type { RealCluster } from '../../harness/runtimes/real/index.js';
+import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { LIBFAKETIME, RealZooKeeper, ZooKeeperClockControl, ZooKeeperSession } from './index.js';
 import { statNumber } from './session.js';
@@ -29,7 +28,7 @@ before(async () => {
   if (unavailable !== false) return;
   rmSync(workDirectory, { recursive: true, force: true });
   const started = performance.now();
-  cluster = await bootLocal({ runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
+  cluster = await bootRuntime('local', { runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
   zookeeper = new RealZooKeeper(cluster, { clockFaults: true });
   await zookeeper.start();
   const health = await zookeeper.awaitHealthy(30_000, () => performance.now());

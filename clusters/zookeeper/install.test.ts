@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { bootLocal } from '../../harness/runtimes/local/cluster.js';
+import { bootRuntime } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { RealZooKeeper } from './index.js';
 
@@ -23,7 +23,7 @@ test('zookeeper from an install directory and a java named by path boots and nam
   mkdirSync(path.join(release, 'conf'));
   for (const jar of JARS) symlinkSync(realpathSync(path.join('/usr/share/java', jar)), path.join(release, 'lib', jar));
   const java = realpathSync('/usr/bin/java');
-  const cluster = await bootLocal({ runId, nodes: ['n1', 'n2', 'n3'], workDirectory: path.join(workDirectory, 'nodes') });
+  const cluster = await bootRuntime('local', { runId, nodes: ['n1', 'n2', 'n3'], workDirectory: path.join(workDirectory, 'nodes') });
   const zookeeper = new RealZooKeeper(cluster, { install: { installDirectory: release, java } });
   try {
     await zookeeper.start();

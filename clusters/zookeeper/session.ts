@@ -79,6 +79,7 @@ export class ZooKeeperSession {
   /** Resolves once connected, or false at the deadline or on expiry. */
   awaitConnected(timeoutMs: number): Promise<boolean> {
     if (this.currentState === 'connected') return Promise.resolve(true);
+    if (this.currentState === 'expired' || this.currentState === 'closed') return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(false), timeoutMs);
       const stop = this.onStateChange((state) => {

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { bootLocal } from '../../harness/runtimes/local/cluster.js';
-import type { RealCluster } from '../../harness/runtimes/real/index.js';
+import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
 import { runRealWorkload } from '../real-support/workload-run.js';
@@ -34,7 +33,7 @@ before(async () => {
   if (unavailable !== false) return;
   rmSync(workDirectory, { recursive: true, force: true });
   const started = performance.now();
-  cluster = await bootLocal({ runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
+  cluster = await bootRuntime('local', { runId, nodes: ['n1', 'n2', 'n3'], workDirectory });
   zookeeper = new RealZooKeeper(cluster);
   await zookeeper.start();
   const health = await zookeeper.awaitHealthy(30_000, () => performance.now());
