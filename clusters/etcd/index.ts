@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
-import type { RealCluster, RealNodeInfo } from '../../harness/runtimes/real/index.js';
+import type { RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
-import { logTails, OperationEnded, summarizeVersions } from '../real-support/index.js';
+import { logTails, OperationEnded, summarizeVersions, type ProcessCluster } from '../real-support/index.js';
 import { clientUrl, DEFAULT_TIMING, etcdProcessSpec, type EtcdInstall, type EtcdTiming } from './command.js';
 import { EtcdConnection } from './connection.js';
 import { etcdVersion, goVersion, memberStatus, roleOf, type MemberStatus } from './probes.js';
@@ -58,7 +58,7 @@ export class RealEtcd {
   private nextPinned = 0;
 
   constructor(
-    private readonly cluster: RealCluster,
+    private readonly cluster: ProcessCluster,
     private readonly options: RealEtcdOptions = {},
   ) {}
 

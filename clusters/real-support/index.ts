@@ -6,13 +6,20 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RealNodeInfo } from '../../harness/runtimes/real/index.js';
+import type { NodeProcessSpec, RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import type { OperationOutcome } from '../../workloads/index.js';
 
 /** The runtime writes a node's stdout and stderr here. */
 const PROCESS_LOG = 'process.log';
 
 export { httpRequest, httpText, type HttpAnswer } from './http.js';
+
+/** What a real system needs of a runtime: its nodes, and a way to start (and, for the nemesis, restart) each node's process. */
+export interface ProcessCluster {
+  readonly runtime: string;
+  readonly nodes: readonly RealNodeInfo[];
+  start(node: string, spec: NodeProcessSpec): Promise<void>;
+}
 /** Enough of a log's end for its last lines, however large the log grew. */
 const TAIL_BYTES = 8 * 1024;
 

@@ -10,9 +10,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
-import type { RealCluster } from '../../harness/runtimes/real/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
-import { logTails, summarizeVersions } from '../real-support/index.js';
+import { logTails, summarizeVersions, type ProcessCluster } from '../real-support/index.js';
 import { CLIENT_PORT, currentEpoch, DEFAULT_TIMING, nodeProcessSpec, writeNodeConfig, type ZooKeeperInstall, type ZooKeeperTiming } from './config.js';
 import { faketimeEnvironment, ZooKeeperClockControl } from './clock.js';
 import { askFourLetterWord, parseEnvi, parseSrvr, type ServerStatus } from './four-letter-words.js';
@@ -64,7 +63,7 @@ export class RealZooKeeper {
   private clock: ZooKeeperClockControl | undefined;
 
   constructor(
-    private readonly cluster: RealCluster,
+    private readonly cluster: ProcessCluster,
     private readonly options: RealZooKeeperOptions = {},
   ) {}
 
