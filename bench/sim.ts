@@ -19,7 +19,8 @@ import { create, setData } from '../clusters/coordinator/client/requests.js';
 import type { EngineKind } from '../clusters/coordinator/engine.js';
 import { createCoordinatorNode, type CoordinatorNode } from '../clusters/coordinator/node.js';
 import type { Address, World } from '../clusters/coordinator/world.js';
-import { ConsensusInvariants, Simulation, type EngineView, type NodeEndpoint, type NodeFactory } from '../harness/runtimes/sim/index.js';
+import { ConsensusInvariants, type EngineView } from '../clusters/coordinator/sim/invariants.js';
+import { Simulation, type NodeEndpoint, type NodeFactory } from '../harness/runtimes/sim/index.js';
 import { toyClient, toyReplicaNode, type ToyNode } from '../harness/runtimes/sim/toys/replication.js';
 
 interface BenchClientOptions {
@@ -148,7 +149,7 @@ function timedRun(system: BenchSystem, settings: BenchSettings, seed: number): R
   };
   for (let index = 1; index <= CLIENT_COUNT; index++) simulation.addClient(`c${index}`, system.client(members, options));
   const invariants = new ConsensusInvariants();
-  simulation.addInvariantChecks(invariants, system.engine);
+  simulation.addStepChecks((endpoint) => invariants.checkEngine(system.engine(endpoint)));
   const startedMs = performance.now();
   const startedCpu = process.cpuUsage();
   simulation.run(settings.simulatedMs);

@@ -6,15 +6,14 @@
  */
 import type { WorkloadName } from '../workloads/names.js';
 
-export const SYSTEMS = ['coordinator-zab', 'coordinator-raft'] as const;
-export const RUNTIMES = ['sim', 'docker', 'local'] as const;
-
-export type SystemName = (typeof SYSTEMS)[number];
-export type RuntimeChoice = (typeof RUNTIMES)[number];
+/** A system's name, as its registry (clusters/registry.ts) lists it: "coordinator-raft", "zookeeper"... */
+export type SystemName = string;
+/** Where nodes run, as the runtimes' registry (harness/runtimes/registry.ts) lists them. */
+export type RuntimeChoice = 'sim' | 'docker' | 'local' | 'ssh';
 /** The one list of workload names is workloads/names.ts; a type-only import may cross folders. */
 export type WorkloadChoice = WorkloadName;
-export const READ_MODES = ['linearizable', 'sequential', 'lease'] as const;
-export type ReadModeChoice = (typeof READ_MODES)[number];
+/** One of the system's read modes (its description lists them and what each promises). */
+export type ReadModeChoice = string;
 
 export interface RunConfig {
   /** faultline's version, for the record. */
@@ -39,7 +38,7 @@ export interface RunConfig {
   keys: number;
   seed: number;
   bugs: string[];
-  /** How the coordinator serves register reads: linearizable, sequential (stale allowed) or lease. */
+  /** How the system serves register reads: one of its read modes; the default is the system's first. */
   readMode: ReadModeChoice;
   /** Faults on at once (each on its own resource: network, process, clock). */
   maxActiveFaults: number;
@@ -53,21 +52,11 @@ export interface RunConfig {
    * same config gives the same fault schedule on every runtime.
    */
   faultTiming: FaultTiming;
+  /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */
+  versions?: Record<string, string>;
 }
 
 export interface FaultTiming {
   faultMs: { min: number; max: number };
   quietMs: { min: number; max: number };
 }
-
-/**
- * The simulated coordinator elects in a few hundred milliseconds, so faults
- * of one to five seconds with short quiet gaps exercise many elections in a
- * 30-second run. Real elections take as long, but a fault must last a little
- * longer for its effect (a container paused, links cut) to be seen.
- */
-export const FAULT_TIMING_DEFAULTS: Record<RuntimeChoice, FaultTiming> = {
-  sim: { faultMs: { min: 1000, max: 5000 }, quietMs: { min: 500, max: 3000 } },
-  local: { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } },
-  docker: { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } },
-};

@@ -8,8 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
-import type { ClockSkew } from '../../harness/runtimes/index.js';
-import type { ClockControl, RealCluster } from '../../harness/runtimes/real/index.js';
+import type { ClockControl, ClockSkew, NodeInfo, ProcessHosts } from '../../harness/runtimes/index.js';
 import { AdminClient, createTcpClientFactory, NODE_MAIN, nodeArguments, type AdminStatus } from './server/index.js';
 import type { CoordinatorClient } from './client/client.js';
 import type { Clock } from './world.js';
@@ -40,10 +39,14 @@ export class RealCoordinator {
   private readonly lastEpoch = new Map<string, number>();
   private clients: ReturnType<typeof createTcpClientFactory> | null = null;
 
+  private readonly cluster: { runtime: string; nodes: readonly NodeInfo[]; start: ProcessHosts['start'] };
+
   constructor(
-    private readonly cluster: RealCluster,
+    cluster: { runtime: string; nodes: readonly NodeInfo[] },
+    hosts: Pick<ProcessHosts, 'start'>,
     private readonly options: RealCoordinatorOptions,
   ) {
+    this.cluster = { runtime: cluster.runtime, nodes: cluster.nodes, start: hosts.start };
     for (const node of cluster.nodes) {
       this.members[node.name] = `${node.address}:${NODE_PORT}`;
       this.admins.set(node.name, new AdminClient(`http://${node.address}:${ADMIN_PORT}`, PROBE_TIMEOUT_MS));

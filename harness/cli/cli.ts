@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../../common/errors.js';
 import { bugsCommand } from './commands/bugs.js';
+import { systemsCommand } from './commands/systems.js';
 import { cleanCommand } from './commands/clean.js';
 import { nodeCommand } from './commands/node.js';
 import { checkCommand } from './commands/check.js';
@@ -25,6 +26,7 @@ export async function main(argumentsList: string[]): Promise<number> {
     .command(indexCommand)
     .command(reportCommand)
     .command(bugsCommand)
+    .command(systemsCommand)
     .command(cleanCommand)
     .command(nodeCommand)
     .demandCommand(1, 'name a command: faultline <command> --help shows its options')

@@ -5,7 +5,7 @@
  * Each rule returns the value the run uses (a lone bug name becomes a list of one).
  */
 import { FaultlineError } from '../../common/errors.js';
-import { BUG_MODES } from '../../clusters/coordinator/bugs.js';
+import { SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
 import { parseNemesisSpec } from '../../nemesis/spec.js';
 
 /** A layer's origin: a config file's path, or undefined for flags (and callers' own layers). */
@@ -78,7 +78,8 @@ export function bugList(value: unknown, place: OptionPlace): string[] {
   if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
     throw optionError(place, `must be a bug name or a list of bug names, got ${shown(value)}`, 'faultline bugs lists them');
   }
-  const known = BUG_MODES.map((bug) => bug.name);
+  // Which system has which bug is the fit check's; here a name no system knows is a typo.
+  const known = [...new Set(SYSTEM_NAMES.flatMap((system) => systemNamed(system).bugs))];
   for (const name of names as string[]) {
     if (!known.includes(name)) throw optionError(place, `names an unknown bug "${name}"`, `choose from: ${known.join(', ')}`);
   }

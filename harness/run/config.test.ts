@@ -35,9 +35,9 @@ test('a wrong type in a config file names the file and the key, with the value a
 test('every option of a config file is checked for its type, and the file and key are named', () => {
   const wrong: Record<string, unknown> = {
     system: 5, runtime: ['sim'], workload: 'queue', nemesis: 7, nodes: 2.5, concurrency: '10', rate: 0, timeLimitSeconds: '30',
-    warmupSeconds: -1, recoverySeconds: null, keys: 0, seed: -3, bugs: 3, readMode: 'fast', maxActiveFaults: 4, out: '', image: 42,
+    warmupSeconds: -1, recoverySeconds: null, keys: 0, seed: -3, bugs: 3, readMode: 5, maxActiveFaults: 4, out: '', image: 42,
   };
-  assert.deepEqual(Object.keys(wrong).sort(), Object.keys({ ...DEFAULTS, seed: 0 }).sort(), 'the table covers every option');
+  assert.deepEqual(Object.keys(wrong).sort(), Object.keys({ ...DEFAULTS, seed: 0, readMode: '' }).sort(), 'the table covers every option');
   for (const [key, value] of Object.entries(wrong)) {
     const file = configFile(`${key}.json`, { [key]: value });
     const error = describedError(() => readConfigFile(file));
@@ -75,4 +75,14 @@ test('flags get the same checks, named as flags', () => {
   assert.match(describedError(() => resolveConfig('test', 1, { nodes: Number.NaN })).text, /^--nodes must be an integer from 3 to 9, got something that is not a number$/);
   assert.match(describedError(() => resolveConfig('test', 1, { timeLimitSeconds: 0 })).text, /^--time-limit must be a number from 1 to 3600, got 0$/);
   assert.match(describedError(() => resolveConfig('test', 1, { nemesis: 'flood' })).text, /--nemesis: unknown nemesis "flood"/);
+});
+
+test('a read mode the system does not have is refused before the run, with the modes it has; the default is its first', () => {
+  assert.equal(resolveConfig('test', 1, {}).readMode, 'linearizable');
+  const error = describedError(() => resolveConfig('test', 1, { readMode: 'fast' }));
+  assert.equal(error.code, 'E_USAGE');
+  assert.match(error.text, /coordinator-raft has no read mode "fast"; its read modes are linearizable, sequential, lease/);
+  const fromFile = describedError(() => resolveConfig('test', 1, readConfigFile(configFile('mode.json', { readMode: 'fast' }))));
+  assert.equal(fromFile.code, 'E_CONFIG');
+  assert.match(fromFile.text, /mode\.json: .*has no read mode "fast"/);
 });

@@ -4,15 +4,19 @@
  * validated once, here, with one clear message per mistake.
  */
 import { readFileSync } from 'node:fs';
-import { FAULT_TIMING_DEFAULTS, READ_MODES, RUNTIMES, SYSTEMS, type RunConfig } from '../../common/run-config.js';
+import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
+import { fitProblems, SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
+import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
+import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
 import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
-export { FAULT_TIMING_DEFAULTS, READ_MODES, RUNTIMES, SYSTEMS } from '../../common/run-config.js';
 export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
+export { RUNTIME_NAMES, SYSTEM_NAMES };
 
-export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming'> = {
+/** The read mode and fault timing default to the system's first read mode and the runtime's own timing. */
+export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming' | 'readMode'> = {
   system: 'coordinator-raft',
   runtime: 'sim',
   workload: 'register',
@@ -25,7 +29,6 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming'> = {
   recoverySeconds: 5,
   keys: 5,
   bugs: [],
-  readMode: 'linearizable',
   maxActiveFaults: 1,
   out: 'runs',
   image: 'faultline-node:local',
@@ -34,12 +37,12 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming'> = {
 /** Upper bounds that keep one run finite and its history readable. */
 export const LIMITS = { nodes: 9, concurrency: 200, rate: 10_000, timeLimitSeconds: 3600, keys: 10_000 } as const;
 
-type OptionKey = keyof Omit<RunConfig, 'version'>;
+type OptionKey = keyof Omit<RunConfig, 'version' | 'versions'>;
 
 /** Every option's rule, for the config file and the flags alike. */
 const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
-  system: choice(SYSTEMS),
-  runtime: choice(RUNTIMES),
+  system: choice(SYSTEM_NAMES),
+  runtime: choice(RUNTIME_NAMES),
   workload: choice(WORKLOAD_NAMES),
   nemesis: nemesisSpec,
   nodes: nodeCount,
@@ -51,7 +54,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   keys: numberFrom(1, LIMITS.keys, true),
   seed: numberFrom(0, Number.MAX_SAFE_INTEGER, true),
   bugs: bugList,
-  readMode: choice(READ_MODES),
+  readMode: text,
   maxActiveFaults: numberFrom(1, 3, true),
   out: text,
   image: text,
@@ -118,7 +121,25 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
     }
   }
   RULES.seed(seed, placeOf('seed', undefined));
-  config.faultTiming ??= structuredClone(FAULT_TIMING_DEFAULTS[config.runtime]);
+  const runtime = runtimeNamed(config.runtime);
+  config.readMode ??= (systemNamed(config.system).readModes[0] as { name: string }).name;
+  config.faultTiming ??= structuredClone(runtime.faultTiming);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
+  checkFit(config, sources);
   return config;
+}
+
+/** A system, runtime, workload, read mode, fault or bug that does not fit the others is refused before anything boots. */
+function checkFit(config: RunConfig, sources: Map<string, LayerSource>): void {
+  const problems = fitProblems(systemNamed(config.system), {
+    runtime: runtimeNamed(config.runtime),
+    workload: config.workload,
+    readMode: config.readMode,
+    faults: parseNemesisSpec(config.nemesis),
+    bugs: config.bugs,
+  });
+  if (problems.length === 0) return;
+  const file = [...sources.values()].find((source) => source !== undefined);
+  const hint = 'faultline systems lists each system with the runtimes, workloads, read modes and faults it supports';
+  throw new FaultlineError(file === undefined ? 'E_USAGE' : 'E_CONFIG', `the run's options do not fit together: ${problems.join('; ')}`, { ...(file === undefined ? {} : { where: file }), hint });
 }

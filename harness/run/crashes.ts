@@ -8,9 +8,9 @@ import type { NodeCrash } from '../../checkers/crash/index.js';
 import type { HistoryEvent } from '../../common/history/types.js';
 import type { RunDirectory } from './run-store.js';
 
+export { CRASH_LOG_LINES, lastLines } from '../runtimes/crash-lines.js';
+
 export const CRASHES_FILE = 'crashes.json';
-/** Log lines kept with a crash: enough to see what the node was doing. */
-export const CRASH_LOG_LINES = 20;
 
 export type { NodeCrash };
 
@@ -38,9 +38,4 @@ export class OpenOperations {
       return { time: timeNs, process, type: 'info', f: invoke.f, ...(invoke.key === undefined ? {} : { key: invoke.key }), value: invoke.value, error };
     });
   }
-}
-
-/** The last lines of a log, for a crash record. */
-export function lastLines(lines: readonly string[], count = CRASH_LOG_LINES): string[] {
-  return lines.slice(Math.max(0, lines.length - count));
 }

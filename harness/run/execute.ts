@@ -8,9 +8,9 @@ import { workloadNamed } from '../../workloads/registry.js';
 import { writeRunReport } from '../../reports/index.js';
 import { loadCheckerInput, runCheckers, type RunResults } from './check-run.js';
 import type { RunConfig } from './config.js';
-import { createRunDirectory, FILES, type RunDirectory } from './run-store.js';
-import { runOnRealRuntime } from './real-run.js';
-import { runOnSimulator, type Progress } from './sim-run.js';
+import { createRunDirectory, FILES } from './run-store.js';
+import { runOnCluster } from './cluster-run.js';
+import type { Progress } from './pipeline.js';
 import { IGNORE_PHASES, type PhaseListener } from './phases.js';
 
 /** How the run itself went, whatever the runtime. */
@@ -44,23 +44,14 @@ export async function runTest(config: RunConfig, startedAt: Date, progress: Prog
   const directory = createRunDirectory(config, startedAt);
   let report: RunReport;
   try {
-    report = config.runtime === 'sim' ? await simulate(config, directory, progress) : await runForReal(config, directory, progress, phases);
+    const { infrastructureError, ...ran } = await runOnCluster(config, directory, progress, phases);
+    report = { ...ran, ...(infrastructureError === undefined ? {} : { infrastructureError: infrastructureError.message }) };
   } finally {
     directory.close();
   }
   phases({ phase: 'checking', detail: `${report.events} events` });
   const results = await checkRunDirectory(directory.path, config, report.invariantViolation, report.incomplete);
   return { config, directory: directory.path, results, report };
-}
-
-async function simulate(config: RunConfig, directory: RunDirectory, progress: Progress): Promise<RunReport> {
-  const { virtualMs, ...report } = await runOnSimulator(config, directory, progress);
-  return { ...report, durationMs: virtualMs, simulated: true };
-}
-
-async function runForReal(config: RunConfig, directory: RunDirectory, progress: Progress, phases: PhaseListener): Promise<RunReport> {
-  const { elapsedMs, infrastructureError, ...report } = await runOnRealRuntime(config, directory, progress, phases);
-  return { ...report, durationMs: elapsedMs, simulated: false, ...(infrastructureError === undefined ? {} : { infrastructureError: infrastructureError.message }) };
 }
 
 /** Runs the workload's checkers on a stored run and writes its results.json. */

@@ -13,7 +13,7 @@ import type { NemesisSchedule } from '../../nemesis/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
 import { startWorkers, type WorkerRun } from './workers.js';
 import type { PhaseName } from '../generators/workload.js';
-import type { FaultControl, Scheduler } from '../runtimes/index.js';
+import type { FaultControl, RunStop, Scheduler } from '../runtimes/index.js';
 import type { RunConfig } from './config.js';
 import { FINAL_STATES_FILE } from './check-run.js';
 import { OpenOperations } from './crashes.js';
@@ -28,12 +28,7 @@ export const MAX_HISTORY_EVENTS = 2_000_000;
 /** Called between slices of the run; returning false stops the run (Ctrl-C). */
 export type Progress = (nowMs: number, events: number, faults: readonly string[]) => boolean | void;
 
-/** Why a slice ended the run early. */
-export interface RunStop {
-  incomplete?: string;
-  /** A consensus invariant the simulator saw broken. */
-  invariantViolation?: string;
-}
+export type { RunStop };
 
 /** What a runtime's adapter gives the pipeline: its clock, its cluster, and how to let time pass. */
 export interface RunTarget {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
-import { FAULT_TIMING_DEFAULTS, resolveConfig, RUNTIMES, type RunConfig } from './config.js';
+import { runtimeNamed } from '../runtimes/index.js';
+import { resolveConfig, RUNTIME_NAMES, type RunConfig } from './config.js';
 import { runTest } from './execute.js';
 import { asRecorded, leaderBased, readRecordedRun } from './plan-support.js';
 import { planRun } from './plan.js';
@@ -19,7 +20,7 @@ function config(overrides: Partial<RunConfig>, seed: number): RunConfig {
 }
 
 test('the same seed and config give the same fault and op schedule on sim, local and docker', () => {
-  const [sim, ...real] = RUNTIMES.map((runtime) => planRun(config({ runtime }, 21)));
+  const [sim, ...real] = RUNTIME_NAMES.map((runtime) => planRun(config({ runtime: runtime as RunConfig['runtime'] }, 21)));
   assert.ok(sim!.faults.length >= 5, `only ${sim!.faults.length} faults planned`);
   assert.equal(new Set(sim!.faults.map((fault) => fault.kind)).size, 4, 'every kind of fault is planned');
   assert.equal(sim!.firstOperations.length, 10, 'every worker has a first operation');
@@ -31,10 +32,10 @@ test('the same seed and config give the same fault and op schedule on sim, local
 });
 
 test('each runtime has one default fault timing, recorded in the resolved config', () => {
-  for (const runtime of RUNTIMES) {
-    const resolved = resolveConfig('test', 1, { runtime });
-    assert.deepEqual(resolved.faultTiming, FAULT_TIMING_DEFAULTS[runtime]);
-    assert.deepEqual(JSON.parse(JSON.stringify(resolved)).faultTiming, FAULT_TIMING_DEFAULTS[runtime]);
+  for (const runtime of RUNTIME_NAMES) {
+    const resolved = resolveConfig('test', 1, { runtime: runtime as RunConfig['runtime'] });
+    assert.deepEqual(resolved.faultTiming, runtimeNamed(runtime).faultTiming);
+    assert.deepEqual(JSON.parse(JSON.stringify(resolved)).faultTiming, runtimeNamed(runtime).faultTiming);
   }
   assert.deepEqual(resolveConfig('test', 1, { runtime: 'docker', faultTiming: TIMING }).faultTiming, TIMING);
   assert.throws(() => resolveConfig('test', 1, { faultTiming: { faultMs: { min: 5, max: 1 }, quietMs: { min: 0, max: 1 } } }), /faultMs needs whole milliseconds/);

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import type { RealFaultControl, RealNodeInfo } from '../runtimes/real/index.js';
 import { cleanLeftovers } from '../runtimes/real/index.js';
 import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
-import { CrashWatch, crashFromLogs } from './crash-watch.js';
+import { CrashWatch, crashFromLogs } from '../runtimes/real/crash-watch.js';
 import { resolveConfig } from './config.js';
 import { runTest } from './execute.js';
 

@@ -8,7 +8,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symli
 import { basename, join, resolve } from 'node:path';
 import { FaultlineError } from '../../common/errors.js';
 import { formatEvent, type HistoryEvent } from '../../common/history/index.js';
-import { FAULT_TIMING_DEFAULTS, type RunConfig } from './config.js';
+import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
+import type { RunConfig } from './config.js';
 
 export const FILES = {
   config: 'config.json',
@@ -115,7 +116,7 @@ export function readRunConfig(runDirectory: string): RunConfig {
     });
   }
   const config = JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
-  // Runs made before faultTiming was recorded used their runtime's default.
-  config.faultTiming ??= FAULT_TIMING_DEFAULTS[config.runtime] ?? FAULT_TIMING_DEFAULTS.sim;
+  // Runs made before fault timing was recorded used their runtime's timing, which is today's.
+  config.faultTiming ??= structuredClone(runtimeNamed(RUNTIME_NAMES.includes(config.runtime) ? config.runtime : 'sim').faultTiming);
   return config;
 }

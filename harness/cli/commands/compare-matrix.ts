@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../../common/errors.js';
 import { parseNemesisSpec } from '../../../nemesis/spec.js';
-import { resolveConfig, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { resolveConfig, SYSTEM_NAMES, type RunConfig } from '../../run/config.js';
 import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 
 /** A matrix larger than this is refused: each run costs seconds to minutes, and the page must stay readable. */
@@ -74,7 +74,7 @@ export function compareDirectory(out: string, startedAt: Date): string {
 /** Every run's config, validated; nothing is created or run here. */
 export function planMatrix(version: string, lists: MatrixLists, layers: Partial<RunConfig>[], directory: string): RunConfig[] {
   const systems = parseList('systems', lists.systems);
-  checkChoices('systems', systems, SYSTEMS);
+  checkChoices('systems', systems, SYSTEM_NAMES);
   const workloads = parseList('workloads', lists.workloads);
   checkChoices('workloads', workloads, WORKLOAD_NAMES);
   const nemeses = parseList('nemeses', lists.nemeses).map(nemesisSpec);

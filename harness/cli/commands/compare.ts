@@ -11,7 +11,8 @@ import { writeIndexPage } from '../../../reports/index-page.js';
 import { loadStoredRun, runVerdict, sortNewestFirst, type StoredRun } from '../../../reports/index-runs.js';
 import { writeJunitFile } from '../../../reports/junit.js';
 import { shellWord } from '../../../reports/index.js';
-import { DEFAULTS, readConfigFile, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { systemNamed } from '../../../clusters/index.js';
+import { DEFAULTS, readConfigFile, RUNTIME_NAMES, SYSTEM_NAMES, type RunConfig } from '../../run/config.js';
 import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 import { runTest } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
@@ -20,7 +21,8 @@ import { comparisonJson, describeComparison, type CompareSummary } from './compa
 import { VERSION } from './run-tests.js';
 
 export interface CompareArguments {
-  systems: string;
+  /** Absent: every system that runs on the run's runtime. */
+  systems?: string;
   workloads: string;
   nemeses: string;
   seeds: string;
@@ -39,11 +41,11 @@ function joinRepeated(value: unknown): string {
 
 function build(yargs: Argv): Argv<CompareArguments> {
   return yargs
-    .option('systems', { type: 'string', coerce: joinRepeated, default: SYSTEMS.join(','), describe: 'comma list of systems to put side by side' })
+    .option('systems', { type: 'string', coerce: joinRepeated, describe: 'comma list of systems to put side by side (default: every system that runs on the runtime)' })
     .option('workloads', { type: 'string', coerce: joinRepeated, default: DEFAULTS.workload, describe: `comma list of workloads: ${WORKLOAD_NAMES.join(', ')}` })
     .option('nemeses', { type: 'string', coerce: joinRepeated, default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
     .option('seeds', { type: 'string', coerce: joinRepeated, default: '1', describe: 'comma list of seeds or ranges (1,2,3 or 1-5); every system runs every seed' })
-    .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim)' })
+    .option('runtime', { type: 'string', choices: RUNTIME_NAMES as string[], describe: 'where nodes run (default sim)' })
     .option('time-limit', { type: 'number', describe: `seconds of workload under faults per run (default ${DEFAULTS.timeLimitSeconds})` })
     .option('out', { type: 'string', default: DEFAULTS.out, describe: 'the compare-<utc>/ folder of runs and index.html goes here' })
     .option('config', { type: 'string', describe: 'a JSON file of run options for every run (nodes, rate, ...); flags override it' })
@@ -74,7 +76,9 @@ async function compare(argv: CompareArguments): Promise<number> {
   const fileLayer = argv.config === undefined ? {} : readConfigFile(argv.config);
   const flags: Partial<RunConfig> = { runtime: argv.runtime as RunConfig['runtime'] | undefined, timeLimitSeconds: argv['time-limit'] };
   const directory = compareDirectory(argv.out, startedAt);
-  const configs = planMatrix(VERSION, argv, [fileLayer, flags], directory);
+  const runtime = flags.runtime ?? fileLayer.runtime ?? DEFAULTS.runtime;
+  argv.systems ??= SYSTEM_NAMES.filter((name) => systemNamed(name).runtimes.includes(runtime)).join(',');
+  const configs = planMatrix(VERSION, argv as CompareArguments & { systems: string }, [fileLayer, flags], directory);
   const interrupted = interruptions();
   const runs: StoredRun[] = [];
   let infrastructureFailed = false;

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULTS, READ_MODES, readConfigFile, resolveConfig, RUNTIMES, SYSTEMS, type RunConfig } from '../../run/config.js';
+import { DEFAULTS, readConfigFile, resolveConfig, RUNTIME_NAMES, SYSTEM_NAMES, type RunConfig } from '../../run/config.js';
 import { WORKLOAD_NAMES } from '../../../workloads/index.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
@@ -38,8 +38,8 @@ export const VERSION = (createRequire(import.meta.url)('../../../../package.json
 
 function build(yargs: Argv): Argv<TestArguments> {
   return yargs
-    .option('system', { type: 'string', choices: SYSTEMS as unknown as string[], describe: `system under test (default ${DEFAULTS.system})` })
-    .option('runtime', { type: 'string', choices: RUNTIMES as unknown as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
+    .option('system', { type: 'string', choices: SYSTEM_NAMES as string[], describe: `system under test (default ${DEFAULTS.system})` })
+    .option('runtime', { type: 'string', choices: RUNTIME_NAMES as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
     .option('workload', { type: 'string', describe: `${WORKLOAD_NAMES.slice(0, -1).join(', ')} or ${WORKLOAD_NAMES.at(-1)} (default ${DEFAULTS.workload})` })
     .option('nemesis', { type: 'string', describe: `none, partition, kill, pause, clock, all, or a comma list (default ${DEFAULTS.nemesis})` })
     .option('nodes', { type: 'number', describe: `cluster size (default ${DEFAULTS.nodes})` })
@@ -48,7 +48,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('time-limit', { type: 'number', describe: `seconds of workload under faults (default ${DEFAULTS.timeLimitSeconds})` })
     .option('seed', { type: 'number', describe: 'the run\'s one seed (default: from the clock, and stored for replay)' })
     .option('bug', { type: 'string', array: true, describe: 'switch on a deliberate coordinator bug (see faultline bugs)' })
-    .option('read-mode', { type: 'string', choices: READ_MODES as unknown as string[], describe: 'how the coordinator serves register reads (default linearizable)' })
+    .option('read-mode', { type: 'string', describe: "how the system serves register reads: one of its read modes (default its first; faultline systems lists them)" })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
     .option('image', { type: 'string', describe: `docker runtime: the node image (default ${DEFAULTS.image}, built locally when missing)` })

@@ -1,4 +1,4 @@
-/** The docker runtime (real containers, iptables, cgroup freezer) against the shared behaviour suite. */
-import { defineRuntimeSuite } from '../real/runtime-suite.js';
+/** The docker runtime (containers, real iptables and signals) against the Runtime seam's conformance suite, with its real-only extras. */
+import { defineRealRuntimeSuite } from '../real/runtime-suite.js';
 
-defineRuntimeSuite('docker');
+defineRealRuntimeSuite('docker');

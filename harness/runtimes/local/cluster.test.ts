@@ -1,4 +1,4 @@
-/** The local runtime (network namespaces, real iptables and signals) against the shared behaviour suite. */
-import { defineRuntimeSuite } from '../real/runtime-suite.js';
+/** The local runtime (network namespaces, real iptables and signals) against the Runtime seam's conformance suite, with its real-only extras. */
+import { defineRealRuntimeSuite } from '../real/runtime-suite.js';
 
-defineRuntimeSuite('local');
+defineRealRuntimeSuite('local');

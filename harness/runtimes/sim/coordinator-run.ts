@@ -9,13 +9,19 @@
 import type { SeededRandom } from '../../../common/random.js';
 import type { ReadMode } from '../../../clusters/coordinator/service/types.js';
 import { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anomalies.js';
-import { CoordinatorCluster, type CoordinatorClusterOptions } from './coordinator-cluster.js';
+import { CoordinatorCluster, type CoordinatorClusterOptions } from '../../../clusters/coordinator/sim/cluster.js';
+import { InvariantViolation } from '../../../common/invariant-violation.js';
 import { startWorkload, type RecordedOperation, type WorkloadOptions } from './coordinator-workload.js';
-import { InvariantViolation } from './invariants.js';
+import type { SimulationLimits } from './limits.js';
 import { NodeCrashError } from './node-crash.js';
 import { scheduleRandomFaults, type RandomFaultOptions } from './random-faults.js';
+import { Simulation } from './simulation.js';
 
-export interface CoordinatorRunOptions extends CoordinatorClusterOptions {
+export interface CoordinatorRunOptions extends Omit<CoordinatorClusterOptions<Simulation>, 'simulation'> {
+  seed: number;
+  traceBufferSize?: number;
+  /** Bounds on the simulation (events, virtual time); past one, a SimulationLimitError. */
+  limits?: Partial<SimulationLimits>;
   /** Workers invoke and faults strike until this time; then everything heals. */
   durationMs: number;
   workload: Omit<WorkloadOptions, 'stopAtMs'>;
@@ -38,12 +44,17 @@ export interface CoordinatorRunResult {
   history: RecordedOperation[];
   faults: string[];
   traceHash: string;
-  cluster: CoordinatorCluster;
+  cluster: CoordinatorCluster<Simulation>;
 }
 
 export function runCoordinator(options: CoordinatorRunOptions): CoordinatorRunResult {
-  const cluster = new CoordinatorCluster(options);
-  const simulation = cluster.simulation;
+  const simulation = new Simulation({
+    seed: options.seed,
+    network: options.network ?? {},
+    traceBufferSize: options.traceBufferSize ?? 0,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  const cluster = new CoordinatorCluster({ ...options, simulation });
   const nemesis: SeededRandom = simulation.random('nemesis');
   const faults = options.faults === null ? [] : scheduleRandomFaults(cluster, nemesis, { ...options.faults, endMs: options.durationMs });
   if (options.faults === null) simulation.at(options.durationMs, 'heal everything', () => cluster.healAll());

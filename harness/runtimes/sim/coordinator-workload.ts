@@ -12,7 +12,8 @@ import type { CoordinatorClient } from '../../../clusters/coordinator/client/cli
 import type { Outcome } from '../../../clusters/coordinator/client/types.js';
 import type { ReadMode } from '../../../clusters/coordinator/service/types.js';
 import type { World } from '../../../clusters/coordinator/world.js';
-import type { ClientSettings, CoordinatorCluster } from './coordinator-cluster.js';
+import type { ClientSettings, CoordinatorCluster } from '../../../clusters/coordinator/sim/cluster.js';
+import type { Simulation } from './simulation.js';
 
 export type OperationKind = 'read' | 'write' | 'cas' | 'next' | 'acquire' | 'release';
 
@@ -70,7 +71,7 @@ interface SharedState {
  * they fill. A worker whose session expired starts over as a new incarnation
  * of its host, with a new client and session, as a restarted process would.
  */
-export function startWorkload(cluster: CoordinatorCluster, options: WorkloadOptions): RecordedOperation[] {
+export function startWorkload(cluster: CoordinatorCluster<Simulation>, options: WorkloadOptions): RecordedOperation[] {
   const shared: SharedState = { history: [], lastValue: 0 };
   const mixes: readonly WorkloadMix[] = Array.isArray(options.mix) ? options.mix : [options.mix as WorkloadMix];
   for (let index = 1; index <= options.clients; index++) {
@@ -93,7 +94,7 @@ class Worker {
   private readonly weights: [OperationKind | 'lock', number][];
 
   constructor(
-    private readonly cluster: CoordinatorCluster,
+    private readonly cluster: CoordinatorCluster<Simulation>,
     private readonly client: CoordinatorClient,
     private readonly world: World,
     private readonly options: WorkloadOptions,

@@ -43,8 +43,9 @@ export class SimulationFaultControl implements FaultControl {
     this.simulation.pause(node);
   }
 
+  /** As on a real runtime (SIGCONT to a running process), resuming a node that is not paused, say one killed and restarted meanwhile, changes nothing. */
   resume(node: string): void {
-    this.simulation.resume(node);
+    if (this.simulation.state(node) === 'paused') this.simulation.resume(node);
   }
 
   skewClock(node: string, skew: ClockSkew): void {

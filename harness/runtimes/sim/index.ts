@@ -10,14 +10,8 @@ export type { SimulationStats } from './kernel.js';
 export { NodeCrashError } from './node-crash.js';
 export { DEFAULT_LIMITS, SimulationLimitError, type LimitName, type SimulationLimits } from './limits.js';
 export { DEFAULT_LINK_OPTIONS, type LatencyOptions, type LinkOptions, type LinkOptionsInput } from './network.js';
-export {
-  ConsensusInvariants,
-  InvariantViolation,
-  type EngineView,
-  type InvariantName,
-  type InvariantOptions,
-} from './invariants.js';
-export { CoordinatorCluster, type ClientSettings, type CoordinatorClusterOptions } from './coordinator-cluster.js';
+export { InvariantViolation } from '../../../common/invariant-violation.js';
+export { simRuntime } from './runtime.js';
 export { startWorkload, type OperationKind, type RecordedOperation, type WorkloadMix, type WorkloadOptions } from './coordinator-workload.js';
 export { RANDOM_FAULT_KINDS, scheduleRandomFaults, type RandomFaultKind, type RandomFaultOptions } from './random-faults.js';
 export { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anomalies.js';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Address, Message, TimerHandle } from '../../../clusters/coordinator/world.js';
-import { PlainDataHasher } from './plain-data.js';
+import { PlainDataHasher } from '../../../common/plain-data.js';
 import { EventKind, EventPool, TraceCode, type SimulationEvent } from './events.js';
 import { EventQueue } from './heap.js';
 import type { Host, HostServices } from './host.js';

@@ -11,7 +11,8 @@
  */
 import type { SeededRandom } from '../../../common/random.js';
 import type { Address } from '../../../clusters/coordinator/world.js';
-import type { CoordinatorCluster } from './coordinator-cluster.js';
+import type { CoordinatorCluster } from '../../../clusters/coordinator/sim/cluster.js';
+import type { Simulation } from './simulation.js';
 
 export const RANDOM_FAULT_KINDS = [
   'partition',
@@ -46,7 +47,7 @@ export interface RandomFaultOptions {
 }
 
 /** Schedules the faults; returns the list that fills with what struck, for failure messages. */
-export function scheduleRandomFaults(cluster: CoordinatorCluster, random: SeededRandom, options: RandomFaultOptions): string[] {
+export function scheduleRandomFaults(cluster: CoordinatorCluster<Simulation>, random: SeededRandom, options: RandomFaultOptions): string[] {
   const log: string[] = [];
   const simulation = cluster.simulation;
   const kinds = options.kinds ?? RANDOM_FAULT_KINDS;
@@ -66,7 +67,7 @@ export function scheduleRandomFaults(cluster: CoordinatorCluster, random: Seeded
 }
 
 /** Applies one fault now and schedules its repair; returns what it did, or null when it had no target. */
-function applyFault(cluster: CoordinatorCluster, random: SeededRandom, kind: RandomFaultKind, options: RandomFaultOptions): string | null {
+function applyFault(cluster: CoordinatorCluster<Simulation>, random: SeededRandom, kind: RandomFaultKind, options: RandomFaultOptions): string | null {
   const simulation = cluster.simulation;
   const members = cluster.members;
   const running = members.filter((address) => simulation.state(address) === 'running');
@@ -130,7 +131,7 @@ function applyFault(cluster: CoordinatorCluster, random: SeededRandom, kind: Ran
 }
 
 /** One node keeps links to both halves of the rest, which cannot reach each other. */
-function bridge(cluster: CoordinatorCluster, random: SeededRandom, later: (label: string, repair: () => void) => void): string | null {
+function bridge(cluster: CoordinatorCluster<Simulation>, random: SeededRandom, later: (label: string, repair: () => void) => void): string | null {
   if (cluster.members.length < 3) return null;
   const [middle, ...others] = shuffle(random, cluster.members) as [Address, ...Address[]];
   const cut = random.integer(1, others.length);
@@ -146,7 +147,7 @@ function bridge(cluster: CoordinatorCluster, random: SeededRandom, later: (label
 }
 
 function clockFault(
-  cluster: CoordinatorCluster,
+  cluster: CoordinatorCluster<Simulation>,
   random: SeededRandom,
   kind: RandomFaultKind,
   options: RandomFaultOptions,

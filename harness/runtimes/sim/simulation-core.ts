@@ -11,7 +11,6 @@ import type { Address, Endpoint, World } from '../../../clusters/coordinator/wor
 import { SeededRandom } from '../../../common/random.js';
 import { TraceCode } from './events.js';
 import { Host, type HostRole, type HostState, type NodeEndpoint, type NodeFactory } from './host.js';
-import type { ConsensusInvariants, EngineView } from './invariants.js';
 import { ANY_HOST_MAY_HAVE_CHANGED, SimulationKernel, type SimulationStats } from './kernel.js';
 import { DEFAULT_LIMITS, type SimulationLimits } from './limits.js';
 import { DEFAULT_LINK_OPTIONS, NetworkModel, resolveLinkOptions, type LinkOptionsInput } from './network.js';
@@ -149,17 +148,15 @@ export class SimulationCore implements Scheduler {
   }
 
   /**
-   * Checks the consensus invariants after every step, against only the node
-   * whose code the step ran (an engine changes only when it runs), or every
-   * node after an action such as a restart. engineOf picks the engine out of
-   * a node object; return null for nodes without one.
+   * Runs a system's safety checks after every step, on only the node whose
+   * code the step ran (a node changes only when it runs), or on every node
+   * after an action such as a restart. A check throws (an InvariantViolation)
+   * to stop the run.
    */
-  addInvariantChecks(invariants: ConsensusInvariants, engineOf: (endpoint: NodeEndpoint) => EngineView | null): () => void {
+  addStepChecks(check: (endpoint: NodeEndpoint, address: Address) => void): () => void {
     const hosts = this.kernel.hosts;
     const checkHost = (host: Host): void => {
-      if (host.role !== 'node' || host.endpoint === null) return;
-      const engine = engineOf(host.endpoint);
-      if (engine !== null) invariants.checkEngine(engine);
+      if (host.role === 'node' && host.endpoint !== null) check(host.endpoint, host.address);
     };
     return this.addObserver(() => {
       const stepped = this.kernel.lastStepHost;

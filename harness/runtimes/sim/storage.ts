@@ -5,7 +5,7 @@
  * was written, as with a real disk that serializes, and reads cost nothing.
  */
 import type { Storage } from '../../../clusters/coordinator/world.js';
-import { deepFreeze } from './plain-data.js';
+import { deepFreeze } from '../../../common/plain-data.js';
 
 /** Marks a key deleted since the last sync. */
 const DELETED = Symbol('deleted');

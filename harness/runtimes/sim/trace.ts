@@ -5,7 +5,7 @@
  * optional ring buffer keeps the last few events as text for debugging.
  */
 import assert from 'node:assert/strict';
-import { finalize, mixWord } from './plain-data.js';
+import { finalize, mixWord } from '../../../common/plain-data.js';
 
 const TWO_TO_THE_32 = 0x100000000;
 

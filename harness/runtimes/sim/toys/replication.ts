@@ -10,7 +10,7 @@
 import type { EngineStatus, LogEntry, Position } from '../../../../clusters/coordinator/engine.js';
 import type { Address, Message, TimerHandle, World } from '../../../../clusters/coordinator/world.js';
 import type { NodeEndpoint } from '../host.js';
-import type { EngineView } from '../invariants.js';
+import type { EngineView } from '../../../../clusters/coordinator/sim/invariants.js';
 
 const HEARTBEAT_INTERVAL_MS = 50;
 const ELECTION_TIMEOUT_MS = 300;

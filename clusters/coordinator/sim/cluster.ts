@@ -5,41 +5,40 @@
  * added as simulated hosts, and the repairs that end a run: heal everything,
  * then wait until every replica holds the same state.
  *
- * The harness's sim runtime and the tests build on this; faults come from
- * random-faults.ts and client work from coordinator-workload.ts.
+ * The simulator is the sim runtime's (it owns virtual time, the network
+ * and the trace); this adds the coordinator's hosts to it. The coordinator's
+ * System (../system.ts) builds on this, and so do the simulator's tests.
  */
 import assert from 'node:assert/strict';
-import { CoordinatorClient, type ClientOptions } from '../../../clusters/coordinator/client/client.js';
-import type { EngineKind } from '../../../clusters/coordinator/engine.js';
-import type { EngineTuning } from '../../../clusters/coordinator/engines/index.js';
-import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } from '../../../clusters/coordinator/node.js';
-import type { Address, World } from '../../../clusters/coordinator/world.js';
+import type { SimulatedHosts } from '../../../harness/runtimes/index.js';
+import { CoordinatorClient, type ClientOptions } from '../client/client.js';
+import type { EngineKind } from '../engine.js';
+import type { EngineTuning } from '../engines/index.js';
+import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } from '../node.js';
+import type { Address, World } from '../world.js';
 import { ConsensusInvariants } from './invariants.js';
-import type { LinkOptionsInput } from './network.js';
-import type { SimulationLimits } from './limits.js';
-import { Simulation } from './simulation.js';
 
-export interface CoordinatorClusterOptions {
-  seed: number;
+type LinkOptionsInput = Parameters<SimulatedHosts['setNetworkOptions']>[0];
+
+export interface CoordinatorClusterOptions<S extends SimulatedHosts> {
+  /** The simulator the runtime booted; the cluster adds its nodes and clients to it. */
+  simulation: S;
   engine: EngineKind;
   /** Voting members, n1..nN. */
   nodes?: number;
   /** Bug modes (clusters/coordinator/bugs.ts) switched on in every node. */
   bugs?: readonly string[];
-  /** Default link options; the simulator's reordering links unless given. */
+  /** The link options the simulator was made with, restored by healAll(). */
   network?: LinkOptionsInput;
   timing?: Partial<CoordinatorTiming>;
   engineTuning?: EngineTuning;
-  traceBufferSize?: number;
-  /** Bounds on the simulation (events, virtual time); past one, a SimulationLimitError. */
-  limits?: Partial<SimulationLimits>;
 }
 
 /** What a client host is given beyond its World. */
 export type ClientSettings = Omit<ClientOptions, 'self' | 'servers' | 'transport' | 'clock' | 'random'>;
 
-export class CoordinatorCluster {
-  readonly simulation: Simulation;
+export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
+  readonly simulation: S;
   readonly invariants = new ConsensusInvariants();
   readonly members: readonly Address[];
   readonly engineKind: EngineKind;
@@ -47,19 +46,13 @@ export class CoordinatorCluster {
   private readonly network: LinkOptionsInput;
   private readonly clients = new Map<Address, CoordinatorClient>();
 
-  constructor(options: CoordinatorClusterOptions) {
+  constructor(options: CoordinatorClusterOptions<S>) {
     const nodeCount = options.nodes ?? 3;
     assert.ok(Number.isInteger(nodeCount) && nodeCount >= 1, `a cluster needs at least one node, got ${nodeCount}`);
     this.engineKind = options.engine;
     this.bugs = [...(options.bugs ?? [])];
     this.network = options.network ?? {};
-    const simulationOptions = {
-      seed: options.seed,
-      network: this.network,
-      traceBufferSize: options.traceBufferSize ?? 0,
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-    };
-    this.simulation = new Simulation(simulationOptions);
+    this.simulation = options.simulation;
     this.members = Array.from({ length: nodeCount }, (_, index) => `n${index + 1}`);
     for (const address of this.members) {
       this.simulation.addNode(address, (world) =>
@@ -73,7 +66,7 @@ export class CoordinatorCluster {
         }),
       );
     }
-    this.simulation.addInvariantChecks(this.invariants, (endpoint) => (endpoint as CoordinatorNode).engine);
+    this.simulation.addStepChecks((endpoint) => this.invariants.checkEngine((endpoint as CoordinatorNode).engine));
   }
 
   /** The node running on a member now; null while it is crashed. */
@@ -151,7 +144,7 @@ export class CoordinatorCluster {
       .join('; ');
   }
 
-  private converged(): boolean {
+  converged(): boolean {
     const leader = this.leader();
     if (leader === null) return false;
     const leaderStatus = (this.node(leader) as CoordinatorNode).status();

@@ -9,8 +9,9 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RealCluster, RealFaultControl } from '../runtimes/real/index.js';
-import { CRASH_LOG_LINES, lastLines, type NodeCrash } from './crashes.js';
+import type { NodeCrashRecord as NodeCrash } from '../index.js';
+import { CRASH_LOG_LINES, lastLines } from '../crash-lines.js';
+import type { RealCluster, RealFaultControl } from './types.js';
 
 /** Enough of a log's end for its last lines and a crash's stack. */
 const LOG_TAIL_BYTES = 64 * 1024;

@@ -10,8 +10,8 @@
  * entry i might still be filled in by another node. It is cleared once some
  * node reports entries i-1 and i back to back.
  */
-import type { Position } from '../../../clusters/coordinator/engine.js';
-import type { Address } from '../../../clusters/coordinator/world.js';
+import type { Position } from '../engine.js';
+import type { Address } from '../world.js';
 
 export class CommittedSequence {
   private readonly positions: Position[] = [];

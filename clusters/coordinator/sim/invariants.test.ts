@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Command, EngineStatus, LogEntry, Position, Role } from '../../../clusters/coordinator/engine.js';
+import type { Command, EngineStatus, LogEntry, Position, Role } from '../engine.js';
 import { ConsensusInvariants, InvariantViolation, type EngineView, type InvariantName } from './invariants.js';
-import { Simulation } from './simulation.js';
-import { toyClient, toyReplicaNode, type ToyNode } from './toys/replication.js';
+import { Simulation } from '../../../harness/runtimes/sim/simulation.js';
+import { toyClient, toyReplicaNode, type ToyNode } from '../../../harness/runtimes/sim/toys/replication.js';
 
 /** An engine whose state the test sets by hand. */
 class FakeEngine implements EngineView {
@@ -214,7 +214,8 @@ test('addInvariantChecks checks only the node a step ran, and every node after a
     });
   }
   const client = simulation.addClient('c1', { receive: () => {} });
-  simulation.addInvariantChecks(new ConsensusInvariants(), (endpoint) => (endpoint as unknown as { engine: FakeEngine }).engine);
+  const invariants = new ConsensusInvariants();
+  simulation.addStepChecks((endpoint) => invariants.checkEngine((endpoint as unknown as { engine: FakeEngine }).engine));
   client.transport.send('n1', { type: 'commit', value: 'x' });
   simulation.run(10);
   assert.deepEqual([calls.get('n1'), calls.get('n2')], [1, undefined]);

@@ -19,10 +19,10 @@
  * restarted node (a new engine object) is followed from the start of its
  * committed log again.
  */
-import { AssertionError } from 'node:assert/strict';
-import type { EngineStatus, LogEntry, Position } from '../../../clusters/coordinator/engine.js';
-import type { Address } from '../../../clusters/coordinator/world.js';
-import { PlainDataHasher } from './plain-data.js';
+import type { EngineStatus, LogEntry, Position } from '../engine.js';
+import type { Address } from '../world.js';
+import { InvariantViolation } from '../../../common/invariant-violation.js';
+import { PlainDataHasher } from '../../../common/plain-data.js';
 import { CommittedSequence } from './committed-sequence.js';
 
 /** The part of ConsensusEngine the invariants read. */
@@ -39,17 +39,7 @@ export type InvariantName =
   | 'committed-entries-agree'
   | 'committed-entry-lost';
 
-export class InvariantViolation extends AssertionError {
-  readonly invariant: InvariantName;
-  readonly node: Address;
-
-  constructor(invariant: InvariantName, node: Address, detail: string) {
-    super({ message: `invariant ${invariant} broken on ${node}: ${detail}` });
-    this.name = 'InvariantViolation';
-    this.invariant = invariant;
-    this.node = node;
-  }
-}
+export { InvariantViolation };
 
 export interface InvariantOptions {
   /**
