@@ -2,8 +2,8 @@
  * Clock faults on real ZooKeeper (three JVMs with libfaketime preloaded, in
  * network namespaces): the ensemble still elects at once, a bump is seen
  * inside the skewed JVM (its admin server's Date header, and the mtime the
- * leader stamps on a znode), a reset undoes it, and speed changes are
- * refused.
+ * leader stamps on a znode), drift and strobes move it as asked, and a
+ * reset undoes it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { isFaultlineError } from '../../common/errors.js';
 import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { LIBFAKETIME, RealZooKeeper, ZooKeeperClockControl, ZooKeeperSession } from './index.js';
+import { httpDate } from './admin-date.js';
 import { statNumber } from './session.js';
 
 const unavailable =
@@ -68,16 +69,34 @@ test('zookeeper clock: a bump of the leader shows inside its JVM and in the mtim
   assert.ok(Math.abs((await stampedMtime()) - Date.now()) < 2_000, 'no skew after the reset');
 });
 
-test('zookeeper clock: bumps add up on a follower, and speed changes and strobes are refused', { skip: unavailable }, async () => {
+test('zookeeper clock: bumps add up, a drift runs the JVM clock fast, a strobe swings it both ways', { skip: unavailable }, async () => {
   const samples = await zookeeper.sampleRoles(() => 0);
   const follower = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const address = (cluster as RealCluster).nodes.find((node) => node.name === follower)?.address as string;
+  const jvmOffsetMs = async (): Promise<number> => {
+    const before = Date.now();
+    return (await httpDate(`http://${address}:8080/commands/ruok`, 2_000)) - (before + Date.now()) / 2;
+  };
   const clock = zookeeper.clockControl();
   await clock.skew(follower, { bumpMs: -5_000 });
   await clock.skew(follower, { bumpMs: -5_000 });
-  assert.equal(clock.offsets().get(follower), -10_000);
+  assert.ok(Math.abs((clock.offsets().get(follower) ?? 0) + 10_000) < 1, 'bumps add up');
+  assert.ok(Math.abs((await jvmOffsetMs()) + 10_000) < 1_500);
   await clock.reset(follower);
-  await assert.rejects(clock.skew(follower, { rate: 2 }), (error) => isFaultlineError(error) && error.code === 'E_UNSUPPORTED');
-  await assert.rejects(clock.skew(follower, { strobe: { amplitudeMs: 100, periodMs: 1_000 } }), (error) => isFaultlineError(error) && error.code === 'E_UNSUPPORTED');
+  await clock.skew(follower, { rate: 4 });
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const drifted = await jvmOffsetMs();
+  assert.ok(drifted > 4_000 && drifted < 9_000, `after 2 s at rate 4 the JVM is ${Math.round(drifted)} ms ahead`);
+  await clock.reset(follower);
+  await clock.skew(follower, { strobe: { amplitudeMs: 10_000, periodMs: 1_000 } });
+  const seen: number[] = [];
+  for (let look = 0; look < 8; look += 1) {
+    seen.push(await jvmOffsetMs());
+    await new Promise((resolve) => setTimeout(resolve, 350));
+  }
+  assert.ok(seen.some((offsetMs) => offsetMs > 8_000) && seen.some((offsetMs) => offsetMs < -8_000), `the strobe swung: ${seen.map(Math.round).join(', ')}`);
+  await clock.reset(follower);
+  assert.ok(Math.abs(await jvmOffsetMs()) < 1_500, 'back to true time');
 });
 
 test('zookeeper clock: without libfaketime there is no clock control', { skip: unavailable }, () => {

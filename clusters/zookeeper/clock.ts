@@ -7,12 +7,14 @@
  * (measured: about 65% CPU, elections of 24-65 s) unless
  * FAKETIME_FORCE_MONOTONIC_FIX=0 goes with it.
  *
+ * Drift and strobes are followed by rewriting the offset (every 10-100 ms)
+ * while they last: libfaketime's own speed factor jumps the clock when it
+ * changes at run time, and it has no strobe.
+ *
  * A skew is verified from inside the JVM: the Date header of the node's
- * admin server (Jetty) is the JVM's wall clock, to the second. Bumps only:
- * libfaketime's speed factor jumps the clock when it changes at run time,
- * and it has no strobe.
+ * admin server (Jetty) is the JVM's wall clock, to the second.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
@@ -20,6 +22,7 @@ import type { ClockSkew } from '../../harness/runtimes/index.js';
 import type { ClockControl, RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import { ADMIN_PORT, zookeeperDirectory } from './config.js';
 import { httpDate } from './admin-date.js';
+import { NodeSkew } from './skew.js';
 
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 /** The Date header has whole seconds; a request takes a little more. */
@@ -45,52 +48,67 @@ export function faketimeEnvironment(node: RealNodeInfo): Record<string, string> 
   };
 }
 
+/** Written whole and renamed into place: libfaketime rereads the file at every clock call and must never see half of it. */
 function writeOffset(node: RealNodeInfo, offsetMs: number): void {
   const sign = offsetMs < 0 ? '-' : '+';
-  writeFileSync(faketimeFile(node), `${sign}${(Math.abs(offsetMs) / 1000).toFixed(3)}\n`);
+  const file = faketimeFile(node);
+  writeFileSync(`${file}.next`, `${sign}${(Math.abs(offsetMs) / 1000).toFixed(3)}\n`);
+  renameSync(`${file}.next`, file);
 }
 
 export class ZooKeeperClockControl implements ClockControl {
-  private readonly offsetMs = new Map<string, number>();
+  private readonly skews = new Map<string, NodeSkew>();
+  private readonly tickers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly nodes: readonly RealNodeInfo[]) {}
 
   async skew(node: string, skew: ClockSkew): Promise<void> {
-    if (skew.strobe !== undefined || (skew.rate !== undefined && skew.rate !== 1)) {
-      throw new FaultlineError('E_UNSUPPORTED', `ZooKeeper's clock can only be bumped (asked: ${JSON.stringify(skew)})`, {
-        where: 'clock nemesis',
-        hint: "libfaketime's speed factor makes the clock jump when changed while the JVM runs, and it has no strobe: use clock bumps",
-      });
-    }
-    const offsetMs = (this.offsetMs.get(node) ?? 0) + (skew.bumpMs ?? 0);
-    await this.apply(node, offsetMs);
+    const state = this.skews.get(node) ?? new NodeSkew();
+    state.apply(skew, performance.now());
+    this.skews.set(node, state);
+    await this.follow(node, state);
   }
 
   async reset(node: string): Promise<void> {
-    await this.apply(node, 0);
+    const state = new NodeSkew();
+    this.skews.set(node, state);
+    await this.follow(node, state);
   }
 
-  /** Offsets as set, per node, for a report. */
+  /** Each node's offset now (ms), for a report. */
   offsets(): ReadonlyMap<string, number> {
-    return this.offsetMs;
+    const nowMs = performance.now();
+    return new Map([...this.skews].map(([node, state]) => [node, state.offsetAt(nowMs)]));
   }
 
-  private async apply(name: string, offsetMs: number): Promise<void> {
+  /** Stops rewriting offsets (drift and strobes); the files keep their last offset. */
+  close(): void {
+    for (const ticker of this.tickers.values()) clearInterval(ticker);
+    this.tickers.clear();
+  }
+
+  /** Writes the offset, keeps rewriting it while it moves (drift, strobe), and verifies the JVM sees it. */
+  private async follow(name: string, state: NodeSkew): Promise<void> {
     const node = this.nodes.find((candidate) => candidate.name === name);
     if (node === undefined) throw new FaultlineError('E_USAGE', `no node named ${name}`, { where: 'clock nemesis' });
-    writeOffset(node, offsetMs);
-    this.offsetMs.set(name, offsetMs);
-    const seenMs = await this.verify(node, offsetMs);
-    if (seenMs === null) {
-      throw new FaultlineError('E_INFRASTRUCTURE', `the clock offset ${offsetMs} ms did not take effect on ${name} within ${VERIFY_TIMEOUT_MS / 1000} s`, {
+    clearInterval(this.tickers.get(name));
+    this.tickers.delete(name);
+    writeOffset(node, state.offsetAt(performance.now()));
+    if (state.moving) {
+      const ticker = setInterval(() => writeOffset(node, state.offsetAt(performance.now())), state.refreshMs);
+      ticker.unref();
+      this.tickers.set(name, ticker);
+    }
+    if (!(await this.verify(node, state))) {
+      throw new FaultlineError('E_INFRASTRUCTURE', `the clock offset of ${name} (${Math.round(state.offsetAt(performance.now()))} ms) did not take effect within ${VERIFY_TIMEOUT_MS / 1000} s`, {
         where: name,
         hint: `is the JVM started with libfaketime (${LIBFAKETIME}, bash scripts/setup.sh)?`,
       });
     }
   }
 
-  /** Polls the node's admin server until its clock is offset as asked; the offset seen, or null. */
-  private async verify(node: RealNodeInfo, offsetMs: number): Promise<number | null> {
+  /** Polls the node's admin server until its clock is offset as asked (within the Date header's second, and a strobe's swing). */
+  private async verify(node: RealNodeInfo, state: NodeSkew): Promise<boolean> {
     const deadline = performance.now() + VERIFY_TIMEOUT_MS;
     while (performance.now() < deadline) {
       try {
@@ -98,12 +116,12 @@ export class ZooKeeperClockControl implements ClockControl {
         const before = Date.now();
         const jvmMs = await httpDate(`http://${node.address}:${ADMIN_PORT}/commands/ruok`, VERIFY_POLL_MS * 5);
         const seenMs = jvmMs - (before + Date.now()) / 2;
-        if (Math.abs(seenMs - offsetMs) <= VERIFY_TOLERANCE_MS) return seenMs;
+        if (Math.abs(seenMs - state.offsetAt(performance.now())) <= VERIFY_TOLERANCE_MS + 2 * state.strobeAmplitudeMs) return true;
       } catch {
         // Not answering yet (or paused): try again until the deadline.
       }
       await delay(VERIFY_POLL_MS);
     }
-    return null;
+    return false;
   }
 }

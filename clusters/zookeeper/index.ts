@@ -151,7 +151,7 @@ export class RealZooKeeper {
     return this.cachedLeader;
   }
 
-  /** Clock bumps through libfaketime, verified from inside each JVM; only with the clockFaults option. */
+  /** Clock faults through libfaketime, verified from inside each JVM; only with the clockFaults option. */
   clockControl(): ZooKeeperClockControl {
     if (this.options.clockFaults !== true) {
       throw new FaultlineError('E_UNSUPPORTED', 'clock faults on ZooKeeper need its JVMs started with libfaketime', {
@@ -220,6 +220,7 @@ export class RealZooKeeper {
   close(): void {
     for (const client of this.clients) client.close();
     for (const session of this.sessions) session.close();
+    this.clock?.close();
     this.clients.clear();
     this.sessions.clear();
   }

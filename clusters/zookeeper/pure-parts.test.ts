@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { classPath, myId, nodeProcessSpec, zooConfig, DEFAULT_TIMING } from './config.js';
 import { parseEnvi, parseSrvr } from './four-letter-words.js';
 import { unsuccessful } from './outcomes.js';
+import { NodeSkew } from './skew.js';
 
 const nodes = [
   { name: 'n1', address: '10.0.0.2', dataDirectory: '/data/n1' },
@@ -49,4 +50,22 @@ test('outcomes: never sent fails, no answer or a lost connection is unknown, a s
   assert.deepEqual(unsuccessful({ type: 'error', code: 'CONNECTION_LOSS' }), { type: 'info', error: 'connection-lost' });
   assert.deepEqual(unsuccessful({ type: 'error', code: 'SESSION_EXPIRED' }), { type: 'info', error: 'session-expired' });
   assert.deepEqual(unsuccessful({ type: 'error', code: 'NODE_EXISTS' }), { type: 'fail', error: 'NODE_EXISTS' });
+});
+
+test('a node skew: bumps add up, a rate drifts from when it is set, a strobe swings both ways, and it says when it moves', () => {
+  const skew = new NodeSkew();
+  skew.apply({ bumpMs: 1_000 }, 0);
+  skew.apply({ bumpMs: 500 }, 10);
+  assert.equal(skew.offsetAt(20), 1_500);
+  assert.equal(skew.moving, false);
+  assert.equal(skew.refreshMs, Infinity);
+  skew.apply({ rate: 1.5 }, 1_000);
+  assert.equal(skew.offsetAt(3_000), 1_500 + 1_000);
+  skew.apply({ rate: 1 }, 3_000);
+  assert.equal(skew.offsetAt(9_000), 2_500, 'the drift so far stays when the rate returns to 1');
+  skew.apply({ strobe: { amplitudeMs: 200, periodMs: 40 } }, 9_000);
+  assert.equal(skew.offsetAt(9_010), 2_300);
+  assert.equal(skew.offsetAt(9_050), 2_700);
+  assert.equal(skew.moving, true);
+  assert.equal(skew.refreshMs, 20);
 });
