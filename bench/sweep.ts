@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../harness/run/config.js';
 import { WORKLOAD_NAMES } from '../workloads/index.js';
-import { optionValue } from './coordinator-runs.js';
+import { optionValue } from './system-runs.js';
 import { aggregate, formatTable, type SweepRun } from './sweep-table.js';
 import { runJob, type SweepJob } from './sweep-worker.js';
 

@@ -35,6 +35,10 @@ export interface SystemSettings {
   nodeExecutable: string;
   /** faultline's own version: the bundled coordinator's. */
   harnessVersion: string;
+  /** The run will skew clocks: a system that must prepare its nodes for it (libfaketime in ZooKeeper's JVM) does so at start. */
+  clockFaults: boolean;
+  /** A user's own install of the system (a release directory, a binary), instead of the host's packages. */
+  install?: string;
 }
 
 export interface HealthReport {

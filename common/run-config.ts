@@ -52,6 +52,8 @@ export interface RunConfig {
    * same config gives the same fault schedule on every runtime.
    */
   faultTiming: FaultTiming;
+  /** A user's own install of the system (a ZooKeeper release directory, an etcd binary) instead of the host's packages. */
+  install?: string;
   /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */
   versions?: Record<string, string>;
 }

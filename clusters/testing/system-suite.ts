@@ -41,7 +41,7 @@ function defineSuite(systemName: string, runtimeName: RuntimeName, options: Suit
   before(async () => {
     cluster = await runtime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 11, runSeconds: 60 });
     cluster.faultControl(undefined, () => 0);
-    deployment = await system.setup(cluster, { seed: 11, bugs: [], readMode: options.readMode ?? (system.readModes[0] as { name: string }).name, nodeExecutable: process.execPath, harnessVersion: 'conformance' });
+    deployment = await system.setup(cluster, { seed: 11, bugs: [], readMode: options.readMode ?? (system.readModes[0] as { name: string }).name, nodeExecutable: process.execPath, harnessVersion: 'conformance', clockFaults: false });
     const factory = deployment.openClients(11);
     openClient = () => {
       const client = factory();

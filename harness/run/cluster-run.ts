@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { FaultlineError } from '../../common/errors.js';
 import { systemNamed, type Deployment } from '../../clusters/index.js';
+import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { runtimeNamed, type Cluster, type RunStop, type VerifiedFaultControl } from '../runtimes/index.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
 import type { RunConfig } from './config.js';
@@ -60,7 +61,15 @@ export async function runOnCluster(config: RunConfig, directory: RunDirectory, p
     const listener = report.simulated ? IGNORE_PHASES : phases;
     let deployment: Deployment | undefined;
     teardown.push('system', async () => deployment?.close());
-    deployment = await system.setup(cluster, { seed: config.seed, bugs: config.bugs, readMode: config.readMode, nodeExecutable: process.execPath, harnessVersion: config.version });
+    deployment = await system.setup(cluster, {
+      seed: config.seed,
+      bugs: config.bugs,
+      readMode: config.readMode,
+      nodeExecutable: process.execPath,
+      harnessVersion: config.version,
+      clockFaults: parseNemesisSpec(config.nemesis).includes('clock'),
+      ...(config.install === undefined ? {} : { install: config.install }),
+    });
     await recordSetup(config, directory, cluster, deployment, report, startedMs, listener);
     await runAndFinish(config, directory, cluster, deployment, report, progress, listener);
   } catch (error) {

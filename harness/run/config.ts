@@ -59,6 +59,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   out: text,
   image: text,
   faultTiming,
+  install: text,
 };
 
 /** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */

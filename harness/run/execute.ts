@@ -9,25 +9,12 @@ import { writeRunReport } from '../../reports/index.js';
 import { loadCheckerInput, runCheckers, type RunResults } from './check-run.js';
 import type { RunConfig } from './config.js';
 import { createRunDirectory, FILES } from './run-store.js';
-import { runOnCluster } from './cluster-run.js';
+import { runOnCluster, type ClusterRunReport } from './cluster-run.js';
 import type { Progress } from './pipeline.js';
 import { IGNORE_PHASES, type PhaseListener } from './phases.js';
 
-/** How the run itself went, whatever the runtime. */
-export interface RunReport {
-  /** The simulator's trace hash, which replay compares; absent on real runtimes. */
-  traceHash?: string;
-  /** Simulated milliseconds (simulator) or wall-clock milliseconds (real runtimes) the run lasted. */
-  durationMs: number;
-  simulated: boolean;
-  events: number;
-  /** Wall-clock milliseconds from the command to a healthy cluster (real runtimes). */
-  healthyMs?: number;
-  invariantViolation?: string;
-  incomplete?: string;
-  /** The cluster could not boot, or a fault did not take effect: exit code 4. */
-  infrastructureError?: string;
-}
+/** How the run itself went, whatever the runtime; an infrastructure error as its message (exit code 4). */
+export type RunReport = Omit<ClusterRunReport, 'infrastructureError'> & { infrastructureError?: string };
 
 export interface TestRunOutcome {
   config: RunConfig;

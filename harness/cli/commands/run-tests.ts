@@ -27,6 +27,7 @@ interface TestArguments {
   'max-active-faults'?: number;
   out?: string;
   image?: string;
+  install?: string;
   config?: string;
   'test-count': number;
   'stop-on-failure': boolean;
@@ -51,6 +52,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('read-mode', { type: 'string', describe: "how the system serves register reads: one of its read modes (default its first; faultline systems lists them)" })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
+    .option('install', { type: 'string', describe: "a system's own install instead of the host's packages: a ZooKeeper release directory, an etcd binary" })
     .option('image', { type: 'string', describe: `docker runtime: the node image (default ${DEFAULTS.image}, built locally when missing)` })
     .option('config', { type: 'string', describe: 'a JSON file of run options; flags override it' })
     .option('test-count', { type: 'number', default: 1, describe: 'runs, with seeds n, n+1, ...' })
@@ -81,6 +83,7 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
     maxActiveFaults: argv['max-active-faults'],
     out: argv.out,
     image: argv.image,
+    install: argv.install,
   };
 }
 
