@@ -136,6 +136,12 @@ export class RealEtcd {
     return this.cachedLeader;
   }
 
+  /** Whether every member but the crashed ones answers at the same key-value revision. */
+  async converged(crashed: ReadonlySet<string>): Promise<boolean> {
+    const statuses = [...(await this.statuses()).values()].filter((status) => !crashed.has(status.node));
+    return statuses.length === this.cluster.nodes.length - crashed.size && new Set(statuses.map((status) => status.revision)).size === 1;
+  }
+
   /** Refused: etcd is Go, which reads the clock without libc, so libfaketime cannot skew it, and the host's clock is shared by every node. */
   clockControl(): never {
     throw new FaultlineError('E_UNSUPPORTED', 'etcd cannot take clock faults here', {

@@ -14,12 +14,14 @@ export interface MemberStatus {
   leaderId: string;
   term: number;
   raftIndex: number;
+  /** The key-value store's revision: equal on members that applied the same writes. */
+  revision: number;
   version: string;
 }
 
 export async function memberStatus(clientUrl: string, timeoutMs: number): Promise<MemberStatus> {
   const status = JSON.parse(await httpText(`${clientUrl}/v3/maintenance/status`, 'POST', '{}', timeoutMs)) as {
-    header?: { member_id?: string };
+    header?: { member_id?: string; revision?: string };
     leader?: string;
     raftTerm?: string;
     raftIndex?: string;
@@ -31,6 +33,7 @@ export async function memberStatus(clientUrl: string, timeoutMs: number): Promis
     leaderId: status.leader ?? '0',
     term: Number(status.raftTerm ?? 0),
     raftIndex: Number(status.raftIndex ?? 0),
+    revision: Number(status.header.revision ?? 0),
     version: status.version ?? 'unknown',
   };
 }

@@ -45,9 +45,9 @@ test('the run-once policy runs a failing call once and passes its error on', asy
 });
 
 test('roles from a member status, and versions summed up', () => {
-  assert.equal(roleOf({ memberId: '7', leaderId: '7', term: 2, raftIndex: 9, version: '3.4.23' }), 'leader');
-  assert.equal(roleOf({ memberId: '7', leaderId: '8', term: 2, raftIndex: 9, version: '3.4.23' }), 'follower');
-  assert.equal(roleOf({ memberId: '7', leaderId: '0', term: 2, raftIndex: 9, version: '3.4.23' }), 'candidate');
+  assert.equal(roleOf({ memberId: '7', leaderId: '7', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'leader');
+  assert.equal(roleOf({ memberId: '7', leaderId: '8', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'follower');
+  assert.equal(roleOf({ memberId: '7', leaderId: '0', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'candidate');
   assert.equal(summarizeVersions(new Map([['n1', '3.4.23'], ['n2', '3.4.23']])), '3.4.23');
   assert.equal(summarizeVersions(new Map([['n1', '3.4.23'], ['n2', '3.5.9']])), 'n1: 3.4.23, n2: 3.5.9');
   assert.equal(summarizeVersions(new Map()), 'unknown');

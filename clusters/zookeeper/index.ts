@@ -151,6 +151,22 @@ export class RealZooKeeper {
     return this.cachedLeader;
   }
 
+  /**
+   * Whether every node but the crashed ones serves and has applied the same
+   * last transaction. A leader with no transaction yet in its epoch reports
+   * the epoch's first zxid while its followers, synced to it, report the last
+   * transaction before: then the followers must agree among themselves.
+   */
+  async converged(crashed: ReadonlySet<string>): Promise<boolean> {
+    const statuses = [...(await this.statuses()).values()].filter((status) => !crashed.has(status.node));
+    if (statuses.length !== this.cluster.nodes.length - crashed.size) return false;
+    if (!statuses.every((status) => status.mode === 'leader' || status.mode === 'follower')) return false;
+    if (new Set(statuses.map((status) => status.zxid)).size === 1) return true;
+    const leaders = statuses.filter((status) => status.mode === 'leader');
+    const followers = statuses.filter((status) => status.mode === 'follower');
+    return leaders.length === 1 && (leaders[0] as NodeStatus).counter === 0 && new Set(followers.map((status) => status.zxid)).size === 1;
+  }
+
   /** Clock faults through libfaketime, verified from inside each JVM; only with the clockFaults option. */
   clockControl(): ZooKeeperClockControl {
     if (this.options.clockFaults !== true) {
