@@ -23,7 +23,6 @@ import { zookeeperWorkloadClient } from './workload-client.js';
 export { zookeeperWorkloadClient, type ZooKeeperWorkloadOptions } from './workload-client.js';
 export { ZooKeeperSession } from './session.js';
 export { ZooKeeperClockControl, LIBFAKETIME } from './clock.js';
-export { javaHostMounts } from './java-mounts.js';
 export type { ZooKeeperInstall, ZooKeeperTiming } from './config.js';
 export type { ZooKeeperReadMode } from './recipes.js';
 
