@@ -13,7 +13,7 @@ import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import { tryCommand } from '../../harness/runtimes/real/host-commands.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
-import { runRealWorkload } from '../real-support/workload-run.js';
+import { runRealWorkload } from '../testing/real-workload-run.js';
 import { EtcdConnection, RealEtcd, RUN_ONCE } from './index.js';
 
 const etcdInstalled = (await tryCommand('sh', ['-c', 'command -v etcd'])).exitCode === 0;

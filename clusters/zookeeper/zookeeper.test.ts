@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { bootRuntime, type RealCluster } from '../../harness/runtimes/real/index.js';
 import { PROJECT_DIRECTORY, resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
-import { runRealWorkload } from '../real-support/workload-run.js';
+import { runRealWorkload } from '../testing/real-workload-run.js';
 import { RealZooKeeper, ZooKeeperSession } from './index.js';
 
 const unavailable = process.getuid?.() !== 0 ? 'needs root' : !existsSync('/usr/share/java/zookeeper.jar') ? 'needs Debian zookeeper (bash scripts/setup.sh)' : false;
