@@ -4,9 +4,10 @@
  * of the bundled coordinator's client (clusters/coordinator/
  * workload-client.ts): nothing is retried (etcd3's retries are off, see
  * connection.ts), a call that never left fails "not-connected", a call
- * without an answer ends info. After an unknown outcome the connection is
- * replaced: a client pinned to a member that was killed and started again
- * took about 15 s to reconnect in Docker.
+ * without an answer ends info. After an unknown outcome, or a call that
+ * found no connection, the connection is replaced: a client pinned to a
+ * member that was killed and started again took about 15 s to reconnect in
+ * Docker.
  *
  *   read, write, cas, next, write-resource   recipes.ts
  *   acquire, release                         lock.ts; acquire's value is { path, token }
@@ -103,7 +104,8 @@ export class EtcdWorkloadClient implements WorkloadClient {
       return { type: 'ok', value, node: connection.node };
     } catch (error) {
       if (!(error instanceof OperationEnded)) throw error;
-      if (error.outcome.type === 'info') this.replace(connection);
+      // gRPC backs off reconnecting to a member that went away (up to minutes): a fresh connection tries at once.
+      if (error.outcome.type === 'info' || error.outcome.error === 'not-connected') this.replace(connection);
       return error.outcome;
     }
   }
