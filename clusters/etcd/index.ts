@@ -2,7 +2,7 @@
  * etcd (Debian's etcd-server, or a binary the user names) on real nodes, in
  * the shape of the bundled coordinator's RealCoordinator: start a member per
  * node, wait until the cluster is healthy, sample each member's role and
- * term (POST /v3/maintenance/status), name the versions that ran (etcd's
+ * term (raft.status in /debug/vars), name the versions that ran (etcd's
  * from /version, Go's from /metrics, read from the running members), read
  * each member's final registers, and open workload clients.
  *
@@ -18,7 +18,7 @@ import type { WorkloadClient } from '../../workloads/index.js';
 import { logTails, OperationEnded, summarizeVersions, type ProcessCluster } from '../real-support/index.js';
 import { clientUrl, DEFAULT_TIMING, etcdProcessSpec, type EtcdInstall, type EtcdTiming } from './command.js';
 import { EtcdConnection } from './connection.js';
-import { etcdVersion, goVersion, memberStatus, roleOf, type MemberStatus } from './probes.js';
+import { etcdVersion, goVersion, raftStatus, revision, type RaftStatus } from './probes.js';
 import { readRegister, type EtcdReadMode } from './recipes.js';
 import { etcdWorkloadClient } from './workload-client.js';
 
@@ -41,9 +41,8 @@ export interface RealEtcdOptions {
   clusterToken?: string;
 }
 
-export interface NodeStatus extends MemberStatus {
+export interface NodeStatus extends RaftStatus {
   node: string;
-  role: 'leader' | 'follower' | 'candidate';
 }
 
 export interface HealthReport {
@@ -100,8 +99,7 @@ export class RealEtcd {
     const answers = await Promise.all(
       this.cluster.nodes.map(async (node) => {
         try {
-          const status = await memberStatus(clientUrl(node), PROBE_TIMEOUT_MS);
-          return { node: node.name, role: roleOf(status), ...status };
+          return { node: node.name, ...(await raftStatus(clientUrl(node), PROBE_TIMEOUT_MS)) };
         } catch {
           return null;
         }
@@ -124,7 +122,7 @@ export class RealEtcd {
         continue;
       }
       this.lastTerm.set(node, status.term);
-      samples.push({ time, node, role: status.role, epoch: status.term, commitPosition: status.raftIndex });
+      samples.push({ time, node, role: status.role, epoch: status.term, commitPosition: status.commitIndex });
       if (status.role === 'leader' && status.term > leaderTerm) [leader, leaderTerm] = [node, status.term];
     }
     this.cachedLeader = leader;
@@ -138,8 +136,9 @@ export class RealEtcd {
 
   /** Whether every member but the crashed ones answers at the same key-value revision. */
   async converged(crashed: ReadonlySet<string>): Promise<boolean> {
-    const statuses = [...(await this.statuses()).values()].filter((status) => !crashed.has(status.node));
-    return statuses.length === this.cluster.nodes.length - crashed.size && new Set(statuses.map((status) => status.revision)).size === 1;
+    const live = this.cluster.nodes.filter((node) => !crashed.has(node.name));
+    const revisions = await Promise.all(live.map((node) => revision(clientUrl(node), PROBE_TIMEOUT_MS).catch(() => null)));
+    return revisions.every((answer) => answer !== null) && new Set(revisions).size === 1;
   }
 
   /** Refused: etcd is Go, which reads the clock without libc, so libfaketime cannot skew it, and the host's clock is shared by every node. */

@@ -4,7 +4,7 @@ import { GRPCDeadlineExceededError, GRPCInvalidArgumentError, GRPCUnavailableErr
 import { summarizeVersions } from '../real-support/index.js';
 import { DEFAULT_TIMING, etcdProcessSpec } from './command.js';
 import { classify, RUN_ONCE } from './connection.js';
-import { roleOf } from './probes.js';
+import { parseRaftStatus } from './probes.js';
 
 const nodes = [
   { name: 'n1', address: '10.0.0.2', dataDirectory: '/data/n1' },
@@ -44,10 +44,12 @@ test('the run-once policy runs a failing call once and passes its error on', asy
   assert.equal(runs, 1);
 });
 
-test('roles from a member status, and versions summed up', () => {
-  assert.equal(roleOf({ memberId: '7', leaderId: '7', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'leader');
-  assert.equal(roleOf({ memberId: '7', leaderId: '8', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'follower');
-  assert.equal(roleOf({ memberId: '7', leaderId: '0', term: 2, raftIndex: 9, revision: 4, version: '3.4.23' }), 'candidate');
+test('roles and terms from raft.status, and versions summed up', () => {
+  const vars = (state: string, lead: string): string => JSON.stringify({ cmdline: [], 'raft.status': { id: '7a', term: 3, vote: '7a', commit: 12, lead, raftState: state, applied: 12 } });
+  assert.deepEqual(parseRaftStatus(vars('StateLeader', '7a')), { memberId: '7a', leaderId: '7a', term: 3, commitIndex: 12, role: 'leader' });
+  assert.equal(parseRaftStatus(vars('StateFollower', '8b')).role, 'follower');
+  assert.equal(parseRaftStatus(vars('StatePreCandidate', '0')).role, 'candidate');
+  assert.throws(() => parseRaftStatus('{"memstats":{}}'), /no raft.status/);
   assert.equal(summarizeVersions(new Map([['n1', '3.4.23'], ['n2', '3.4.23']])), '3.4.23');
   assert.equal(summarizeVersions(new Map([['n1', '3.4.23'], ['n2', '3.5.9']])), 'n1: 3.4.23, n2: 3.5.9');
   assert.equal(summarizeVersions(new Map()), 'unknown');
