@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUG_MODES, type BugMode } from '../clusters/coordinator/bugs.js';
-import type { CheckerResult } from '../checkers/checker.js';
 import { resolveConfig, type RunConfig } from '../harness/run/config.js';
 import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
+import { firstViolationSeconds } from '../harness/run/detection.js';
 
 const DEFAULT_SEEDS = 20;
 const MAX_SEEDS = 1000;
@@ -25,23 +25,8 @@ function readArguments(argv: readonly string[]): { only?: string; seeds: number 
 }
 const TIME_LIMIT_SECONDS = 30;
 
-/** Seconds into the run of the first violation a checker points at, when it says. */
 function detectionSeconds(outcome: TestRunOutcome): number {
-  if (outcome.report.invariantViolation !== undefined) return outcome.report.durationMs / 1000;
-  const times: number[] = [];
-  for (const result of Object.values(outcome.results.checkers) as CheckerResult[]) {
-    if (result.valid !== false) continue;
-    const anomaly = result.anomalies[0] as { operation?: { returnSeconds?: number; callSeconds?: number } } | undefined;
-    const seconds = anomaly?.operation?.returnSeconds ?? anomaly?.operation?.callSeconds ?? latestMoment(anomaly);
-    times.push(seconds ?? outcome.report.durationMs / 1000);
-  }
-  return Math.min(...times);
-}
-
-/** An anomaly is witnessed when the last operation it names completes: the latest time it mentions. */
-function latestMoment(anomaly: unknown): number | undefined {
-  const times = [...JSON.stringify(anomaly ?? null).matchAll(/"(?:seconds|returnSeconds|callSeconds)":([0-9.]+)/g)].map((match) => Number(match[1]));
-  return times.length === 0 ? undefined : Math.max(...times);
+  return firstViolationSeconds(outcome.results, outcome.report);
 }
 
 function median(values: number[]): number {

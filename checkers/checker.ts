@@ -14,6 +14,14 @@ import type { NodeCrash } from './crash/check.js';
 
 export type Verdict = true | false | 'unknown';
 
+/**
+ * What a read mode promises about register reads (the System seam describes
+ * each mode with one): `linearizable`, `sequential` (stale reads, but each
+ * client sees a key move only forward and sees its own writes) or
+ * `serializable` (stale reads, no promise across reads).
+ */
+export type ReadPromise = 'linearizable' | 'sequential' | 'serializable';
+
 export interface CheckerResult<Anomaly = unknown> {
   checker: string;
   valid: Verdict;
@@ -24,6 +32,12 @@ export interface CheckerResult<Anomaly = unknown> {
   stats: Record<string, number | string>;
   /** The first anomaly in plain words, for the report's headline. */
   sentence?: string;
+  /**
+   * Set when the property judged is stronger than the run's read mode
+   * promises: the result is shown, a violation is expected under that
+   * promise, and it does not count toward the run's verdict.
+   */
+  expectedUnder?: ReadPromise;
 }
 
 /** One row of roles.jsonl: a node's role as sampled during the run. */
@@ -82,10 +96,15 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** false beats unknown beats true; no results at all is true, as in Jepsen's compose. */
-export function combineVerdicts(results: ReadonlyArray<Pick<CheckerResult, 'valid'>>): Verdict {
+/**
+ * false beats unknown beats true; no results at all is true, as in Jepsen's
+ * compose. A result marked expectedUnder judges a property the run's read mode
+ * does not promise, so it does not count.
+ */
+export function combineVerdicts(results: ReadonlyArray<Pick<CheckerResult, 'valid' | 'expectedUnder'>>): Verdict {
   let combined: Verdict = true;
   for (const result of results) {
+    if (result.expectedUnder !== undefined) continue;
     if (result.valid === false) return false;
     if (result.valid === 'unknown') combined = 'unknown';
   }
@@ -151,6 +170,7 @@ export function assertResultShape(name: string, result: unknown): asserts result
   }
   if (candidate.valid === 'unknown') assert.ok(typeof candidate.reason === 'string', `${name}: unknown without a reason`);
   if (candidate.valid === false) assert.ok(candidate.anomalies.length > 0, `${name}: false without an anomaly`);
+  if (candidate.expectedUnder !== undefined) assert.ok(['sequential', 'serializable'].includes(candidate.expectedUnder), `${name}: expected under ${String(candidate.expectedUnder)}`);
   if (candidate.sentence !== undefined) assert.equal(typeof candidate.sentence, 'string', `${name}: sentence not text`);
 }
 

@@ -12,6 +12,7 @@ import { fencingChecker, lockChecker } from './lock/index.js';
 import { perfChecker } from './perf/index.js';
 import { sequenceChecker } from './sequence/index.js';
 import { splitBrainChecker } from './split-brain/index.js';
+import { sequentialReadsChecker, SEQUENTIAL_READS, writtenValuesChecker, WRITTEN_VALUES } from './read-promises/index.js';
 
 export interface CheckLimits {
   timeoutMs?: number;
@@ -28,6 +29,8 @@ const runners: Record<string, Runner> = {
   convergence: (input) => runChecker(convergenceChecker, input, {}),
   perf: (input) => runChecker(perfChecker, input, {}),
   crash: (input) => runChecker(crashChecker, input, {}),
+  [SEQUENTIAL_READS]: (input) => runChecker(sequentialReadsChecker, input, {}),
+  [WRITTEN_VALUES]: (input) => runChecker(writtenValuesChecker, input, {}),
 };
 /** Operations a model judges; a lock history also records critical sections, which the mutex model does not know. */
 const MODEL_FUNCTIONS: Readonly<Record<string, readonly string[]>> = { mutex: ['acquire', 'release'] };

@@ -5,19 +5,13 @@
  * The run pipeline knows systems only through this file and the registry:
  * adding a system is one folder under clusters/ and one registry line.
  */
-import type { RoleSample } from '../checkers/checker.js';
+import type { ReadPromise, RoleSample } from '../checkers/checker.js';
 import type { ClockControl, Cluster, RuntimeName } from '../harness/runtimes/index.js';
 import type { WorkloadClient } from '../workloads/index.js';
 import type { WorkloadName } from '../workloads/names.js';
 
-/**
- * What a read mode promises about register reads: the checkers judge a run
- * by it. `linearizable`: every read sees every write that completed before it
- * began. `sequential`: reads may be stale, but each client sees the state
- * move only forward and sees its own writes (ZooKeeper's plain reads).
- * `serializable`: reads may be stale, with no promise across reads.
- */
-export type ReadPromise = 'linearizable' | 'sequential' | 'serializable';
+/** What a read mode promises about register reads: the checkers judge a run by it (checkers/checker.ts says what each means). */
+export type { ReadPromise };
 
 export interface ReadModeDescription {
   name: string;

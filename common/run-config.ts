@@ -52,10 +52,27 @@ export interface RunConfig {
    * same config gives the same fault schedule on every runtime.
    */
   faultTiming: FaultTiming;
+  /**
+   * Faults given as data, run exactly instead of a generated schedule (see
+   * nemesis/scripted.ts); `nemesis` then names the kinds it uses.
+   */
+  schedule?: ScheduledFaultData[];
+  /** The faults the run applied, as it applied them (nodes resolved): written into config.json after the run, ready to copy into `schedule`. */
+  faultSchedule?: ScheduledFaultData[];
   /** A user's own install of the system (a ZooKeeper release directory, an etcd binary) instead of the host's packages. */
   install?: string;
   /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */
   versions?: Record<string, string>;
+}
+
+/** One fault of a schedule given as data: nemesis/scripted.ts ScheduledFault, as plain data. */
+export interface ScheduledFaultData {
+  /** Milliseconds from the start of the workload (warm-up included). */
+  atMs: number;
+  kind: 'partition' | 'kill' | 'pause' | 'clock';
+  durationMs: number;
+  /** The fault's plan as the history records it ({ target, groups }, { target, nodes }, { change, skews }); one with only a target rule is resolved when it starts. */
+  value: Record<string, unknown>;
 }
 
 export interface FaultTiming {

@@ -1,10 +1,10 @@
 /**
- * Test doubles for the nemesis tests: a FaultControl that records every call
- * and tracks what is broken (so a test can ask "is anything still down?"),
- * and a Scheduler on a virtual clock that the test advances by hand.
+ * Test double for the nemesis tests: a FaultControl that records every call
+ * and tracks what is broken (so a test can ask "is anything still down?").
+ * Their clock is the manual test scheduler (common/testing/manual-scheduler.ts).
  */
 import assert from 'node:assert/strict';
-import type { ClockSkew, FaultAbility, FaultControl, Scheduler } from '../harness/runtimes/index.js';
+import type { ClockSkew, FaultAbility, FaultControl } from '../harness/runtimes/index.js';
 
 export class RecordingFaultControl implements FaultControl {
   readonly abilities: ReadonlySet<FaultAbility>;
@@ -77,44 +77,5 @@ export class RecordingFaultControl implements FaultControl {
   resetClock(node: string): void {
     this.calls.push(`resetClock ${node}`);
     this.skewed.delete(node);
-  }
-}
-
-interface Timer {
-  atMs: number;
-  order: number;
-  label: string;
-  callback: () => void;
-}
-
-/** Virtual time that moves only in runUntil(); ties run in the order they were scheduled. */
-export class ManualScheduler implements Scheduler {
-  private timeMs = 0;
-  private scheduled = 0;
-  private readonly timers: Timer[] = [];
-
-  nowMs(): number {
-    return this.timeMs;
-  }
-
-  after(delayMs: number, label: string, callback: () => void): void {
-    assert.ok(delayMs >= 0, `negative delay ${delayMs}`);
-    this.timers.push({ atMs: this.timeMs + delayMs, order: this.scheduled++, label, callback });
-  }
-
-  pending(): number {
-    return this.timers.length;
-  }
-
-  runUntil(untilMs: number): void {
-    for (;;) {
-      this.timers.sort((left, right) => left.atMs - right.atMs || left.order - right.order);
-      const next = this.timers[0];
-      if (next === undefined || next.atMs > untilMs) break;
-      this.timers.shift();
-      this.timeMs = next.atMs;
-      next.callback();
-    }
-    this.timeMs = untilMs;
   }
 }

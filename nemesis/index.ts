@@ -58,12 +58,15 @@ export type { NodeFaultOptions } from './process-fault.js';
 export {
   DEFAULT_TIMING,
   NemesisSchedule,
+  type FaultSchedule,
   type DurationRangeMs,
   type NemesisEvent,
   type NemesisEventName,
   type ScheduleContext,
   type ScheduleTiming,
 } from './schedule.js';
+export { ScriptedSchedule, type ScheduledFault } from './scripted.js';
+export { checkSchedule, MAX_SCHEDULED_FAULTS, type ScheduleWindow } from './scripted-checks.js';
 export {
   FAULT_KINDS,
   NEMESIS_CHOICES,

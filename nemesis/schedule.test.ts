@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../common/random.js';
-import { ManualScheduler, RecordingFaultControl } from './fakes.js';
+import { ManualScheduler } from '../common/testing/manual-scheduler.js';
+import { RecordingFaultControl } from './fakes.js';
 import type { FaultKind } from './index.js';
 import type { NemesisEvent, ScheduleTiming } from './schedule.js';
 import { createSchedule } from './spec.js';
@@ -38,7 +39,7 @@ function startRun(nemesis: string, seed: number, timing: Partial<ScheduleTiming>
 
 function run(nemesis: string, seed: number, durationMs: number, timing: Partial<ScheduleTiming> = {}): Run {
   const started = startRun(nemesis, seed, timing);
-  started.scheduler.runUntil(durationMs);
+  started.scheduler.run(durationMs);
   started.healAll();
   return started;
 }
@@ -75,7 +76,7 @@ test('the nemesis is chosen from the list each time', () => {
 test('every start has a matching stop, and healAll leaves nothing active', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     const started = startRun('all', seed, { maxActiveFaults: 4 });
-    started.scheduler.runUntil(77_777);
+    started.scheduler.run(77_777);
     started.healAll();
     assert.deepEqual(started.active(), []);
     assert.ok(started.control.whole(), `still broken after healAll: ${started.control.calls.slice(-5).join('; ')}`);
@@ -91,14 +92,14 @@ test('every start has a matching stop, and healAll leaves nothing active', () =>
 
 test('healAll stops the fault that is on, and nothing starts after it', () => {
   const started = startRun('kill', 9, { faultMs: { min: 5_000, max: 5_000 }, quietMs: { min: 1_000, max: 1_000 } });
-  started.scheduler.runUntil(3_000);
+  started.scheduler.run(3_000);
   assert.deepEqual(started.active(), ['kill']);
   started.healAll();
   assert.deepEqual(started.events.map((event) => [event.f, event.atMs]), [
     ['start-kill', 1_000],
     ['stop-kill', 3_000],
   ]);
-  started.scheduler.runUntil(60_000);
+  started.scheduler.run(60_000);
   assert.equal(started.events.length, 2, 'the scheduled stop and any later start do nothing');
   assert.equal(started.scheduler.pending(), 0);
   started.healAll();
@@ -133,7 +134,7 @@ test('the same seed gives the same schedule; another seed another', () => {
 test('the none nemesis schedules nothing', () => {
   const started = startRun('none', 1);
   assert.equal(started.scheduler.pending(), 0);
-  started.scheduler.runUntil(60_000);
+  started.scheduler.run(60_000);
   started.healAll();
   assert.deepEqual(started.events, []);
   assert.deepEqual(started.control.calls, []);

@@ -57,12 +57,21 @@ export interface ScheduleContext {
   onEvent(event: NemesisEvent): void;
 }
 
+/** What the run pipeline drives: a generated schedule (NemesisSchedule) or one given as data (ScriptedSchedule). */
+export interface FaultSchedule {
+  start(context: ScheduleContext): void;
+  /** Kinds of the faults on now, oldest first (for progress lines). */
+  activeFaults(): FaultKind[];
+  /** Stops every fault still on, newest first, and starts no more. */
+  healAll(control: FaultControl): void;
+}
+
 interface ActiveFault {
   nemesis: Nemesis;
   fault: Fault;
 }
 
-export class NemesisSchedule {
+export class NemesisSchedule implements FaultSchedule {
   private readonly timingRandom: SeededRandom;
   private readonly targetRandom: SeededRandom;
   private readonly active: ActiveFault[] = [];

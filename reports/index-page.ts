@@ -6,15 +6,18 @@
  * (interrupted) is listed as incomplete.
  */
 import { writeFileAtomically } from '../common/atomic-file.js';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { FaultlineError } from '../common/errors.js';
 import { escapeHtml, renderPage } from './html.js';
 import { comparisonCharts } from './index-charts.js';
 import { availabilityOf, cellFigures, faultFigures, runPerf, type CellFigures, type FaultFigures } from './index-figures.js';
-import { REPORT_FILE, runVerdict, type StoredRun } from './index-runs.js';
+import { runLink, runVerdict, type StoredRun } from './index-runs.js';
+import { groupViolations, violationGroupsSection } from './violation-groups.js';
 import { verdictWord, type Verdict } from '../checkers/checker.js';
 
 export const INDEX_FILE = 'index.html';
+/** Above this many runs (a merged sweep), the runs table lists only those that were not valid: the JUnit file lists them all. */
+export const MAX_RUN_ROWS = 1000;
 
 export interface IndexPageOptions {
   title?: string;
@@ -30,7 +33,7 @@ const STYLE = `
 td.number{text-align:right;font-variant-numeric:tabular-nums}
 tr.incomplete td{background:#fff8c5}
 td.name{white-space:nowrap}.id{font-size:11px;word-break:break-all}
-.checker{white-space:nowrap}.sentence{display:block;max-width:560px;white-space:normal;font-size:12px}
+.checker{white-space:nowrap}td.seeds{max-width:260px;font-size:12px}.sentence{display:block;max-width:560px;white-space:normal;font-size:12px}
 `;
 
 function verdictCell(verdict: Verdict, incomplete: boolean): string {
@@ -45,12 +48,6 @@ function milliseconds(value: number | undefined): string {
 
 function percent(value: number | undefined): string {
   return value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
-}
-
-/** A relative link from the page to a file in a run directory, each path segment URL-encoded. */
-function linkTo(pageDirectory: string, run: StoredRun): string {
-  const path = relative(pageDirectory, run.directory).split(sep).map(encodeURIComponent).join('/');
-  return run.hasReport ? `${path}/${REPORT_FILE}` : `${path}/`;
 }
 
 function cellTable(cells: readonly CellFigures[]): string {
@@ -87,7 +84,9 @@ function checkerList(run: StoredRun): string {
   // Valid checkers are only counted, so the reasons of the others stand out.
   const items = notValid.map(([name, checker]) => {
     const why = `<span class="sentence">${escapeHtml(checker.sentence ?? checker.reason ?? '')}</span>`;
-    return `<div class="checker">${escapeHtml(name)}: ${verdictCell(checker.valid, false)}${why}</div>`;
+    // A finding the run's read mode allows is labelled, so it cannot pass for a broken promise.
+    const expected = checker.expectedUnder === undefined ? '' : ` <span class="muted">(expected under read mode promising ${escapeHtml(checker.expectedUnder)}; not counted)</span>`;
+    return `<div class="checker">${escapeHtml(name)}: ${verdictCell(checker.valid, false)}${expected}${why}</div>`;
   });
   const validNames = checkers.filter(([, checker]) => checker.valid === true).map(([name]) => name);
   if (validNames.length > 0) {
@@ -108,11 +107,13 @@ function runRow(run: StoredRun, pageDirectory: string): string {
 <td class="name">${field(config?.system)}</td><td>${field(config?.workload)}</td><td>${field(config?.nemesis)}</td><td class="number">${field(config?.seed)}</td>
 <td>${verdictCell(runVerdict(run), incomplete)}</td><td>${checkerList(run)}</td><td class="number">${run.results?.ops ?? '–'}</td>
 <td class="number">${milliseconds(perf?.p99Ms)}</td><td class="number">${percent(availabilityOf(perf?.during))}</td>
-<td><a href="${escapeHtml(linkTo(pageDirectory, run))}">${link}</a><div class="muted id">${escapeHtml(run.id)}</div></td></tr>`;
+<td><a href="${escapeHtml(runLink(pageDirectory, run))}">${link}</a><div class="muted id">${escapeHtml(run.id)}</div></td></tr>`;
 }
 
-function runTable(runs: readonly StoredRun[], pageDirectory: string): string {
-  return `<table id="runs"><thead><tr><th>started (UTC)</th><th>system</th><th>workload</th><th>nemesis</th><th>seed</th><th>verdict</th>
+function runTable(all: readonly StoredRun[], pageDirectory: string): string {
+  const runs = all.length <= MAX_RUN_ROWS ? all : all.filter((run) => runVerdict(run) !== true);
+  const note = runs.length === all.length ? '' : `<p class="muted">${all.length - runs.length} valid runs are not listed here (more than ${MAX_RUN_ROWS} runs); the JUnit file lists every run.</p>`;
+  return `${note}<table id="runs"><thead><tr><th>started (UTC)</th><th>system</th><th>workload</th><th>nemesis</th><th>seed</th><th>verdict</th>
 <th>checkers</th><th>ops</th><th>p99 ms</th><th>availability during faults</th><th>run</th></tr></thead>
 <tbody>${runs.map((run) => runRow(run, pageDirectory)).join('\n')}</tbody></table>`;
 }
@@ -142,6 +143,7 @@ export function renderIndexPage(runs: readonly StoredRun[], options: IndexPageOp
     `<h1>${escapeHtml(title)}</h1>`,
     options.subtitle === undefined ? '' : `<p><code>${escapeHtml(options.subtitle)}</code></p>`,
     `<p>${headline(runs)} <span class="muted">· generated ${escapeHtml(generated)}</span></p>`,
+    violationGroupsSection(groupViolations(runs), options.pageDirectory),
     '<h2>Systems side by side</h2>',
     '<p class="muted">Per workload, nemesis and system: latency is the median of the runs\' percentiles; availability is ok over invoked for every operation invoked while a fault was on (or while none was), pooled over the runs.</p>',
     chartDivs === '' ? '<p class="muted">No run has performance figures yet.</p>' : `<div class="charts">${chartDivs}</div>`,

@@ -6,8 +6,9 @@
  * import nothing from the harness.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Verdict } from '../checkers/checker.js';
+import { READ_PROMISES, type ReadPromise } from '../checkers/read-promises/index.js';
 import type { LooseRunConfig } from './report-types.js';
 
 /** The fields of a run's config.json this page uses ('?' when missing). */
@@ -18,6 +19,8 @@ export interface StoredChecker {
   valid: Verdict;
   sentence?: string;
   reason?: string;
+  /** Set when the property judged is stronger than the run's read mode promises: not counted. */
+  expectedUnder?: ReadPromise;
   stats: Record<string, unknown>;
   /** The whole entry, for checker-specific figures (perf). */
   raw: Record<string, unknown>;
@@ -51,6 +54,12 @@ const RESULTS_FILE = 'results.json';
 export const REPORT_FILE = 'report.html';
 /** Bound on runs one page or XML file lists. */
 export const MAX_LISTED_RUNS = 5000;
+
+/** A relative link from a page in pageDirectory to the run's report (or its folder), each path segment URL-encoded. */
+export function runLink(pageDirectory: string, run: StoredRun): string {
+  const path = relative(pageDirectory, run.directory).split(sep).map(encodeURIComponent).join('/');
+  return run.hasReport ? `${path}/${REPORT_FILE}` : `${path}/`;
+}
 
 /** A run's verdict for tables and exit codes: a run with no results is unknown. */
 export function runVerdict(run: StoredRun): Verdict {
@@ -98,7 +107,9 @@ function parseResults(value: unknown): StoredResults | undefined {
     if (!isRecord(entry)) continue;
     const sentence = optionalText(entry.sentence);
     const reason = optionalText(entry.reason);
+    const expectedUnder = READ_PROMISES.find((promise) => promise === entry.expectedUnder);
     checkers[name] = {
+      ...(expectedUnder === undefined ? {} : { expectedUnder }),
       valid: asVerdict(entry.valid),
       ...(sentence === undefined ? {} : { sentence }),
       ...(reason === undefined ? {} : { reason }),
@@ -181,10 +192,10 @@ export function findRunDirectories(root: string): string[] {
 }
 
 /** Loads runs and orders them newest first (ties by id, so the order is stable). */
-export function loadStoredRuns(directories: readonly string[]): StoredRun[] {
+export function loadStoredRuns(directories: readonly string[], maxRuns = MAX_LISTED_RUNS): StoredRun[] {
   // Ids start with the UTC start time, so the newest come first before the bound cuts the list.
   const newestFirst = [...directories].sort((left, right) => basename(right).localeCompare(basename(left)));
-  return sortNewestFirst(newestFirst.slice(0, MAX_LISTED_RUNS).map(loadStoredRun));
+  return sortNewestFirst(newestFirst.slice(0, maxRuns).map(loadStoredRun));
 }
 
 /** Newest first, ties by id, so the order is stable; sorts in place and returns the array. */

@@ -14,6 +14,8 @@ table.ops{font-size:12px}
 pre.command{font-size:13px;border-left:3px solid #0969da}
 .sentence{background:#ffebe9;border-left:4px solid #cf222e;padding:8px 12px;margin:8px 0;font-size:15px}
 .anomaly{margin-bottom:24px}
+.expected-label{background:#ddf4ff;border-left:4px solid #0969da;padding:8px 12px;margin:8px 0;font-size:15px}
+td.expected{color:#0969da;font-weight:600}
 .side-by-side{display:flex;gap:24px;flex-wrap:wrap}.side-by-side>div{flex:1;min-width:300px}
 h4{font-size:14px;margin:12px 0 4px}
 details summary{cursor:pointer;color:#0969da;margin:4px 0}

@@ -4,6 +4,7 @@
  * lack some), plus the versions of the tools that draw it.
  */
 import type { CheckerResult, FinalStates, RoleSample, Verdict } from '../checkers/checker.js';
+import type { ReadModeJudged } from '../checkers/read-promises/index.js';
 import type { HistoryEvent } from '../common/history/types.js';
 import type { RunConfig } from '../common/run-config.js';
 
@@ -26,6 +27,8 @@ export interface StoredResults {
   checkers: Record<string, StoredCheckerResult>;
   ops?: number;
   incomplete?: string;
+  /** The read mode the run was judged by, and what it promises. */
+  readMode?: ReadModeJudged;
 }
 
 export interface RunFiles {

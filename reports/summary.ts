@@ -4,6 +4,7 @@
  * op counts) and the exact commands that run it again.
  */
 import { verdictWord } from '../checkers/checker.js';
+import { breaksPromise, describeExpected, describeJudgement, isExpectedViolation } from '../checkers/read-promises/index.js';
 import { escapeHtml } from './html.js';
 import { clip, type OperationCounts } from './operations.js';
 import type { RunReportInput, StoredConfig } from './report-types.js';
@@ -48,8 +49,9 @@ export function unflaggedDifferences(config: StoredConfig): string[] {
 function verdictBanner(input: RunReportInput): string {
   const results = input.results;
   const verdict = verdictWord(results?.valid);
-  const failed = results === undefined ? [] : Object.entries(results.checkers).filter(([, result]) => result.valid === false);
-  let words = 'every checker found the history valid';
+  const failed = results === undefined ? [] : Object.entries(results.checkers).filter(([, result]) => breaksPromise(result));
+  const expected = results === undefined ? [] : Object.entries(results.checkers).filter(([, result]) => isExpectedViolation(result));
+  let words = expected.length === 0 ? 'every checker found the history valid' : `every promise the run's read mode makes was kept (${expected.map(([name]) => name).join(', ')} found what the mode allows: see below)`;
   if (results === undefined) words = 'the run has no results: it was not checked';
   else if (verdict === 'VIOLATION') words = `${failed.length === 1 ? 'a checker' : `${failed.length} checkers`} found a violation (${failed.map(([name]) => name).join(', ')})`;
   else if (verdict === 'unknown') words = 'no violation found, but at least one verdict is unknown';
@@ -62,7 +64,13 @@ function verdictTable(input: RunReportInput): string {
   if (results === undefined) return '';
   const rows = Object.entries(results.checkers).map(([name, result]) => {
     const verdict = verdictWord(result.valid);
-    const finding = result.valid === 'unknown' ? (result.reason ?? 'no reason given') : (result.sentence ?? (result.valid === true ? 'no anomaly found' : 'violation (see below)'));
+    let finding = result.valid === 'unknown' ? (result.reason ?? 'no reason given') : (result.sentence ?? (result.valid === true ? 'no anomaly found' : 'violation (see below)'));
+    if (result.expectedUnder !== undefined) {
+      const label = isExpectedViolation(result) ? describeExpected(result.expectedUnder, results.readMode) : `not promised by the run's read mode (${result.expectedUnder}), so not counted`;
+      finding = `${label}. ${finding}`;
+      const cell = isExpectedViolation(result) ? 'expected' : verdict.toLowerCase();
+      return `<tr><td><code>${escapeHtml(name)}</code></td><td class="${cell}">${verdict}<div class="small">not counted</div></td><td>${escapeHtml(clip(finding, 900))}</td></tr>`;
+    }
     const stats = Object.entries(result.stats ?? {}).slice(0, 8).map(([key, value]) => `${statWords(key)} ${String(value)}`).join(' · ');
     return `<tr><td><code>${escapeHtml(name)}</code></td><td class="${verdict.toLowerCase()}">${verdict}</td><td>${escapeHtml(clip(finding, 600))}<div class="muted small">${escapeHtml(clip(stats, 400))}</div></td></tr>`;
   });
@@ -88,6 +96,7 @@ function factsTable(input: RunReportInput, facts: RunFacts): string {
     ['seed', config.seed],
     ['bugs', (config.bugs ?? []).length === 0 ? 'none' : (config.bugs ?? []).join(', ')],
     ['cluster and load', `${config.nodes ?? '?'} nodes, ${config.concurrency ?? '?'} clients, ${config.rate ?? '?'} ops/s, ${config.keys ?? '?'} keys, read mode ${config.readMode ?? '?'}`],
+    ['reads judged by', input.results?.readMode === undefined ? 'linearizability (the results do not record the read mode\'s promise)' : describeJudgement(input.results.readMode)],
     ['duration', `${facts.durationSeconds.toFixed(1)} s of history (time limit ${config.timeLimitSeconds ?? '?'} s after ${config.warmupSeconds ?? '?'} s warm-up, then ${config.recoverySeconds ?? '?'} s recovery)`],
     ['operations', `${counts.total} in all: ${counts.ok} ok, ${counts.fail} fail, ${counts.info} info${counts.open > 0 ? ` (${counts.open} never completed)` : ''}`],
     ['trace hash', input.traceHash ?? 'none (not a simulated run)'],

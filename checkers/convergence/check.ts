@@ -145,6 +145,17 @@ function show(value: unknown): string {
   return value === null || value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
+const CONVERGENCE_SHAPES: Record<ConvergenceAnomaly['kind'], string> = {
+  divergent: 'replicas disagree after recovery',
+  'unwritten-value': 'a replica holds a value no write wrote',
+  'lost-write': 'replicas hold a value an acknowledged write had overwritten',
+};
+
+/** The kind of anomaly, without its key, nodes or values. */
+export function convergenceShape(anomaly: Pick<ConvergenceAnomaly, 'kind'>): string {
+  return CONVERGENCE_SHAPES[anomaly.kind] ?? String(anomaly.kind);
+}
+
 export function describeConvergence(anomaly: ConvergenceAnomaly): string {
   if (anomaly.kind === 'divergent') {
     const parts = anomaly.values.map(

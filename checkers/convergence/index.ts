@@ -3,6 +3,7 @@ export {
   checkConvergence,
   convergenceChecker,
   describeConvergence,
+  convergenceShape,
   type ConvergenceAnomaly,
   type ConvergenceOptions,
   type ConvergenceResult,

@@ -29,6 +29,14 @@ export function describeCrash(crash: NodeCrash): string {
   return `${crash.node} crashed at ${describeMoment(crash.time, Number.NaN)}: ${crash.message}`;
 }
 
+/**
+ * The crash without the run's particulars: node names and numbers left out,
+ * so "n2 lost its leadership in term 7" and "n3 ... term 4" are one shape.
+ */
+export function crashShape(crash: Pick<NodeCrash, 'message'>): string {
+  return `crashed: ${String(crash.message).replace(/\bn\d+\b/g, 'a node').replace(/\d+(\.\d+)?/g, 'N')}`;
+}
+
 export function checkCrashes(crashes: readonly NodeCrash[] | undefined): CrashResult {
   if (crashes === undefined) {
     return { checker: 'crash', valid: 'unknown', reason: nothingToJudge('the run recorded no watch over its nodes', 'crashes are judged only for runs that watched their nodes (crashes.json)'), anomalies: [], stats: {} };

@@ -185,7 +185,7 @@ function checkPart(
   const failure = search.failure;
   const blamed = blameOperation(model, prepared, failure);
   const blocking = prepared[blamed]!.operation;
-  const sentence = explain({
+  const explanation = explain({
     model,
     blocking,
     operations,
@@ -193,7 +193,7 @@ function checkPart(
     pendingCount: failure.pending.length,
     stateAfterPrefix: failure.state,
   });
-  return { keyResult, counterexample: toCounterexample(model, key, prepared, failure, sentence, blamed) };
+  return { keyResult, counterexample: toCounterexample(model, key, prepared, failure, explanation, blamed) };
 }
 
 /**

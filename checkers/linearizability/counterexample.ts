@@ -2,6 +2,7 @@
 import type { Operation } from '../../common/history/types.js';
 import type { Model, PreparedOperation } from './model.js';
 import type { SearchFailure } from './search.js';
+import type { Explanation } from './explain.js';
 
 export interface OperationView {
   id: number;
@@ -21,6 +22,8 @@ export interface OperationView {
 export interface Counterexample {
   key: string | null;
   sentence: string;
+  /** The sentence without the run's particulars (linearizabilityShape reads it). */
+  shape?: string;
   /** The operation that cannot be linearized (the one the sentence is about). */
   operation: OperationView;
   /** Operations in flight, not yet linearized, when the search got stuck. */
@@ -54,18 +57,28 @@ export function toCounterexample(
   key: string | null,
   prepared: PreparedOperation<unknown>[],
   failure: SearchFailure,
-  sentence: string,
+  explanation: Explanation,
   blamed: number,
 ): Counterexample {
   const view = (index: number) => viewOperation(model, prepared[index]!.operation);
   const concurrent = failure.pending.filter((index) => index !== blamed).slice(0, CONCURRENT_SHOWN);
   return {
     key,
-    sentence,
+    sentence: explanation.sentence,
+    shape: explanation.shape,
     operation: view(blamed),
     concurrent: concurrent.map(view),
     prefixLength: failure.prefix.length,
     prefixTail: failure.prefix.slice(-PREFIX_TAIL_LENGTH).map(view),
     stateAfterPrefix: model.describeState(failure.state),
   };
+}
+
+/**
+ * What kind of violation a counterexample shows, without the run's
+ * particulars: the same for every seed that fails the same way. A stored
+ * counterexample from before shapes were recorded gives its operation's function.
+ */
+export function linearizabilityShape(example: Pick<Counterexample, 'shape'> & { operation?: Pick<OperationView, 'f'> }): string {
+  return example.shape ?? `${example.operation?.f ?? 'an operation'} that cannot be linearized`;
 }

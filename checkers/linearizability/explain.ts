@@ -1,7 +1,10 @@
 /**
  * One sentence in plain words for why an operation cannot be linearized,
  * e.g. "read of k3 returned 5 at 12.30 s, but every write of 5 was
- * overwritten by the write of 7 that completed at 12.10 s".
+ * overwritten by the write of 7 that completed at 12.10 s", and its shape:
+ * the same explanation with the run's particulars (keys, values, times,
+ * processes) left out, e.g. "read returned an overwritten value", so a sweep
+ * can count the seeds that fail the same way.
  */
 import type { Operation } from '../../common/history/types.js';
 import { describeValue, valuesEqual, type Model } from './model.js';
@@ -24,17 +27,22 @@ export function when(operation: Operation, edge: 'call' | 'return'): string {
   return index === Infinity ? 'the end' : `event ${index}`;
 }
 
-export function explain(input: ExplainInput): string {
+export interface Explanation {
+  sentence: string;
+  shape: string;
+}
+
+export function explain(input: ExplainInput): Explanation {
   const { blocking } = input;
   const specific = explainRegister(input) ?? explainKv(input);
   if (specific !== null) return specific;
   const what = input.model.describeOperation(blocking);
-  return (
+  const sentence =
     `${what} (process ${String(blocking.process)}, ${when(blocking, 'call')} to ${when(blocking, 'return')}) ` +
     `cannot be linearized: the longest linearizable prefix has ${input.prefixLength} operations and leaves ` +
     `${input.model.describeState(input.stateAfterPrefix)}, and no order of the ${input.pendingCount} ` +
-    `operations in flight at that point allows it`
-  );
+    `operations in flight at that point allows it`;
+  return { sentence, shape: `${input.model.name} ${blocking.f} that no order allows` };
 }
 
 /** The value a register operation needed to see, or undefined if it observes nothing. */
@@ -54,7 +62,7 @@ function writtenValue(operation: Operation): { value: unknown } | undefined {
   return undefined;
 }
 
-function explainRegister(input: ExplainInput): string | null {
+function explainRegister(input: ExplainInput): Explanation | null {
   const { blocking, operations, model } = input;
   if (model.name !== 'register' && model.name !== 'cas-register') return null;
   const observed = observedValue(blocking);
@@ -67,21 +75,23 @@ function explainRegister(input: ExplainInput): string | null {
     return other !== blocking && written !== undefined && valuesEqual(written.value, observed.value);
   });
   const initial = model.init();
+  const shaped = (sentence: string, what: string): Explanation => ({ sentence, shape: `${blocking.f} ${observed.verb} ${what}` });
   if (writers.length === 0 && !valuesEqual(initial, observed.value)) {
-    return `${opening}, but no operation ever wrote ${shown}`;
+    return shaped(`${opening}, but no operation ever wrote ${shown}`, 'a value no operation wrote');
   }
   const possible = writers.filter((writer) => writer.callIndex < blocking.returnIndex);
   if (possible.length === 0 && !valuesEqual(initial, observed.value)) {
-    return `${opening}, but no write of ${shown} began before it completed (the first began at ${when(writers[0]!, 'call')})`;
+    return shaped(`${opening}, but no write of ${shown} began before it completed (the first began at ${when(writers[0]!, 'call')})`, 'a value written only later');
   }
   const overwriter = findOverwriter(possible, operations, blocking, observed.value);
   if (overwriter !== undefined) {
     const subject = possible.length === 0 ? `the initial value ${shown}` : `every write of ${shown}`;
-    return `${opening}, but ${subject} was overwritten by the ${model.describeOperation(overwriter)} that completed at ${when(overwriter, 'return')}`;
+    return shaped(`${opening}, but ${subject} was overwritten by the ${model.describeOperation(overwriter)} that completed at ${when(overwriter, 'return')}`, 'an overwritten value');
   }
-  return (
+  return shaped(
     `${opening}, but no order of the operations around it allows that: the longest linearizable prefix ` +
-    `(${input.prefixLength} operations) leaves the register holding ${model.describeState(input.stateAfterPrefix)}`
+      `(${input.prefixLength} operations) leaves the register holding ${model.describeState(input.stateAfterPrefix)}`,
+    'a value no order allows',
   );
 }
 
@@ -112,7 +122,7 @@ function findOverwriter(
  * A kv get that misses an append which completed before the get began, with
  * no put that could have replaced the value in between: a lost append.
  */
-function explainKv(input: ExplainInput): string | null {
+function explainKv(input: ExplainInput): Explanation | null {
   const { blocking, operations, model } = input;
   if (model.name !== 'kv' || blocking.f !== 'get' || typeof blocking.output !== 'string') return null;
   const value = blocking.output;
@@ -129,10 +139,11 @@ function explainKv(input: ExplainInput): string | null {
       !puts.some((put) => put.callIndex < blocking.returnIndex && put.returnIndex > append.callIndex),
   );
   if (lost !== undefined) {
-    return `${opening}, which lacks ${model.describeOperation(lost)} that completed at ${when(lost, 'return')}, before the get began, with no put that could have replaced the value in between`;
+    const sentence = `${opening}, which lacks ${model.describeOperation(lost)} that completed at ${when(lost, 'return')}, before the get began, with no put that could have replaced the value in between`;
+    return { sentence, shape: 'get lacks a completed append' };
   }
-  return (
+  const sentence =
     `${opening}, but no order of the operations around it allows that: the longest linearizable prefix ` +
-    `(${input.prefixLength} operations) leaves ${model.describeState(input.stateAfterPrefix)}, which no later put or append can turn into it`
-  );
+    `(${input.prefixLength} operations) leaves ${model.describeState(input.stateAfterPrefix)}, which no later put or append can turn into it`;
+  return { sentence, shape: 'get returned a value no order allows' };
 }

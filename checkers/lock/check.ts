@@ -142,6 +142,11 @@ function overlap(earlier: Hold, later: Hold): LockOverlap {
   };
 }
 
+/** What every overlap is, whatever its processes and times. */
+export function overlapShape(anomaly: Pick<LockOverlap, 'kind'>): string {
+  return anomaly.kind === 'overlap' ? 'two processes held the lock at once' : String(anomaly.kind);
+}
+
 export function describeOverlap(anomaly: LockOverlap): string {
   const [first, second] = anomaly.processes;
   return (

@@ -125,6 +125,11 @@ function tokenOf(value: unknown): number | string | undefined {
   return undefined;
 }
 
+/** What every stale token is, whatever its tokens and times. */
+export function staleShape(anomaly: Pick<StaleToken, 'kind'>): string {
+  return anomaly.kind === 'stale-token' ? 'the resource accepted a smaller token after a larger one' : String(anomaly.kind);
+}
+
 export function describeStale(anomaly: StaleToken): string {
   const { accepted, after } = anomaly;
   return (

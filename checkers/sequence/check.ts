@@ -124,6 +124,17 @@ function orderViolations(key: string | null, issued: readonly IssuedId[]): Order
   return found;
 }
 
+const SEQUENCE_SHAPES: Record<SequenceAnomaly['kind'], string> = {
+  duplicate: 'one id handed out twice',
+  order: 'an id smaller than one handed out before it was asked for',
+  gap: 'ids skipped that no operation can account for',
+};
+
+/** The kind of anomaly, without its key, ids or processes. */
+export function sequenceShape(anomaly: Pick<SequenceAnomaly, 'kind'>): string {
+  return SEQUENCE_SHAPES[anomaly.kind] ?? String(anomaly.kind);
+}
+
 export function describeSequenceAnomaly(anomaly: SequenceAnomaly): string {
   const sequence = `sequence${onKey(anomaly.key)}`;
   if (anomaly.kind === 'duplicate') {

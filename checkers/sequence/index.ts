@@ -3,6 +3,7 @@ export {
   checkSequence,
   sequenceChecker,
   describeSequenceAnomaly,
+  sequenceShape,
   type DuplicateId,
   type OrderViolation,
   type SequenceAnomaly,

@@ -139,6 +139,16 @@ function seconds(value: number): string {
   return `${value.toFixed(2)} s`;
 }
 
+const SPLIT_BRAIN_SHAPES: Record<SplitBrainAnomaly['kind'], string> = {
+  'same-epoch': 'two leaders in one epoch',
+  'both-acknowledged-writes': 'two leaders acknowledged writes at once',
+};
+
+/** The kind of split brain, without its nodes, epochs or times. */
+export function splitBrainShape(anomaly: Pick<SplitBrainAnomaly, 'kind'>): string {
+  return SPLIT_BRAIN_SHAPES[anomaly.kind] ?? String(anomaly.kind);
+}
+
 export function describeSplitBrain(anomaly: SplitBrainAnomaly): string {
   if (anomaly.kind === 'same-epoch') {
     const nodes = [...new Set(anomaly.leaders.map((leader) => leader.node))];

@@ -3,6 +3,7 @@ export {
   checkSplitBrain,
   splitBrainChecker,
   describeSplitBrain,
+  splitBrainShape,
   leaderWrites,
   type WritesWhileLeading,
   type LeaderSpan,

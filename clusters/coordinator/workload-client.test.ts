@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inputFromEvents } from '../../checkers/checker.js';
-import type { Scheduler } from '../../harness/runtimes/index.js';
 import {
   WORKLOADS,
   type OperationGenerator,
@@ -169,7 +168,7 @@ function runOnCoordinator(name: WorkloadName, operationsPerKey: number, settings
   const cluster = new FakeCluster(options);
   prepare?.(cluster);
   const workload = WORKLOADS[name];
-  const scheduler: Scheduler = { nowMs: () => cluster.time.nowMs, after: (delayMs, _label, fn) => void cluster.time.schedule(delayMs, fn) };
+  const scheduler = cluster.simulation;
   const generator = onFixedKeys(workload, 2, { operationsPerKey });
   const run = startWorkers({
     scheduler,
@@ -255,7 +254,7 @@ function deaf(client: WorkloadClient): WorkloadClient {
  */
 function sessionExpiresUnderHolder(wrap: (client: WorkloadClient) => WorkloadClient) {
   const cluster = new FakeCluster();
-  const scheduler: Scheduler = { nowMs: () => cluster.time.nowMs, after: (delayMs, _label, fn) => void cluster.time.schedule(delayMs, fn) };
+  const scheduler = cluster.simulation;
   // The holder (on n2) plans to hold for 3 s; the other (on n1) asks a little later and waits.
   const generator = scripted([
     [['acquire', 0], ['enter', 0], ['exit', 3000], ['release', 0]],

@@ -23,7 +23,7 @@ export async function main(argumentsList: string[]): Promise<number> {
     .command(testCommand((code) => (exitCode = code)))
     .command(replayCommand((code) => (exitCode = code)))
     .command(compareCommand((code) => (exitCode = code)))
-    .command(indexCommand)
+    .command(indexCommand((code) => (exitCode = code)))
     .command(reportCommand)
     .command(bugsCommand)
     .command(systemsCommand)

@@ -70,6 +70,9 @@ test('usage mistakes exit 3 with one clear message and no run started', () => {
     [['--seeds', '1-100', '--nemeses', 'partition,kill'], /the matrix has 400 runs \(2 systems × 1 workloads × 2 nemeses × 100 seeds\), more than the 200/],
     [['--seeds', 'x'], /"x" is not a seed/],
     [['--time-limit', '0'], /--time-limit must be/],
+    [['--shard', '3/2'], /--shard: shard 3 of 2 does not exist/],
+    [['--shard', 'half'], /--shard: "half" is not a shard[\s\S]*K\/M/],
+    [['--seeds', '1-300', '--shard', '1/2'], /the matrix has 300 runs \(2 systems × 1 workloads × 1 nemeses × 150 seeds\)/],
   ];
   for (const [args, pattern] of cases) {
     const run = faultline('compare', '--systems', 'coordinator-raft,coordinator-zab', '--out', join(out, 'usage'), ...args);
@@ -78,6 +81,13 @@ test('usage mistakes exit 3 with one clear message and no run started', () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   }
   assert.equal(existsSync(join(out, 'usage')), false, 'nothing was created');
+});
+
+test('a shard with none of the seeds runs nothing, creates nothing, and exits 0', () => {
+  const run = faultline(...MATRIX, '--shard', '2/2', '--out', join(out, 'empty-shard'));
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stderr, /shard 2\/2 has none of the seeds 1: nothing to run/);
+  assert.equal(existsSync(join(out, 'empty-shard')), false);
 });
 
 test('Ctrl-C stops the matrix after the current run, still writes the page, and exits 2', async () => {

@@ -76,12 +76,13 @@ test('the page links every run, shows the incomplete ones, compares both engines
   assert.ok(html.includes('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;&amp;amp;'));
 });
 
-test('faultline index writes <runs-dir>/index.html over stored and partial runs, and a missing folder exits 3', () => {
+test('faultline index writes <runs-dir>/index.html over stored and partial runs, exits with the worst verdict, and a missing folder exits 3', () => {
   assert.ok(existsSync(join(folder, 'latest')), 'runs/latest is there, and must not count twice');
   const junit = join(folder, 'junit.xml');
   const run = spawnSync(process.execPath, [cli, 'index', folder, '--junit', junit], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /wrote .*index\.html: 5 runs, 2 incomplete/);
+  // The worst verdict is the exit code: the hand-made run with a violation makes it 1.
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /wrote .*index\.html: 5 runs, 1 with a violation \(1 distinct\), 2 incomplete/);
   const html = readFileSync(join(folder, 'index.html'), 'utf8');
   assert.equal(html.match(/<tr class="incomplete">/g)?.length, 2);
   assert.equal(readFileSync(junit, 'utf8').match(/<testsuite /g)?.length, 5);

@@ -5,7 +5,7 @@
 import { SeededRandom } from '../../common/random.js';
 import type { OperationGenerator, OperationOutcome, WorkloadClient } from '../../workloads/index.js';
 import { runWorkers, type RecordedEvent } from '../run/workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 
 export interface EchoOptions {
   maxLatencyMs?: number;
@@ -15,7 +15,7 @@ export interface EchoOptions {
 }
 
 /** Answers ok with the request's value (or info, now and then) after up to maxLatencyMs. */
-export function echoClients(scheduler: VirtualScheduler, options: EchoOptions = {}): () => WorkloadClient {
+export function echoClients(scheduler: ManualScheduler, options: EchoOptions = {}): () => WorkloadClient {
   const random = new SeededRandom(options.seed ?? 17);
   const maxLatencyMs = options.maxLatencyMs ?? 10;
   return () => ({
@@ -31,7 +31,7 @@ export function echoClients(scheduler: VirtualScheduler, options: EchoOptions = 
 
 /** Runs the generator with echo clients to the end; returns the history. */
 export function runEcho(generator: OperationGenerator, concurrency: number, seed = 1, echo: EchoOptions = {}): RecordedEvent[] {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new ManualScheduler();
   const open = echoClients(scheduler, { seed, ...echo });
   const run = runWorkers({ scheduler, generator, concurrency, seed, openClient: open });
   if (!run.finished()) throw new Error('the generator never finished');

@@ -4,7 +4,7 @@ import { inputFromEvents, type RoleSample } from '../../checkers/checker.js';
 import { WORKLOADS, type Workload } from '../../workloads/index.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
 import { runWorkers } from '../run/workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 import { InMemorySystem } from '../../workloads/testing/fakes.js';
 import { planWorkload, runPhases, type PhaseName, type RunPhaseOptions } from './index.js';
 
@@ -17,7 +17,7 @@ function timeMs(event: { time?: number }): number {
 const EPSILON_MS = 1e-6;
 
 function runWorkload(workload: Workload, seed: number, options: Partial<RunPhaseOptions> = {}) {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new ManualScheduler();
   const system = new InMemorySystem({ scheduler, seed, maxLatencyMs: 8 });
   // A lock key's budget counts acquires, each a cycle of several operations.
   const operationsPerKey = workload.name.startsWith('lock') ? 10 : 40;

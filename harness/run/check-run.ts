@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combineVerdicts, type CheckerInput, type CheckerResult, type FinalStates, type RoleSample, type Verdict } from '../../checkers/checker.js';
 import { runNamedChecker, type CheckLimits } from '../../checkers/registry.js';
+import { markExpected, planForPromise, type ReadModeJudged } from '../../checkers/read-promises/index.js';
 import { HistoryError } from '../../common/errors.js';
 import { pairEvents, readHistory, type CutLine, type HistoryEvent } from '../../common/history/index.js';
 import { FILES } from './run-store.js';
@@ -21,6 +22,8 @@ export interface RunResults {
   ops: number;
   /** Set when the run itself was cut short (Ctrl-C, a crash): the verdict is then at best unknown. */
   incomplete?: string;
+  /** The read mode the run was judged by: what it promises decides which checkers count. */
+  readMode?: ReadModeJudged;
 }
 
 export interface LoadedRun {
@@ -63,12 +66,19 @@ function readRoleSamples(file: string, cuts: string[]): RoleSample[] {
   return samples;
 }
 
-export function runCheckers(input: CheckerInput, checkerNames: readonly string[], limits: CheckLimits, incomplete?: string): RunResults {
-  const checkers: Record<string, CheckerResult> = {};
-  for (const name of checkerNames) checkers[name] = runNamedChecker(name, input, limits);
+/**
+ * Runs the workload's checkers; with a read mode, the checkers of what it
+ * promises join them, and a stronger property it does not promise is kept
+ * but marked expected, so it does not count (checkers/read-promises).
+ */
+export function runCheckers(input: CheckerInput, checkerNames: readonly string[], limits: CheckLimits, incomplete?: string, readMode?: ReadModeJudged): RunResults {
+  const plan = planForPromise(checkerNames, readMode?.promises ?? 'linearizable');
+  let checkers: Record<string, CheckerResult> = {};
+  for (const name of plan.checkers) checkers[name] = runNamedChecker(name, input, limits);
   // A run records crashes.json only when a node crashed; the crash check then judges it, whatever the workload.
   if (input.crashes !== undefined && !checkerNames.includes('crash')) checkers['crash'] = runNamedChecker('crash', input, limits);
+  if (readMode !== undefined) checkers = markExpected(checkers, plan, readMode.promises);
   let valid = combineVerdicts(Object.values(checkers));
   if (incomplete !== undefined && valid === true) valid = 'unknown';
-  return { valid, checkers, ops: input.operations.length, ...(incomplete === undefined ? {} : { incomplete }) };
+  return { valid, checkers, ops: input.operations.length, ...(incomplete === undefined ? {} : { incomplete }), ...(readMode === undefined ? {} : { readMode }) };
 }

@@ -89,7 +89,8 @@ export async function runOnCluster(config: RunConfig, directory: RunDirectory, p
 
 /** The versions that ran go into config.json; how the cluster came up into the harness's boot.log. */
 async function recordSetup(config: RunConfig, directory: RunDirectory, cluster: Cluster, deployment: Deployment, report: ClusterRunReport, startedMs: number, phases: PhaseListener): Promise<void> {
-  directory.writeJson(FILES.config, { ...config, versions: await deployment.versions() });
+  config.versions = await deployment.versions();
+  directory.writeJson(FILES.config, config);
   if (deployment.health === undefined) return;
   report.healthyMs = performance.now() - startedMs;
   const { leader, epoch } = deployment.health;
@@ -128,6 +129,8 @@ async function runAndFinish(config: RunConfig, directory: RunDirectory, cluster:
     for (const event of run.inFlight.infoCompletions(run.nowNs(), 'the run stopped: a node crashed')) run.record(event);
   }
   report.events = run.events();
+  // The faults as applied, ready to run again exactly as a schedule (or a smaller part of it, as shrink does).
+  directory.writeJson(FILES.config, { ...config, faultSchedule: run.faultsApplied() });
   if (report.simulated) report.durationMs = cluster.scheduler.nowMs();
   writeCrashes(directory, cluster.crashes());
   const failure = control.failure();

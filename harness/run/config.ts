@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { fitProblems, SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
-import { parseNemesisSpec } from '../../nemesis/spec.js';
+import { checkSchedule } from '../../nemesis/scripted-checks.js';
+import { FAULT_KINDS, parseNemesisSpec } from '../../nemesis/spec.js';
+import { nodeNames } from './streams.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
 import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
-import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
+import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, optionError, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
 
 export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
 export { RUNTIME_NAMES, SYSTEM_NAMES };
@@ -37,7 +39,7 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming' | 'rea
 /** Upper bounds that keep one run finite and its history readable. */
 export const LIMITS = { nodes: 9, concurrency: 200, rate: 10_000, timeLimitSeconds: 3600, keys: 10_000 } as const;
 
-type OptionKey = keyof Omit<RunConfig, 'version' | 'versions'>;
+type OptionKey = keyof Omit<RunConfig, 'version' | 'versions' | 'faultSchedule'>;
 
 /** Every option's rule, for the config file and the flags alike. */
 const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
@@ -60,7 +62,17 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   image: text,
   faultTiming,
   install: text,
+  schedule: scheduleList,
 };
+
+/** A run's recorded facts in its config.json, not options: a run's config file may be given back with --config. */
+const RECORDED_FIELDS = ['version', 'versions', 'faultSchedule'];
+
+/** The entries are checked once the run's nodes and phases are known (resolveConfig). */
+function scheduleList(value: unknown, place: OptionPlace): unknown {
+  if (Array.isArray(value)) return value;
+  throw optionError(place, 'must be a list of faults, e.g. [{ "atMs": 5000, "kind": "kill", "durationMs": 3000, "value": { "nodes": ["n1"] } }]');
+}
 
 /** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */
 function nodeCount(value: unknown, place: OptionPlace): unknown {
@@ -89,6 +101,7 @@ export function readConfigFile(file: string): Partial<RunConfig> {
     throw new FaultlineError('E_CONFIG', 'a config file holds one JSON object of run options', { where: file });
   }
   const known = Object.keys(RULES);
+  for (const key of RECORDED_FIELDS) delete (parsed as Record<string, unknown>)[key];
   for (const key of Object.keys(parsed)) {
     if (!known.includes(key)) {
       throw new FaultlineError('E_CONFIG', `unknown option "${key}"`, { where: file, hint: `options are: ${known.join(', ')}` });
@@ -125,9 +138,28 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
   const runtime = runtimeNamed(config.runtime);
   config.readMode ??= (systemNamed(config.system).readModes[0] as { name: string }).name;
   config.faultTiming ??= structuredClone(runtime.faultTiming);
+  if (config.schedule !== undefined) useSchedule(config, sources);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
   checkFit(config, sources);
   return config;
+}
+
+/** A schedule given as data replaces the generated one: its entries are checked against the run, and `nemesis` names the kinds it uses. */
+function useSchedule(config: RunConfig, sources: Map<string, LayerSource>): void {
+  const file = sources.get('schedule');
+  const window = { nodes: nodeNames(config.nodes), fromMs: config.warmupSeconds * 1000, untilMs: (config.warmupSeconds + config.timeLimitSeconds) * 1000 };
+  try {
+    config.schedule = checkSchedule(config.schedule, window, file === undefined ? 'schedule' : `${file}: "schedule"`);
+  } catch (error) {
+    if (file !== undefined && error instanceof FaultlineError) throw new FaultlineError('E_CONFIG', error.message, { where: error.where, hint: error.hint });
+    throw error;
+  }
+  const kinds = FAULT_KINDS.filter((kind) => config.schedule!.some((fault) => fault.kind === kind));
+  const nemesis = kinds.length === 0 ? 'none' : kinds.join(',');
+  if (sources.has('nemesis') && config.nemesis !== nemesis) {
+    throw new FaultlineError(file === undefined ? 'E_USAGE' : 'E_CONFIG', `the run has a schedule (faults ${nemesis}) and a nemesis "${config.nemesis}": give one or the other`, { ...(file === undefined ? {} : { where: file }), hint: 'a schedule runs exactly its faults; leave out the nemesis' });
+  }
+  config.nemesis = nemesis;
 }
 
 /** A system, runtime, workload, read mode, fault or bug that does not fit the others is refused before anything boots. */

@@ -12,6 +12,7 @@ import { createRunDirectory, FILES } from './run-store.js';
 import { runOnCluster, type ClusterRunReport } from './cluster-run.js';
 import type { Progress } from './pipeline.js';
 import { IGNORE_PHASES, type PhaseListener } from './phases.js';
+import { readModeJudged } from './read-promise.js';
 
 /** How the run itself went, whatever the runtime; an infrastructure error as its message (exit code 4). */
 export type RunReport = Omit<ClusterRunReport, 'infrastructureError'> & { infrastructureError?: string };
@@ -47,7 +48,8 @@ export async function checkRunDirectory(path: string, config: RunConfig, invaria
   const workload = workloadNamed(config.workload);
   // A history cut mid-line means the run was killed: what it holds is judged, and a pass is at best unknown.
   const cutShort = [incomplete, cut].filter((reason) => reason !== undefined).join('; ');
-  const results = runCheckers(input, workload.checkers, { timeoutMs: CHECK_TIMEOUT_MS }, cutShort === '' ? undefined : cutShort);
+  // Register reads are judged by what the run's read mode promises, read from the system's description.
+  const results = runCheckers(input, workload.checkers, { timeoutMs: CHECK_TIMEOUT_MS }, cutShort === '' ? undefined : cutShort, readModeJudged(config));
   const stored = readStoredInvariants(path);
   const violation = invariantViolation ?? stored;
   if (violation !== undefined) {

@@ -7,12 +7,12 @@ import type { GeneratorContext, OperationRequest, Workload } from '../../workloa
 import { lockFencingWorkload, lockWorkload } from '../../workloads/lock.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
 import { runWorkers } from './workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
 function run(workload: Workload, bugs: FakeBugs, seed = 4) {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new ManualScheduler();
   const system = new InMemorySystem({ scheduler, bugs, seed });
   const generator = onFixedKeys(workload, 2, { operationsPerKey: 40 });
   const workers = runWorkers({ scheduler, generator, concurrency: 8, seed, openClient: (_worker, process) => system.client(process) });

@@ -9,7 +9,8 @@
  */
 import type { RoleSample } from '../../checkers/checker.js';
 import type { HistoryEvent } from '../../common/history/types.js';
-import type { NemesisSchedule } from '../../nemesis/index.js';
+import type { FaultKind, FaultSchedule } from '../../nemesis/index.js';
+import type { ScheduledFaultData } from '../../common/run-config.js';
 import type { WorkloadClient } from '../../workloads/index.js';
 import { startWorkers, type WorkerRun } from './workers.js';
 import type { PhaseName } from '../generators/workload.js';
@@ -53,7 +54,9 @@ export interface RunTarget {
 }
 
 export interface PipelineOutcome {
-  schedule: NemesisSchedule;
+  schedule: FaultSchedule;
+  /** The faults applied so far, as a schedule given as data would list them (nodes resolved). */
+  faultsApplied(): ScheduledFaultData[];
   workers: WorkerRun;
   events(): number;
   /** Records an event the adapter adds (info completions after a crash). */
@@ -83,7 +86,12 @@ export async function runPipeline(config: RunConfig, directory: RunDirectory, ta
     directory.appendEvent({ ...event, index: events++ } as HistoryEvent);
   };
   const schedule = createRunSchedule(config, target.nodes, control.abilities);
-  const context = { control, view: () => ({ nodes: target.nodes, leader: target.leader() }), onEvent: (event: { f: string; value: unknown }) => record({ time: nowNs(), process: 'nemesis', type: 'info', f: event.f, value: event.value }) };
+  const applied = new AppliedFaults();
+  const onEvent = (event: { f: string; value: unknown }): void => {
+    applied.observe(event.f, event.value, scheduler.nowMs());
+    record({ time: nowNs(), process: 'nemesis', type: 'info', f: event.f, value: event.value });
+  };
+  const context = { control, view: () => ({ nodes: target.nodes, leader: target.leader() }), onEvent };
   scheduleNemesis(scheduler, schedule, times, context, () => {
     phases({ phase: 'heal', atMs: scheduler.nowMs() });
     schedule.healAll(control);
@@ -102,7 +110,7 @@ export async function runPipeline(config: RunConfig, directory: RunDirectory, ta
   });
   sampleRoles(target, directory, nowNs);
   const deadlineMs = times.warmUpMs + times.faultsMs + times.recoveryMs + target.drainSlackMs;
-  const outcome: PipelineOutcome = { schedule, workers, events: () => events, record, inFlight, keysUsed: () => plan.keysUsed(), interrupted: false, timedOut: false, deadlineMs, nowNs };
+  const outcome: PipelineOutcome = { schedule, faultsApplied: () => applied.list(), workers, events: () => events, record, inFlight, keysUsed: () => plan.keysUsed(), interrupted: false, timedOut: false, deadlineMs, nowNs };
   for (;;) {
     if (workers.finished()) break;
     if (scheduler.nowMs() >= deadlineMs) {
@@ -168,4 +176,28 @@ export function storeFinalStates(config: RunConfig, directory: RunDirectory, sta
   const read = states();
   if (read instanceof Promise) return read.then((value) => directory.writeJson(FINAL_STATES_FILE, value));
   directory.writeJson(FINAL_STATES_FILE, read);
+}
+
+/** Nemesis starts and stops, paired into the entries of a schedule given as data, so a run's faults can be run again exactly. */
+class AppliedFaults {
+  private readonly faults: ScheduledFaultData[] = [];
+  private readonly open = new Map<string, { fault: ScheduledFaultData; startMs: number }>();
+
+  observe(f: string, value: unknown, nowMs: number): void {
+    const [phase, kind] = [f.slice(0, f.indexOf('-')), f.slice(f.indexOf('-') + 1) as FaultKind];
+    if (phase === 'start') {
+      const fault: ScheduledFaultData = { atMs: Math.round(nowMs), kind, durationMs: 1, value: value as Record<string, unknown> };
+      this.faults.push(fault);
+      this.open.set(kind, { fault, startMs: nowMs });
+      return;
+    }
+    const started = this.open.get(kind);
+    if (started === undefined) return;
+    started.fault.durationMs = Math.max(1, Math.round(nowMs - started.startMs));
+    this.open.delete(kind);
+  }
+
+  list(): ScheduledFaultData[] {
+    return this.faults.map((fault) => ({ ...fault }));
+  }
 }

@@ -7,9 +7,9 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { createSchedule, type FaultKind, type NemesisSchedule, type ScheduleContext } from '../../nemesis/index.js';
+import { createSchedule, ScriptedSchedule, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
 import { planWorkload, runPhases, type PhaseName, type WorkloadPlan } from '../generators/workload.js';
 import type { FaultAbility, FaultControl, Scheduler } from '../runtimes/index.js';
@@ -27,14 +27,15 @@ export function runTimes(config: RunConfig): RunTimes {
   return { warmUpMs: config.warmupSeconds * 1000, faultsMs: config.timeLimitSeconds * 1000, recoveryMs: config.recoverySeconds * 1000 };
 }
 
-/** The run's nemesis schedule; with `abilities`, a fault the runtime cannot do is a UsageError here. */
-export function createRunSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): NemesisSchedule {
+/** The run's fault schedule: the one its config gives as data, or one generated from the seed; with `abilities`, a fault the runtime cannot do is a UsageError here. */
+export function createRunSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): FaultSchedule {
+  if (config.schedule !== undefined) return new ScriptedSchedule(config.schedule as ScheduledFault[], runStreams(config.seed).nemesis);
   const timing = { ...config.faultTiming, maxActiveFaults: config.maxActiveFaults };
   return createSchedule({ nemesis: config.nemesis, nodes, timing }, runStreams(config.seed).nemesis, abilities, config.runtime);
 }
 
 /** Starts the schedule when warm-up ends and heals at the time limit, both on the run's own clock. */
-export function scheduleNemesis(scheduler: Scheduler, schedule: NemesisSchedule, times: RunTimes, context: Omit<ScheduleContext, 'scheduler'>, heal: () => void): void {
+export function scheduleNemesis(scheduler: Scheduler, schedule: FaultSchedule, times: RunTimes, context: Omit<ScheduleContext, 'scheduler'>, heal: () => void): void {
   scheduler.after(times.warmUpMs, 'nemesis', () => schedule.start({ scheduler, ...context }));
   // Heal on the run's clock, not at a phase change: the faults phase may wait for slow operations to finish.
   scheduler.after(times.warmUpMs + times.faultsMs, 'nemesis', heal);
@@ -74,7 +75,7 @@ export interface RunPlan {
   firstOperations: PlannedOperation[];
 }
 
-/** The run's schedule as data, from config and seed alone, on a virtual clock with a fault control that does nothing. */
+/** The run's schedule as data, from config and seed alone, on the simulator's clock (an empty Simulation) with a fault control that does nothing. */
 export function planRun(config: RunConfig): RunPlan {
   const times = runTimes(config);
   const nodes = nodeNames(config.nodes);
@@ -82,7 +83,7 @@ export function planRun(config: RunConfig): RunPlan {
 }
 
 function planFaults(config: RunConfig, times: RunTimes, nodes: string[]): PlannedFault[] {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new Simulation({ seed: config.seed });
   const control = inertFaultControl(nodes);
   const schedule = createRunSchedule(config, nodes);
   const faults: PlannedFault[] = [];

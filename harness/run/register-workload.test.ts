@@ -6,7 +6,7 @@ import type { GeneratorContext, OperationRequest, Step } from '../../workloads/i
 import { registerWorkload } from '../../workloads/register.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
 import { runWorkers } from './workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
@@ -18,7 +18,7 @@ function requestsOf(seed: number, count: number): Array<Step> {
 
 /** A run of the register workload against the in-memory system, with its checker input. */
 function run(bugs: FakeBugs, seed = 3) {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new ManualScheduler();
   const system = new InMemorySystem({ scheduler, bugs, seed });
   const generator = onFixedKeys(registerWorkload, 2, { operationsPerKey: 150 });
   const roles: RoleSample[] = [{ time: 0, node: 'n1', role: 'leader', epoch: 1 }];

@@ -5,12 +5,12 @@ import { SeededRandom } from '../../common/random.js';
 import { sequenceWorkload } from '../../workloads/sequence.js';
 import { judgeWorkload } from '../../workloads/testing/check.js';
 import { runWorkers } from './workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 import { InMemorySystem, type FakeBugs } from '../../workloads/testing/fakes.js';
 import { onFixedKeys } from '../../workloads/testing/keyed.js';
 
 function run(bugs: FakeBugs, seed = 9) {
-  const scheduler = new VirtualScheduler();
+  const scheduler = new ManualScheduler();
   const system = new InMemorySystem({ scheduler, bugs, seed });
   const generator = onFixedKeys(sequenceWorkload, 3, { operationsPerKey: 100 });
   const workers = runWorkers({ scheduler, generator, concurrency: 6, seed, openClient: (_worker, process) => system.client(process) });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OperationGenerator, OperationOutcome, OperationRequest, Step, WorkloadClient } from '../../workloads/index.js';
 import { startWorkers, type RecordedEvent } from './workers.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
+import { ManualScheduler } from '../../common/testing/manual-scheduler.js';
 
 /** One worker's planned steps, each after its delay. */
 function plannedSteps(steps: Array<[f: string, delayMs: number]>): OperationGenerator {
@@ -46,7 +46,7 @@ function invokeTimes(events: readonly RecordedEvent[]): Array<[string, number]> 
 
 describe('workers and clients that wake them', () => {
   it('runs the planned operation when its client wakes the worker, once, and later ones as planned', () => {
-    const scheduler = new VirtualScheduler();
+    const scheduler = new ManualScheduler();
     const client = new WakingClient();
     const generator = plannedSteps([['enter', 0], ['exit', 1000], ['release', 50]]);
     const run = startWorkers({ generator, concurrency: 1, scheduler, seed: 1, openClient: () => client });
@@ -58,7 +58,7 @@ describe('workers and clients that wake them', () => {
   });
 
   it('drops the planned delays while the client is urgent', () => {
-    const scheduler = new VirtualScheduler();
+    const scheduler = new ManualScheduler();
     const client = new WakingClient();
     const generator = plannedSteps([['enter', 0], ['exit', 1000], ['release', 50]]);
     const run = startWorkers({ generator, concurrency: 1, scheduler, seed: 1, openClient: () => client });
@@ -71,7 +71,7 @@ describe('workers and clients that wake them', () => {
   });
 
   it('ignores a wake-up with nothing planned, and one from a client the worker no longer uses', () => {
-    const scheduler = new VirtualScheduler();
+    const scheduler = new ManualScheduler();
     const clients: WakingClient[] = [];
     let infoSent = false;
     const generator = plannedSteps([['acquire', 0], ['acquire', 500]]);

@@ -16,7 +16,6 @@ import assert from 'node:assert/strict';
 import type { HistoryEvent } from '../../common/history/types.js';
 import { SeededRandom } from '../../common/random.js';
 import type { Scheduler } from '../runtimes/index.js';
-import { VirtualScheduler } from '../runtimes/sim/virtual-scheduler.js';
 import type { GeneratorContext, OperationGenerator, OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
 
 export type RecordedEvent = HistoryEvent & { node?: string };
@@ -209,13 +208,12 @@ function completionValue(request: OperationRequest, outcome: OperationOutcome | 
   return request.value;
 }
 
-/** Runs workers on a VirtualScheduler (a fresh one unless given) until nothing is left to do, or untilMs. */
-export function runWorkers(
-  options: Omit<WorkerOptions, 'scheduler'> & { scheduler?: VirtualScheduler },
-  untilMs = Infinity,
-): WorkerRun & { scheduler: VirtualScheduler } {
-  const scheduler = options.scheduler ?? new VirtualScheduler();
-  const run = startWorkers({ ...options, scheduler });
-  scheduler.run(untilMs);
-  return { ...run, scheduler };
+/** A Scheduler whose virtual time a caller moves: the manual test scheduler, or a Simulation. */
+export type RunnableScheduler = Scheduler & { run(untilMs: number): void };
+
+/** Runs workers on a virtual clock until nothing is left to do, or untilMs. */
+export function runWorkers<S extends RunnableScheduler>(options: WorkerOptions & { scheduler: S }, untilMs = Infinity): WorkerRun & { scheduler: S } {
+  const run = startWorkers(options);
+  options.scheduler.run(untilMs);
+  return { ...run, scheduler: options.scheduler };
 }

@@ -1,6 +1,6 @@
 /**
  * The behaviour both engines must show, as node:test cases over the engines'
- * own deterministic test cluster: one leader per epoch or term, the same
+ * test cluster on the simulator (testing/cluster.ts): one leader per epoch or term, the same
  * commits everywhere in the same order, no committed entry lost to crashes or
  * partitions, minorities that cannot commit, read barriers that fail when
  * deposed, and hundreds of random fault schedules with every invariant

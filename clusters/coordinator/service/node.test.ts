@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoordinatorNode } from '../node.js';
-import { FakeCluster, FakeConsensus, FakeEngine, VirtualTime } from './fake-cluster.js';
+import { FakeCluster } from './fake-cluster.js';
+import { FakeConsensus, FakeEngine } from './fake-engine.js';
 import * as requests from '../client/requests.js';
 import type { EngineOptions } from '../engine.js';
 import type { Message } from '../world.js';
@@ -19,7 +20,7 @@ test('a node routes engine messages to the engine and client messages to the ser
     createEngine: (kind, engineOptions) => {
       assert.equal(kind, 'zab');
       options = engineOptions;
-      const engine = new FakeEngine(new FakeConsensus(new VirtualTime(), 'n9'), engineOptions);
+      const engine = new FakeEngine(new FakeConsensus(cluster.simulation, 'n9'), engineOptions);
       const receive = engine.receive.bind(engine);
       engine.receive = (from: string, message: Message) => {
         received.push(`${from} ${message.type}`);

@@ -16,8 +16,7 @@ const SEEDS = 8;
 
 function soak(engine: 'raft' | 'zab', seed: number): void {
   const random = new SeededRandom(seed);
-  const cluster = new FakeCluster({ engine });
-  cluster.network.seed(seed);
+  const cluster = new FakeCluster({ engine, seed });
   cluster.network.jitterMs = 5;
   cluster.time.run(10_000, () => cluster.leader() !== null);
   const clients: CoordinatorClient[] = [0, 1, 2, 3].map((index) =>

@@ -109,7 +109,8 @@ export async function runCheck(argv: CheckArguments, write: (text: string) => vo
         const results = await checkRunDirectory(file, readRunConfig(file));
         verdicts.push(results.valid);
         const heading = `${verdictWord(results.valid)}: ${file}: ${results.ops} ops`;
-        write(argv.json ? `${JSON.stringify({ run: file, valid: results.valid, ops: results.ops })}\n` : describeResults(heading, results, file));
+        const judged = results.readMode === undefined ? {} : { readMode: results.readMode };
+        write(argv.json ? `${JSON.stringify({ run: file, valid: results.valid, ops: results.ops, ...judged })}\n` : describeResults(heading, results, file));
         continue;
       }
       const result = await checkFile(file, argv, options);

@@ -10,6 +10,7 @@ import { UsageError } from '../../../common/errors.js';
 import { parseNemesisSpec } from '../../../nemesis/spec.js';
 import { resolveConfig, SYSTEM_NAMES, type RunConfig } from '../../run/config.js';
 import { WORKLOAD_NAMES } from '../../../workloads/index.js';
+import { shardSlice, WHOLE, type Shard } from '../shard.js';
 
 /** A matrix larger than this is refused: each run costs seconds to minutes, and the page must stay readable. */
 export const MAX_COMPARE_RUNS = 200;
@@ -42,18 +43,20 @@ function checkChoices(flag: string, items: readonly string[], choices: readonly 
   }
 }
 
-export function parseSeeds(text: string): number[] {
-  const seeds: number[] = [];
+/** With --shard K/M the seed list may be M times longer: the bound on runs holds per shard. */
+export function parseSeeds(text: string, maxSeeds = MAX_COMPARE_RUNS): number[] {
+  const seeds = new Set<number>();
   for (const item of parseList('seeds', text)) {
     const range = /^(\d+)-(\d+)$/.exec(item);
     const [first, last] = range === null ? [Number(item), Number(item)] : [Number(range[1]), Number(range[2])];
     if (!/^\d+(-\d+)?$/.test(item) || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) {
       throw new UsageError(`"${item}" is not a seed or a range of seeds`, { where: '--seeds', hint: 'whole numbers, e.g. 1,2,3 or 1-5' });
     }
-    if (last - first >= MAX_COMPARE_RUNS) throw new UsageError(`the range "${item}" has more than ${MAX_COMPARE_RUNS} seeds`, { where: '--seeds' });
-    for (let seed = first; seed <= last; seed++) if (!seeds.includes(seed)) seeds.push(seed);
+    if (last - first >= maxSeeds) throw new UsageError(`the range "${item}" has more than ${maxSeeds} seeds`, { where: '--seeds' });
+    for (let seed = first; seed <= last; seed++) seeds.add(seed);
+    if (seeds.size > maxSeeds) throw new UsageError(`more than ${maxSeeds} seeds in all`, { where: '--seeds' });
   }
-  return seeds;
+  return [...seeds];
 }
 
 /** "partition+kill" -> "partition,kill", validated as --nemesis would be. */
@@ -71,20 +74,25 @@ export function compareDirectory(out: string, startedAt: Date): string {
   return path;
 }
 
-/** Every run's config, validated; nothing is created or run here. */
-export function planMatrix(version: string, lists: MatrixLists, layers: Partial<RunConfig>[], directory: string): RunConfig[] {
+/**
+ * Every run's config, validated; nothing is created or run here. A shard
+ * takes its round-robin slice of the seeds (harness/cli/shard.ts) and runs
+ * every system, workload and nemesis on each: the systems stay side by side
+ * on one runner's page, and the slice depends on K, M and the seeds alone.
+ */
+export function planMatrix(version: string, lists: MatrixLists, layers: Partial<RunConfig>[], directory: string, shard: Shard = WHOLE): RunConfig[] {
   const systems = parseList('systems', lists.systems);
   checkChoices('systems', systems, SYSTEM_NAMES);
   const workloads = parseList('workloads', lists.workloads);
   checkChoices('workloads', workloads, WORKLOAD_NAMES);
   const nemeses = parseList('nemeses', lists.nemeses).map(nemesisSpec);
-  const seeds = parseSeeds(lists.seeds);
+  const seeds = shardSlice(parseSeeds(lists.seeds, MAX_COMPARE_RUNS * shard.count), shard);
   const total = systems.length * workloads.length * nemeses.length * seeds.length;
   if (total > MAX_COMPARE_RUNS) {
     const shape = `${systems.length} systems × ${workloads.length} workloads × ${nemeses.length} nemeses × ${seeds.length} seeds`;
     throw new UsageError(`the matrix has ${total} runs (${shape}), more than the ${MAX_COMPARE_RUNS} one comparison may run`, {
       where: '--seeds',
-      hint: 'narrow the lists, or split the matrix over several faultline compare commands',
+      hint: 'narrow the lists, or split the matrix over runners with --shard K/M',
     });
   }
   const configs: RunConfig[] = [];

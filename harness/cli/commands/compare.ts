@@ -19,6 +19,7 @@ import { exitCodeFor, withInfrastructure } from '../exit-codes.js';
 import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix.js';
 import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
 import { VERSION } from './run-tests.js';
+import { parseShard } from '../shard.js';
 
 export interface CompareArguments {
   /** Absent: every system that runs on the run's runtime. */
@@ -32,6 +33,8 @@ export interface CompareArguments {
   config?: string;
   json: boolean;
   junit?: string;
+  /** K/M: this runner's slice of the seeds. */
+  shard?: string;
 }
 
 /** A list flag given twice counts as one longer list. */
@@ -51,8 +54,10 @@ function build(yargs: Argv): Argv<CompareArguments> {
     .option('config', { type: 'string', describe: 'a JSON file of run options for every run (nodes, rate, ...); flags override it' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON summary on stdout instead of the table' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML here: one test case per run and checker' })
+    .option('shard', { type: 'string', describe: 'K/M: run every system, workload and nemesis on the K-th of M disjoint slices of the seeds (the n-th seed listed goes to shard n mod M + 1)' })
     .example('$0 compare --systems coordinator-raft,coordinator-zab --nemeses partition,kill --seeds 1-3', 'both engines, two faults, three seeds')
-    .epilog(`A matrix of more than ${MAX_COMPARE_RUNS} runs is refused.`)
+    .example('$0 compare --seeds 1-800 --shard 2/4', 'the second of 4 runners: seeds 2, 6, 10, ...')
+    .epilog(`A matrix of more than ${MAX_COMPARE_RUNS} runs (per shard, with --shard) is refused.`)
     .strict() as unknown as Argv<CompareArguments>;
 }
 
@@ -78,7 +83,12 @@ async function compare(argv: CompareArguments): Promise<number> {
   const directory = compareDirectory(argv.out, startedAt);
   const runtime = flags.runtime ?? fileLayer.runtime ?? DEFAULTS.runtime;
   argv.systems ??= SYSTEM_NAMES.filter((name) => systemNamed(name).runtimes.includes(runtime)).join(',');
-  const configs = planMatrix(VERSION, argv as CompareArguments & { systems: string }, [fileLayer, flags], directory);
+  const configs = planMatrix(VERSION, argv as CompareArguments & { systems: string }, [fileLayer, flags], directory, parseShard(argv.shard));
+  if (configs.length === 0) {
+    // Fewer seeds than runners: this runner has none, and the others cover them all.
+    process.stderr.write(`faultline: shard ${argv.shard ?? ''} has none of the seeds ${argv.seeds}: nothing to run\n`);
+    return 0;
+  }
   const interrupted = interruptions();
   const runs: StoredRun[] = [];
   let infrastructureFailed = false;
@@ -122,6 +132,7 @@ export function compareCommandLine(argv: CompareArguments): string {
     ['config', argv.config],
     ['out', argv.out === DEFAULTS.out ? undefined : argv.out],
     ['junit', argv.junit],
+    ['shard', argv.shard],
   ];
   const words = flags.filter(([, value]) => value !== undefined).map(([flag, value]) => `--${flag} ${shellWord(value)}`);
   return ['faultline compare', ...words, ...(argv.json ? ['--json'] : [])].join(' ');

@@ -1,4 +1,5 @@
 /** `faultline replay <run-dir>`: run a stored run again from its config and seed, and compare. */
+import { breaksPromise } from '../../../checkers/read-promises/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -71,7 +72,7 @@ function readStoredResults(runDirectory: string): RunResults | undefined {
 export function compareVerdicts(stored: RunResults | undefined, replayed: Verdict): string {
   const replay = verdictWord(replayed);
   if (stored === undefined) return `stored verdict: none (the run has no readable results.json); replay verdict: ${replay}`;
-  const failed = Object.entries(stored.checkers ?? {}).filter(([, result]) => result.valid === false).map(([name]) => name);
+  const failed = Object.entries(stored.checkers ?? {}).filter(([, result]) => breaksPromise(result)).map(([name]) => name);
   const storedWord = `${verdictWord(stored.valid)}${failed.length === 0 ? '' : ` (${failed.join(', ')})`}`;
   const line = `stored verdict: ${storedWord}; replay verdict: ${replay}`;
   if (stored.valid === false) {

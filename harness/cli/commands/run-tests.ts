@@ -11,6 +11,8 @@ import { verdictWord, type Verdict } from '../../../checkers/checker.js';
 import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
+import { UsageError } from '../../../common/errors.js';
+import { parseShard, shardLabel, shardSeeds } from '../shard.js';
 
 interface TestArguments {
   system?: string;
@@ -33,7 +35,11 @@ interface TestArguments {
   'stop-on-failure': boolean;
   json: boolean;
   junit?: string;
+  shard?: string;
 }
+
+/** Runs one `faultline test` makes at most: a sweep bigger than this is split over --shard runners. */
+export const MAX_TEST_COUNT = 100_000;
 
 export const VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
 
@@ -56,11 +62,13 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('image', { type: 'string', describe: `docker runtime: the node image (default ${DEFAULTS.image}, built locally when missing)` })
     .option('config', { type: 'string', describe: 'a JSON file of run options; flags override it' })
     .option('test-count', { type: 'number', default: 1, describe: 'runs, with seeds n, n+1, ...' })
+    .option('shard', { type: 'string', describe: 'K/M: run only the K-th of M disjoint slices of the seeds (seed n+i goes to shard i mod M + 1); needs --seed' })
     .option('stop-on-failure', { type: 'boolean', default: false, describe: 'with --test-count, stop at the first run that is not valid' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON summary per run on stdout' })
     .option('junit', { type: 'string', describe: 'write JUnit XML here: one test case per run and checker, rewritten after each run' })
     .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
     .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
+    .example('$0 test --seed 1 --test-count 2000 --shard 3/8', 'the third of 8 CI runners sweeping seeds 1-2000')
     .strict() as unknown as Argv<TestArguments>;
 }
 
@@ -102,13 +110,32 @@ async function runTests(argv: TestArguments): Promise<number> {
   }
 }
 
+/** The seeds this command runs: n, n+1, ... or, with --shard, this shard's slice of them. */
+export function seedsToRun(argv: Pick<TestArguments, 'seed' | 'shard' | 'test-count'>, fileSeed: number | undefined, nowMs: number): number[] {
+  const shard = parseShard(argv.shard);
+  const count = argv['test-count'];
+  if (!Number.isInteger(count) || count > MAX_TEST_COUNT) {
+    throw new UsageError(`--test-count ${count} is not a whole number up to ${MAX_TEST_COUNT}`, { where: '--test-count', hint: `split a larger sweep over runners with --shard K/M` });
+  }
+  const seed = argv.seed ?? fileSeed;
+  if (seed === undefined && shard.count > 1) {
+    // Each runner would take its own seed from its own clock, and the slices would not fit together.
+    throw new UsageError('--shard needs the first seed', { where: '--shard', hint: 'give --seed N (the same on every runner), e.g. --seed 1 --test-count 2000 --shard 3/8' });
+  }
+  return shardSeeds(seed ?? nowMs % 1_000_000_000, Math.max(1, count), shard);
+}
+
 async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, interrupted: () => boolean): Promise<number> {
-  const firstSeed = argv.seed ?? fileLayer.seed ?? Date.now() % 1_000_000_000;
+  const seeds = seedsToRun(argv, fileLayer.seed, Date.now());
+  if (seeds.length === 0) {
+    process.stderr.write(`faultline: ${shardLabel(parseShard(argv.shard))} has no seeds among the ${Math.max(1, argv['test-count'])} asked for: nothing to run\n`);
+    return 0;
+  }
   const verdicts: Verdict[] = [];
   const junitRuns: StoredRun[] = [];
   let infrastructureFailed = false;
-  for (let run = 0; run < Math.max(1, argv['test-count']); run++) {
-    const config = resolveConfig(VERSION, firstSeed + run, fileLayer, flagsOf(argv));
+  for (const seed of seeds) {
+    const config = resolveConfig(VERSION, seed, fileLayer, flagsOf(argv));
     const progress = progressReporter(config, argv.json);
     const onProgress = (nowMs: number, events: number, faults: readonly string[]): boolean => {
       progress.tick(nowMs, events, faults);

@@ -12,7 +12,3 @@ export { DEFAULT_LIMITS, SimulationLimitError, type LimitName, type SimulationLi
 export { DEFAULT_LINK_OPTIONS, type LatencyOptions, type LinkOptions, type LinkOptionsInput } from './network.js';
 export { InvariantViolation } from '../../../common/invariant-violation.js';
 export { simRuntime } from './runtime.js';
-export { startWorkload, type OperationKind, type RecordedOperation, type WorkloadMix, type WorkloadOptions } from './coordinator-workload.js';
-export { RANDOM_FAULT_KINDS, scheduleRandomFaults, type RandomFaultKind, type RandomFaultOptions } from './random-faults.js';
-export { sequenceAnomalies, staleReads, type Anomaly } from './coordinator-anomalies.js';
-export { describeFailure, runCoordinator, type CoordinatorRunOptions, type CoordinatorRunResult } from './coordinator-run.js';

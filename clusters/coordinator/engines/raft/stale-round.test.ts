@@ -9,26 +9,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeededRandom } from '../../../../common/random.js';
-import type { Address, Message, World } from '../../world.js';
-import { Scheduler } from '../testing/scheduler.js';
-import { MemoryStorage } from '../testing/storage.js';
-import { scriptedEngineOptions } from '../testing/scripted.js';
+import { ManualScheduler } from '../../../../common/testing/manual-scheduler.js';
+import type { Address, Message } from '../../world.js';
+import { scriptedEngineOptions, scriptedWorld } from '../testing/scripted.js';
 import { RaftEngine } from './engine.js';
 
 const VOTERS = ['n1', 'n2', 'n3'];
 
 function scriptedFollower(): { engine: RaftEngine; sent: Array<{ to: Address; message: Message }> } {
-  const scheduler = new Scheduler();
   const sent: Array<{ to: Address; message: Message }> = [];
-  const world: World = {
-    self: 'n3',
-    clock: { nowMs: () => scheduler.nowMs, setTimer: (delayMs, callback) => scheduler.schedule(delayMs, callback), clearTimer: (handle) => scheduler.cancel(handle) },
-    random: new SeededRandom(3),
-    storage: new MemoryStorage(),
-    transport: { send: (to, message) => sent.push({ to, message }) },
-    log: () => undefined,
-  };
+  const world = scriptedWorld('n3', new ManualScheduler(), 3, (to, message) => sent.push({ to, message }));
   const engine = new RaftEngine(scriptedEngineOptions(world, VOTERS));
   engine.start();
   return { engine, sent };

@@ -1,19 +1,25 @@
 /**
- * A small deterministic world for the engines' own tests, written before the
- * harness's simulator existed: seeded event queue, per-node clocks with a
- * rate, fsync-faithful storage, a lossy network with partitions, and crash
- * and restart. Every step is followed by the invariant checks.
+ * The engines' own tests on the simulator: each node is one bare engine
+ * (ZAB or Raft, no service: a RecordingService folds what it applies into a
+ * digest) on a host of a Simulation, which supplies virtual time, per-node
+ * clocks with a rate, fsync-faithful storage, a lossy, duplicating network
+ * with partitions, and crash and restart. After every step the simulator's
+ * consensus invariants (ConsensusInvariants, as in every simulated run) and
+ * the engine-level checks of invariants.ts run.
  */
 import assert from 'node:assert/strict';
 import type { EngineKind, Position, ReadBarrierResult } from '../../engine.js';
-import type { Address, Clock, Message, World } from '../../world.js';
+import type { Address, World } from '../../world.js';
 import { SeededRandom } from '../../../../common/random.js';
+import { InvariantViolation } from '../../../../common/invariant-violation.js';
+import { NodeCrashError } from '../../../../harness/runtimes/sim/node-crash.js';
+import { Simulation } from '../../../../harness/runtimes/sim/simulation.js';
+import type { SimulatedStorage } from '../../../../harness/runtimes/sim/storage.js';
+import { ConsensusInvariants } from '../../sim/invariants.js';
 import { createEngine } from '../index.js';
 import type { InspectableEngine } from '../shared/options.js';
 import { InvariantChecker, type NodeRecord } from './invariants.js';
-import { Scheduler } from './scheduler.js';
 import { RecordingService } from './service.js';
-import { MemoryStorage } from './storage.js';
 
 export interface ClusterConfig {
   kind: EngineKind;
@@ -33,246 +39,190 @@ export interface ClusterConfig {
   maxLatencyMs?: number;
 }
 
-interface TestNode {
-  address: Address;
-  storage: MemoryStorage;
-  rate: number;
-  /** The wall clock reads clockOffsetMs + now * rate, the monotonic one monotonicOffsetMs + now * rate. */
-  clockOffsetMs: number;
-  monotonicOffsetMs: number;
-  incarnation: number;
-  alive: boolean;
-  engine: InspectableEngine | null;
-  service: RecordingService | null;
-  record: NodeRecord | null;
+/** What runs on a node's host now. */
+interface Running {
+  engine: InspectableEngine;
+  service: RecordingService;
+  record: NodeRecord;
 }
 
+/** Every wall clock starts this far from true time, so no engine mistakes a reading for a duration. */
+const CLOCK_OFFSET_MS = 1000;
+
 export class TestCluster {
-  readonly scheduler = new Scheduler();
+  readonly simulation: Simulation;
   readonly checker = new InvariantChecker();
+  readonly invariants = new ConsensusInvariants();
   readonly random: SeededRandom;
   readonly voters: Address[];
   readonly observers: Address[];
   readonly addresses: Address[];
-  private readonly nodes = new Map<Address, TestNode>();
-  private readonly blocked = new Set<string>();
-  private readonly networkRandom: SeededRandom;
-  lossRate: number;
   readonly logLines: string[] = [];
+  private readonly running = new Map<Address, Running>();
+  private lossProbability: number;
 
   constructor(readonly config: ClusterConfig) {
     this.random = new SeededRandom(config.seed);
-    this.networkRandom = this.random.fork('network');
-    this.lossRate = config.lossRate ?? 0;
+    this.lossProbability = config.lossRate ?? 0;
+    const maxLatencyMs = config.maxLatencyMs ?? 8;
+    this.simulation = new Simulation({
+      seed: config.seed,
+      network: {
+        latency: { baseMs: 0.5, tailMeanMs: (maxLatencyMs - 0.5) / 2, maxMs: maxLatencyMs },
+        lossProbability: this.lossProbability,
+        duplicateProbability: config.duplicateRate ?? 0,
+      },
+    });
     this.voters = Array.from({ length: config.voters }, (_, index) => `n${index + 1}`);
     this.observers = Array.from({ length: config.observers ?? 0 }, (_, index) => `n${config.voters + index + 1}`);
     this.addresses = [...this.voters, ...this.observers];
-    const spread = config.clockRateSpread ?? 0;
-    const clockRandom = this.random.fork('clocks');
-    for (const address of this.addresses) {
-      const rate = 1 - spread + 2 * spread * clockRandom.next();
-      const node: TestNode = { address, storage: new MemoryStorage(), rate, clockOffsetMs: 1000, monotonicOffsetMs: 0, incarnation: 0, alive: false, engine: null, service: null, record: null };
-      this.nodes.set(address, node);
-    }
   }
 
+  /** Boots every node; the checks run after every step from here on. */
   start(): void {
-    for (const address of this.addresses) this.restart(address);
+    const spread = this.config.clockRateSpread ?? 0;
+    const clockRandom = this.random.fork('clocks');
+    for (const address of this.addresses) {
+      this.simulation.addNode(address, (world) => this.boot(world), { clockOffsetMs: CLOCK_OFFSET_MS });
+      if (spread > 0) this.simulation.setClockRate(address, 1 - spread + 2 * spread * clockRandom.next());
+    }
+    this.simulation.addStepChecks((endpoint, address) => {
+      this.invariants.checkEngine(endpoint as InspectableEngine);
+      const running = this.running.get(address);
+      if (running !== undefined && running.engine === endpoint) this.checker.checkNode(running.record);
+    });
+    this.simulation.addObserver(() => this.checkLeases());
   }
 
   get nowMs(): number {
-    return this.scheduler.nowMs;
+    return this.simulation.now();
   }
 
-  private node(address: Address): TestNode {
-    const node = this.nodes.get(address);
-    assert.ok(node !== undefined, `no node ${address}`);
-    return node;
+  /** The packets lost on every link from now on (0 to 1). */
+  get lossRate(): number {
+    return this.lossProbability;
+  }
+
+  set lossRate(probability: number) {
+    this.lossProbability = probability;
+    this.simulation.setNetworkOptions({ lossProbability: probability });
   }
 
   engine(address: Address): InspectableEngine {
-    const engine = this.node(address).engine;
-    assert.ok(engine !== null && this.node(address).alive, `${address} is down`);
-    return engine;
+    const running = this.running.get(address);
+    assert.ok(running !== undefined && this.isAlive(address), `${address} is down`);
+    return running.engine;
   }
 
   isAlive(address: Address): boolean {
-    return this.node(address).alive;
+    return this.simulation.state(address) === 'running';
   }
 
   /** A down node's storage, for tests that set up the durable state it restarts from. */
-  storageOf(address: Address): MemoryStorage {
-    const node = this.node(address);
-    assert.ok(!node.alive, `${address} must be down while its storage is edited`);
-    return node.storage;
+  storageOf(address: Address): SimulatedStorage {
+    assert.ok(!this.isAlive(address), `${address} must be down while its storage is edited`);
+    return this.simulation.storage(address);
   }
 
   restart(address: Address): void {
-    const node = this.node(address);
-    assert.ok(!node.alive, `${address} is already up`);
-    node.incarnation += 1;
-    node.alive = true;
-    const incarnation = node.incarnation;
-    const world = this.makeWorld(node, incarnation);
+    assert.ok(!this.isAlive(address), `${address} is already up`);
+    this.guard(() => this.simulation.restart(address));
+  }
+
+  crash(address: Address): void {
+    if (!this.isAlive(address)) return;
+    // What it last applied stays readable (appliedDigest) until it restarts.
+    this.simulation.crash(address);
+  }
+
+  /** One incarnation of a node: a fresh engine and service on the host's World. */
+  private boot(hostWorld: World): InspectableEngine {
+    const address = hostWorld.self;
+    const kind = this.config.kind;
+    const world: World = {
+      ...hostWorld,
+      transport: {
+        send: (to, message) => {
+          assert.ok(message.type.startsWith(`${kind}.`), `message type ${message.type} lacks the engine prefix`);
+          hostWorld.transport.send(to, message);
+        },
+      },
+      log: (line) => {
+        this.logLines.push(`${this.simulation.now().toFixed(1)} ${address} ${line}`);
+        hostWorld.log(line);
+      },
+    };
     const checker = this.checker;
     const service = new RecordingService(
       (entry, digest) => checker.onApplied(address, entry, digest),
       (snapshot) => checker.onInstalled(address, snapshot),
     );
-    const config = this.config;
-    const electionTimeoutMs = config.electionTimeoutMs ?? 150;
-    const engine = createEngine(config.kind, {
+    const electionTimeoutMs = this.config.electionTimeoutMs ?? 150;
+    const engine = createEngine(kind, {
       world,
       members: this.voters,
       observers: this.observers,
       onCommit: (entry) => service.apply(entry),
       takeSnapshot: () => service.snapshot(),
       installSnapshot: (snapshot) => service.install(snapshot),
-      bugs: new Set(config.bugs ?? []),
+      bugs: new Set(this.config.bugs ?? []),
       electionTimeoutMs,
-      heartbeatIntervalMs: config.heartbeatIntervalMs ?? 30,
-      leaseMs: config.leaseMs ?? electionTimeoutMs,
-      maxClockDriftMs: config.maxClockDriftMs ?? 30,
-      compactAfterEntries: config.compactAfterEntries ?? 40,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs ?? 30,
+      leaseMs: this.config.leaseMs ?? electionTimeoutMs,
+      maxClockDriftMs: this.config.maxClockDriftMs ?? 30,
+      compactAfterEntries: this.config.compactAfterEntries ?? 40,
     });
-    node.engine = engine;
-    node.service = service;
-    node.record = checker.newRecord(address, engine);
+    this.running.set(address, { engine, service, record: checker.newRecord(address, engine) });
     engine.start();
-    this.afterStep(address);
+    return engine;
   }
 
-  crash(address: Address): void {
-    const node = this.node(address);
-    if (!node.alive) return;
-    node.alive = false;
-    node.engine?.stop();
-    node.storage.crash();
-  }
-
-  private makeWorld(node: TestNode, incarnation: number): World {
-    const scheduler = this.scheduler;
-    const timers = new Map<number, number>();
-    let nextHandle = 0;
-    const live = (): boolean => node.alive && node.incarnation === incarnation;
-    const clock: Clock = {
-      nowMs: () => node.clockOffsetMs + scheduler.nowMs * node.rate,
-      monotonicMs: () => node.monotonicOffsetMs + scheduler.nowMs * node.rate,
-      setTimer: (delayMs, callback) => {
-        nextHandle += 1;
-        const handle = nextHandle;
-        // A positive delay waits at least a microsecond, as on the simulator: a timer re-armed for
-        // the float hair its clock still lacks (TimerSet.extend) must see time move.
-        const id = scheduler.schedule(delayMs > 0 ? Math.max(0.001, delayMs / node.rate) : 0, () => {
-          timers.delete(handle);
-          if (!live()) return;
-          callback();
-          this.afterStep(node.address);
-        });
-        timers.set(handle, id);
-        return handle;
-      },
-      clearTimer: (handle) => {
-        const id = timers.get(handle);
-        if (id !== undefined) scheduler.cancel(id);
-        timers.delete(handle);
-      },
-    };
-    return {
-      self: node.address,
-      clock,
-      random: this.random.fork(`${node.address}:${incarnation}`),
-      storage: node.storage,
-      transport: { send: (to, message) => live() && this.send(node.address, to, message) },
-      log: (line) => this.logLines.push(`${scheduler.nowMs.toFixed(1)} ${line}`),
-    };
-  }
-
-  private send(from: Address, to: Address, message: Message): void {
-    assert.ok(message.type.startsWith(`${this.config.kind}.`), `message type ${message.type} lacks the engine prefix`);
-    const text = JSON.stringify(message);
-    const copies = this.networkRandom.chance(this.config.duplicateRate ?? 0) ? 2 : 1;
-    for (let copy = 0; copy < copies; copy++) {
-      if (this.blocked.has(`${from}>${to}`) || this.networkRandom.chance(this.lossRate)) continue;
-      const latencyMs = 0.5 + this.networkRandom.next() * ((this.config.maxLatencyMs ?? 8) - 0.5);
-      this.scheduler.schedule(latencyMs, () => this.deliver(from, to, text));
+  /** Checks run after every step; a check that fails inside a node's own code ends the run as the violation, not as a crash. */
+  private guard<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof NodeCrashError && error.cause instanceof InvariantViolation) throw error.cause;
+      throw error;
     }
-  }
-
-  private deliver(from: Address, to: Address, text: string): void {
-    const node = this.node(to);
-    if (!node.alive || node.engine === null || this.blocked.has(`${from}>${to}`)) return;
-    node.engine.receive(from, JSON.parse(text) as Message);
-    this.afterStep(to);
-  }
-
-  private afterStep(address: Address): void {
-    const node = this.node(address);
-    if (node.alive && node.record !== null) this.checker.checkNode(node.record);
-    this.checkLeases();
   }
 
   private checkLeases(): void {
     const holders: Array<{ address: Address; epoch: number }> = [];
-    for (const node of this.nodes.values()) {
-      if (node.alive && node.engine !== null && node.engine.leaseValid()) {
-        holders.push({ address: node.address, epoch: node.engine.status().epoch });
-      }
+    for (const [address, running] of this.running) {
+      if (this.isAlive(address) && running.engine.leaseValid()) holders.push({ address, epoch: running.engine.status().epoch });
     }
     this.checker.checkLeases(holders);
   }
 
   /** Changes how fast a node's clock runs from now on, without a jump. */
   setClockRate(address: Address, rate: number): void {
-    const node = this.node(address);
-    const readingMs = node.clockOffsetMs + this.scheduler.nowMs * node.rate;
-    const monotonicReadingMs = node.monotonicOffsetMs + this.scheduler.nowMs * node.rate;
-    node.rate = rate;
-    node.clockOffsetMs = readingMs - this.scheduler.nowMs * rate;
-    node.monotonicOffsetMs = monotonicReadingMs - this.scheduler.nowMs * rate;
+    this.simulation.setClockRate(address, rate);
   }
 
   /** Sets a node's wall clock forward (or back, when negative), as settimeofday does: timers and the monotonic clock go on. */
   bumpClock(address: Address, deltaMs: number): void {
-    this.node(address).clockOffsetMs += deltaMs;
+    this.simulation.bumpClock(address, deltaMs);
   }
 
-  /** Cuts every link between the groups; nodes in no group are cut from all. */
+  /** Cuts every link between the groups (which name every node), after healing what was cut before. */
   partition(groups: Address[][]): void {
-    this.heal();
-    const groupOf = new Map<Address, number>();
-    groups.forEach((group, index) => group.forEach((address) => groupOf.set(address, index)));
-    for (const from of this.addresses) {
-      for (const to of this.addresses) {
-        if (from !== to && (groupOf.get(from) ?? -1 - this.addresses.indexOf(from)) !== (groupOf.get(to) ?? -1 - this.addresses.indexOf(to))) {
-          this.blocked.add(`${from}>${to}`);
-        }
-      }
-    }
+    assert.equal(groups.flat().length, this.addresses.length, 'a test partition names every node');
+    this.simulation.heal();
+    this.simulation.partition(groups);
   }
 
   heal(): void {
-    this.blocked.clear();
+    this.simulation.heal();
   }
 
   runFor(durationMs: number): void {
-    const untilMs = this.scheduler.nowMs + durationMs;
-    while (this.scheduler.step(untilMs)) {
-      // each step is checked where it happens
-    }
-    this.scheduler.nowMs = untilMs;
+    this.guard(() => this.simulation.runFor(durationMs));
   }
 
-  /** Runs until the predicate holds (checked after each step); false if limitMs passed first. */
+  /** Runs until the predicate holds (checked before each step); false if limitMs passed first. */
   runUntil(predicate: () => boolean, limitMs: number): boolean {
-    const untilMs = this.scheduler.nowMs + limitMs;
-    while (!predicate()) {
-      if (!this.scheduler.step(untilMs)) {
-        this.scheduler.nowMs = untilMs;
-        return predicate();
-      }
-    }
-    return true;
+    return this.guard(() => this.simulation.runUntil(predicate, limitMs));
   }
 
   /** Live nodes that say they lead, highest epoch first. */
@@ -291,9 +241,18 @@ export class TestCluster {
   }
 
   propose(address: Address, id: string): Position | null {
-    const position = this.engine(address).propose({ kind: 'test', id });
-    this.afterStep(address);
+    const position = this.guard(() => this.engine(address).propose({ kind: 'test', id }));
+    this.checkNow(address);
     return position;
+  }
+
+  /** The checks a step would run, for a call the test made between steps. */
+  private checkNow(address: Address): void {
+    const running = this.running.get(address);
+    if (running === undefined || !this.isAlive(address)) return;
+    this.invariants.checkEngine(running.engine);
+    this.checker.checkNode(running.record);
+    this.checkLeases();
   }
 
   readBarrier(address: Address, callback: (result: ReadBarrierResult) => void): void {
@@ -305,8 +264,8 @@ export class TestCluster {
   }
 
   appliedDigest(address: Address): { position: Position; digest: number } {
-    const service = this.node(address).service;
-    assert.ok(service !== null);
-    return { position: service.appliedPosition, digest: service.digest };
+    const running = this.running.get(address);
+    assert.ok(running !== undefined, `${address} never ran`);
+    return { position: running.service.appliedPosition, digest: running.service.digest };
   }
 }

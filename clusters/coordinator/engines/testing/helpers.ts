@@ -8,7 +8,7 @@ import type { Address } from '../../world.js';
 import { TestCluster, type ClusterConfig } from './cluster.js';
 
 export function newCluster(kind: EngineKind, config: Partial<ClusterConfig> = {}): TestCluster {
-  const cluster = new TestCluster({ kind, seed: 7, voters: 3, compactAfterEntries: 15, ...config });
+  const cluster = new TestCluster({ kind, seed: 1, voters: 3, compactAfterEntries: 15, ...config });
   cluster.start();
   return cluster;
 }

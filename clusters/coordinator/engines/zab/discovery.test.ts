@@ -7,11 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SeededRandom } from '../../../../common/random.js';
-import type { Address, Message, World } from '../../world.js';
-import { Scheduler } from '../testing/scheduler.js';
-import { MemoryStorage } from '../testing/storage.js';
-import { scriptedEngineOptions, SCRIPTED_ELECTION_TIMEOUT_MS } from '../testing/scripted.js';
+import { ManualScheduler } from '../../../../common/testing/manual-scheduler.js';
+import type { Address, Message } from '../../world.js';
+import { scriptedEngineOptions, scriptedWorld, SCRIPTED_ELECTION_TIMEOUT_MS } from '../testing/scripted.js';
 import { ZabEngine } from './engine.js';
 
 const VOTERS = ['n1', 'n2', 'n3', 'n4', 'n5'];
@@ -19,46 +17,19 @@ const ELECTION_TIMEOUT_MS = SCRIPTED_ELECTION_TIMEOUT_MS;
 
 /** One engine whose peers are the test: it records what the engine sends and delivers what the test says. */
 class ScriptedPeers {
-  readonly scheduler = new Scheduler();
+  readonly scheduler = new ManualScheduler();
   readonly sent: Array<{ to: Address; message: Message }> = [];
   readonly logLines: string[] = [];
   readonly engine: ZabEngine;
 
   constructor(self: Address) {
-    const scheduler = this.scheduler;
-    const timers = new Map<number, number>();
-    let nextHandle = 0;
-    const world: World = {
-      self,
-      clock: {
-        nowMs: () => scheduler.nowMs,
-        setTimer: (delayMs, callback) => {
-          nextHandle += 1;
-          const handle = nextHandle;
-          timers.set(handle, scheduler.schedule(delayMs, () => (timers.delete(handle), callback())));
-          return handle;
-        },
-        clearTimer: (handle) => {
-          const id = timers.get(handle);
-          if (id !== undefined) scheduler.cancel(id);
-          timers.delete(handle);
-        },
-      },
-      random: new SeededRandom(5),
-      storage: new MemoryStorage(),
-      transport: { send: (to, message) => this.sent.push({ to, message }) },
-      log: (line) => this.logLines.push(line),
-    };
+    const world = scriptedWorld(self, this.scheduler, 5, (to, message) => this.sent.push({ to, message }), (line) => this.logLines.push(line));
     this.engine = new ZabEngine(scriptedEngineOptions(world, VOTERS));
     this.engine.start();
   }
 
   runFor(durationMs: number): void {
-    const untilMs = this.scheduler.nowMs + durationMs;
-    while (this.scheduler.step(untilMs)) {
-      // timers fire in order
-    }
-    this.scheduler.nowMs = untilMs;
+    this.scheduler.run(this.scheduler.nowMs() + durationMs);
   }
 
   deliver(from: Address, message: Message): void {

@@ -16,15 +16,12 @@
  * FAULTLINE_ALL_SWEEP_SEEDS=1 runs all 39.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, test } from 'node:test';
-import { resolveConfig, type RunConfig } from '../../run/config.js';
-import { runTest } from '../../run/execute.js';
+import { test } from 'node:test';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
+import { resolveConfig, type RunConfig } from './config.js';
+import { runTest } from './execute.js';
 
-const out = resolve(dirname(fileURLToPath(import.meta.url)), `../../../../.test-output/sweep-seeds-${process.pid}`);
-after(() => rmSync(out, { recursive: true, force: true }));
+const out = temporaryDirectory('faultline-sweep-seeds-');
 
 type Case = readonly [RunConfig['system'], RunConfig['workload'], readonly number[]];
 

@@ -1,0 +1,82 @@
+/**
+ * Each of the coordinator's bug modes (clusters/coordinator/bugs.ts), on
+ * both engines, is caught by a whole simulated run through the one pipeline,
+ * with the workload and nemesis the bug names: some seed's run is judged
+ * invalid by the checker that fits the bug (a broken consensus invariant or
+ * replicas that never agree again, a non-linearizable read, a sequence id
+ * going backwards, a node's crash), and the same seeds are valid without it.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BUG_MODES, type BugMode } from '../../clusters/coordinator/bugs.js';
+import type { TestRunOutcome } from './execute.js';
+import { discard, failures, invalidCheckers, simRun, type SimRunSettings } from './testing/sim-runs.js';
+
+const SEED_LIMIT = 40;
+const TIME_LIMIT_SECONDS = 5;
+
+const CONSENSUS = ['consensus-invariants', 'convergence'];
+const STALE_READ = ['linearizability:cas-register'];
+
+/** The checkers of which at least one must judge a run with the bug on invalid. */
+const EXPECTED: Record<string, { checkers: readonly string[]; sentence?: RegExp }> = {
+  'vote-ignores-log': { checkers: CONSENSUS },
+  'ack-before-quorum': { checkers: CONSENSUS },
+  'minority-commit': { checkers: CONSENSUS },
+  'stale-lease-read': { checkers: STALE_READ },
+  'follower-local-read': { checkers: STALE_READ },
+  'unreplicated-sequence': { checkers: ['sequence'] },
+  'crash-on-leader-loss': { checkers: ['crash'], sentence: /n\d crashed at [\d.]+ s: AssertionError: .*lost its leadership/ },
+};
+
+/** The run settings the bug names, as bench:detect uses them. */
+function settingsFor(bug: BugMode, system: SimRunSettings['system']): SimRunSettings {
+  return {
+    system,
+    workload: bug.workload,
+    nemesis: bug.nemesis,
+    timeLimitSeconds: TIME_LIMIT_SECONDS,
+    ...(bug.readMode === undefined ? {} : { readMode: bug.readMode }),
+    ...(bug.maxActiveFaults === undefined ? {} : { maxActiveFaults: bug.maxActiveFaults }),
+  };
+}
+
+/** The first seeds (at most `wanted`) whose run with the bug on is invalid. */
+async function caughtSeeds(settings: SimRunSettings, bug: string, wanted: number): Promise<{ seed: number; outcome: TestRunOutcome }[]> {
+  const found: { seed: number; outcome: TestRunOutcome }[] = [];
+  for (let seed = 1; seed <= SEED_LIMIT && found.length < wanted; seed++) {
+    const outcome = await simRun(seed, { ...settings, bugs: [bug] });
+    if (outcome.results.valid === false) found.push({ seed, outcome });
+    else discard(outcome);
+  }
+  return found;
+}
+
+test('every bug mode in bugs.ts has an expected verdict here', () => {
+  assert.deepEqual(Object.keys(EXPECTED).sort(), BUG_MODES.map((mode) => mode.name).sort());
+});
+
+for (const mode of BUG_MODES) {
+  for (const system of ['coordinator-zab', 'coordinator-raft'] as const) {
+    test(`${system}: ${mode.name} is caught by the checkers, and the same seeds are valid without it`, async (context) => {
+      const expected = EXPECTED[mode.name]!;
+      const settings = settingsFor(mode, system);
+      const found = await caughtSeeds(settings, mode.name, 2);
+      assert.ok(found.length > 0, `no seed up to ${SEED_LIMIT} caught ${mode.name}`);
+      for (const { seed, outcome } of found) {
+        const invalid = invalidCheckers(outcome);
+        const why = `seed ${seed}: ${failures(outcome).join('; ')} (${outcome.directory})`;
+        assert.ok(invalid.some((name) => expected.checkers.includes(name)), `caught, but not as ${mode.name} should be: ${why}`);
+        if (expected.sentence !== undefined) {
+          const sentences = expected.checkers.map((name) => outcome.results.checkers[name]?.sentence ?? '');
+          assert.ok(sentences.some((sentence) => expected.sentence!.test(sentence)), why);
+        }
+        context.diagnostic(why.slice(0, 300));
+        discard(outcome);
+        const clean = await simRun(seed, settings);
+        assert.deepEqual(failures(clean), [], `without the bug, seed ${seed} still failed (${clean.directory})`);
+        discard(clean);
+      }
+    });
+  }
+}

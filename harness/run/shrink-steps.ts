@@ -1,0 +1,75 @@
+/**
+ * The smaller runs shrink tries, as pure functions of the current smallest
+ * failing config: drop faults (delta debugging over the schedule), cut the
+ * run short after its first violation, shorten the time limit, fewer
+ * workers, fewer keys, a lower rate. Each returns candidates from the
+ * boldest to the most cautious; shrink keeps the first that still fails.
+ */
+import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
+
+export type Candidate = { config: RunConfig; change: string };
+
+/** The faults phase must still hold every fault; at least a second of it. */
+function timeLimitFor(config: RunConfig, schedule: readonly ScheduledFaultData[]): number {
+  const lastEndMs = Math.max(0, ...schedule.map((fault) => fault.atMs + fault.durationMs));
+  return Math.max(1, Math.ceil((lastEndMs - config.warmupSeconds * 1000) / 1000));
+}
+
+function withSchedule(config: RunConfig, schedule: ScheduledFaultData[], change: string): Candidate {
+  return { config: { ...config, schedule, nemesis: nemesisOf(schedule) }, change };
+}
+
+/** The nemesis a schedule implies (resolveConfig's rule, for configs built here). */
+export function nemesisOf(schedule: readonly ScheduledFaultData[]): string {
+  const kinds = (['partition', 'kill', 'pause', 'clock'] as const).filter((kind) => schedule.some((fault) => fault.kind === kind));
+  return kinds.length === 0 ? 'none' : kinds.join(',');
+}
+
+/** Faults that start after the first violation cannot have caused it: drop them and end the faults phase soon after. */
+export function cutAfter(config: RunConfig, violationMs: number): Candidate | undefined {
+  const schedule = (config.schedule ?? []).filter((fault) => fault.atMs < violationMs);
+  const clipped = schedule.map((fault) => ({ ...fault, durationMs: Math.max(1, Math.min(fault.durationMs, Math.ceil(violationMs) - fault.atMs + 1000)) }));
+  const timeLimitSeconds = Math.max(1, Math.ceil((violationMs - config.warmupSeconds * 1000) / 1000) + 1, timeLimitFor(config, clipped));
+  if (timeLimitSeconds >= config.timeLimitSeconds && clipped.length === (config.schedule ?? []).length) return undefined;
+  return { config: { ...withSchedule(config, clipped, '').config, timeLimitSeconds: Math.min(timeLimitSeconds, config.timeLimitSeconds) }, change: `cut after the first violation at ${(violationMs / 1000).toFixed(1)} s` };
+}
+
+/**
+ * Delta debugging over the schedule: with n chunks, try each chunk alone,
+ * then each complement; the caller keeps the first that fails and asks
+ * again. granularity grows when no candidate failed.
+ */
+export function dropFaults(config: RunConfig, granularity: number): Candidate[] {
+  const schedule = config.schedule ?? [];
+  if (schedule.length === 0) return [];
+  const chunks = Math.min(granularity, schedule.length);
+  const size = Math.ceil(schedule.length / chunks);
+  const parts = Array.from({ length: chunks }, (_, index) => schedule.slice(index * size, (index + 1) * size)).filter((part) => part.length > 0);
+  const candidates: Candidate[] = [withSchedule(config, [], 'no faults at all')];
+  if (parts.length > 1) for (const [index, part] of parts.entries()) candidates.push(withSchedule(config, part, `only faults ${describe(schedule, part)} (part ${index + 1} of ${parts.length})`));
+  for (const part of parts) {
+    const rest = schedule.filter((fault) => !part.includes(fault));
+    if (rest.length > 0 || parts.length === 1) candidates.push(withSchedule(config, rest, `without faults ${describe(schedule, part)}`));
+  }
+  return candidates;
+}
+
+function describe(schedule: readonly ScheduledFaultData[], part: readonly ScheduledFaultData[]): string {
+  return part.map((fault) => `#${schedule.indexOf(fault) + 1} ${fault.kind}`).join(', ');
+}
+
+/** A shorter faults phase that still holds every fault; fewer workers, keys, a lower rate: each halved. */
+export function smallerLoad(config: RunConfig): Candidate[] {
+  const candidates: Candidate[] = [];
+  const schedule = config.schedule ?? [];
+  const shortest = timeLimitFor(config, schedule);
+  if (shortest < config.timeLimitSeconds) candidates.push({ config: { ...config, timeLimitSeconds: shortest }, change: `time limit ${config.timeLimitSeconds} s -> ${shortest} s` });
+  else if (schedule.length === 0 && config.timeLimitSeconds > 1) {
+    const half = Math.max(1, Math.floor(config.timeLimitSeconds / 2));
+    candidates.push({ config: { ...config, timeLimitSeconds: half }, change: `time limit ${config.timeLimitSeconds} s -> ${half} s` });
+  }
+  if (config.concurrency > 1) candidates.push({ config: { ...config, concurrency: Math.max(1, Math.floor(config.concurrency / 2)) }, change: `workers ${config.concurrency} -> ${Math.max(1, Math.floor(config.concurrency / 2))}` });
+  if (config.keys > 1) candidates.push({ config: { ...config, keys: Math.max(1, Math.floor(config.keys / 2)) }, change: `keys ${config.keys} -> ${Math.max(1, Math.floor(config.keys / 2))}` });
+  if (config.rate > 5) candidates.push({ config: { ...config, rate: Math.max(5, Math.round(config.rate / 2)) }, change: `rate ${config.rate} -> ${Math.max(5, Math.round(config.rate / 2))} ops/s` });
+  return candidates;
+}

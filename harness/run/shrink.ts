@@ -1,0 +1,124 @@
+/**
+ * Shrinking a failing run: search for a smaller run that still fails the
+ * same checkers, trying the candidates of shrink-steps.ts one full run at a
+ * time, keeping each that still fails, until a whole pass changes nothing or
+ * a bound is reached (runs, time, Ctrl-C). The first run replays the
+ * original's faults as a schedule, so every later candidate is a subset of
+ * faults that really ran. On the simulator a candidate is deterministic; on
+ * a real runtime the caller's attempt tries it several times and calls it
+ * failing when any try fails.
+ */
+import type { RunConfig } from '../../common/run-config.js';
+import { cutAfter, dropFaults, nemesisOf, smallerLoad, type Candidate } from './shrink-steps.js';
+
+/** What one candidate run showed. */
+export interface Trial {
+  /** The checkers whose violation counts (see detection.ts). */
+  violated: string[];
+  /** Client operations invoked. */
+  operations: number;
+  /** Milliseconds into the run of the first violation. */
+  violationMs: number;
+  /** Where the run is stored; the caller removes those not kept. */
+  directory: string;
+}
+
+export interface ShrinkBounds {
+  maxRuns: number;
+  timeBudgetMs: number;
+  /** Monotonic milliseconds. */
+  nowMs(): number;
+  /** True once the user asked to stop (Ctrl-C): the smallest failing run so far is kept. */
+  stopped(): boolean;
+  progress(line: string): void;
+}
+
+export interface Kept {
+  config: RunConfig;
+  trial: Trial;
+}
+
+export interface ShrinkResult {
+  /** The smallest failing run found; the original's replay when nothing smaller failed. */
+  smallest: Kept | undefined;
+  runs: number;
+  /** The changes kept, in order. */
+  steps: string[];
+  /** Why the search ended before it had nothing left to try. */
+  stoppedBecause?: string;
+  /** The original's faults, run again as a schedule, did not fail the same checkers. */
+  notReproduced?: boolean;
+}
+
+class Stop extends Error {}
+
+export async function shrinkRun(original: RunConfig, violated: readonly string[], attempt: (config: RunConfig) => Promise<Trial>, discard: (trial: Trial) => void, bounds: ShrinkBounds): Promise<ShrinkResult> {
+  const startedMs = bounds.nowMs();
+  const result: ShrinkResult = { smallest: undefined, runs: 0, steps: [] };
+  const fails = (trial: Trial): boolean => trial.violated.some((name) => violated.includes(name));
+  const tryCandidate = async (candidate: Candidate): Promise<boolean> => {
+    if (bounds.stopped()) throw new Stop('stopped by the user');
+    if (result.runs >= bounds.maxRuns) throw new Stop(`${bounds.maxRuns} runs tried (--max-runs)`);
+    if (bounds.nowMs() - startedMs > bounds.timeBudgetMs) throw new Stop(`the time budget of ${(bounds.timeBudgetMs / 1000).toFixed(0)} s was spent (--time-budget)`);
+    result.runs += 1;
+    const trial = await attempt(candidate.config);
+    if (!fails(trial)) {
+      discard(trial);
+      return false;
+    }
+    if (result.smallest !== undefined) discard(result.smallest.trial);
+    result.smallest = { config: candidate.config, trial };
+    if (candidate.change !== '') result.steps.push(candidate.change);
+    bounds.progress(`run ${result.runs}: still fails (${trial.operations} ops, ${candidate.config.schedule?.length ?? 0} faults, ${candidate.config.timeLimitSeconds} s)${candidate.change === '' ? '' : `: ${candidate.change}`}`);
+    return true;
+  };
+  try {
+    const schedule = original.schedule ?? original.faultSchedule ?? [];
+    const replay = { config: { ...original, schedule, nemesis: nemesisOf(schedule), faultSchedule: undefined }, change: '' };
+    if (!(await tryCandidate(replay))) {
+      result.notReproduced = true;
+      return result;
+    }
+    const cut = cutAfter(result.smallest!.config, result.smallest!.trial.violationMs);
+    if (cut !== undefined) await tryCandidate(cut);
+    await shrinkPasses(() => result.smallest!.config, tryCandidate);
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+    result.stoppedBecause = error.message;
+  }
+  return result;
+}
+
+/** Passes of fault dropping and load shrinking until a whole pass keeps nothing. */
+async function shrinkPasses(current: () => RunConfig, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<void> {
+  for (let pass = 0; pass < 100; pass++) {
+    let changed = false;
+    let granularity = 2;
+    for (;;) {
+      const faults = current().schedule?.length ?? 0;
+      if (faults === 0) break;
+      let kept = false;
+      for (const candidate of dropFaults(current(), granularity)) {
+        if (await tryCandidate(candidate)) {
+          kept = true;
+          break;
+        }
+      }
+      if (kept) {
+        changed = true;
+        granularity = Math.max(2, granularity - 1);
+      } else if (granularity >= faults) break;
+      else granularity = Math.min(faults, granularity * 2);
+    }
+    for (let again = true; again; ) {
+      again = false;
+      for (const candidate of smallerLoad(current())) {
+        if (await tryCandidate(candidate)) {
+          changed = again = true;
+          break;
+        }
+      }
+    }
+    if (!changed) return;
+  }
+}
