@@ -270,3 +270,39 @@ test('zookeeper: a follower cut off from the others still answers local reads wi
   }
   await zookeeper.awaitHealthy(30_000, () => performance.now());
 });
+
+test('zookeeper: a holder whose session expires while its server is paused learns its lock is lost, another client gets the lock, and the next operation opens a new session', { skip: unavailable }, async () => {
+  const samples = await zookeeper.sampleRoles(() => 0);
+  const follower = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const others = zookeeper.nodes.filter((node) => node !== follower);
+  const system = new RealZooKeeper(cluster as RealCluster, { sessionTimeoutMs: 4_000, callTimeoutMs: 1_000 });
+  const holder = system.workloadClient({ servers: [follower] });
+  const rival = system.workloadClient({ servers: others, acquireTimeoutMs: 15_000 });
+  const faults = (cluster as RealCluster).faultControl();
+  try {
+    const held = okValue(await call(holder, { f: 'acquire', key: 'x-lock', value: null })) as { token: number };
+    const rivalAcquire = call(rival, { f: 'acquire', key: 'x-lock', value: null });
+    faults.pause(follower);
+    await faults.settled();
+    // The leader expires the unreachable session after its 4 s, and the rival's turn comes.
+    const taken = okValue(await rivalAcquire) as { token: number };
+    assert.ok(taken.token > held.token);
+    faults.resume(follower);
+    await faults.settled();
+    // Cut off, the lock is in doubt; back in touch, the holder's session is told it expired.
+    const entered = await call(holder, { f: 'enter', key: 'x-lock', value: null });
+    assert.ok(entered.type === 'fail', JSON.stringify(entered));
+    const deadline = performance.now() + 10_000;
+    const lost = async (): Promise<boolean> => JSON.stringify(await call(holder, { f: 'enter', key: 'x-lock', value: null })) === JSON.stringify({ type: 'fail', error: 'lock-lost' });
+    while (performance.now() < deadline && !(await lost())) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(await call(holder, { f: 'enter', key: 'x-lock', value: null }), { type: 'fail', error: 'lock-lost' });
+    assert.equal(holder.urgent?.(), true);
+    assert.deepEqual(await call(holder, { f: 'release', key: 'x-lock', value: null }), { type: 'info', error: 'lock-lost' });
+    okValue(await call(holder, { f: 'write', key: 'after-expiry', value: 1 }));
+    okValue(await call(rival, { f: 'release', key: 'x-lock', value: null }));
+  } finally {
+    faults.heal();
+    await faults.settled();
+    system.close();
+  }
+});
