@@ -255,3 +255,31 @@ test('etcd: a member cut off from the others answers serializable reads with wha
 function othersThan(isolated: string): string[] {
   return etcd.nodes.filter((node) => node !== isolated);
 }
+
+test('etcd: a holder whose member is paused past its lease learns its lock is lost, and another client gets the lock with a larger token', { skip: unavailable }, async () => {
+  const samples = await etcd.sampleRoles(() => 0);
+  const follower = samples.find((sample) => sample.role === 'follower')?.node as string;
+  const leader = samples.find((sample) => sample.role === 'leader')?.node as string;
+  const system = new RealEtcd(cluster as RealCluster, { callTimeoutMs: 1_000 });
+  const holder = system.workloadClient({ node: follower, leaseTtlSeconds: 2 });
+  const rival = system.workloadClient({ node: leader, acquireTimeoutMs: 10_000 });
+  const faults = (cluster as RealCluster).faultControl();
+  try {
+    const held = okValue(await call(holder, { f: 'acquire', key: 'x-lock', value: null })) as { token: number };
+    const rivalAcquire = call(rival, { f: 'acquire', key: 'x-lock', value: null });
+    faults.pause(follower);
+    await faults.settled();
+    // The leader expires the lease that no keepalive renews, and the rival's turn comes.
+    const taken = okValue(await rivalAcquire) as { token: number };
+    assert.ok(taken.token > held.token);
+    assert.deepEqual(await call(holder, { f: 'enter', key: 'x-lock', value: null }), { type: 'fail', error: 'lock-lost' });
+    faults.resume(follower);
+    await faults.settled();
+    assert.deepEqual(await call(holder, { f: 'release', key: 'x-lock', value: null }), { type: 'info', error: 'lock-lost' });
+    okValue(await call(rival, { f: 'release', key: 'x-lock', value: null }));
+  } finally {
+    faults.heal();
+    await faults.settled();
+    system.close();
+  }
+});

@@ -32,6 +32,7 @@ export class EtcdHeldLock {
 
   constructor(
     readonly lease: Lease,
+    readonly leaseId: string,
     readonly key: string,
     readonly token: number,
     private readonly ttlMs: number,
@@ -73,7 +74,7 @@ export async function acquireLock(connection: EtcdConnection, lockKey: string, o
     const put = valueOf(await connection.call(() => lease.put(ours).value('').exec()));
     const token = Number(put.header.revision);
     await waitForTurn(connection, lockKey, ours, token, options);
-    return new EtcdHeldLock(lease, ours, token, options.leaseTtlSeconds * 1000, options.onTrouble);
+    return new EtcdHeldLock(lease, String(leaseId), ours, token, options.leaseTtlSeconds * 1000, options.onTrouble);
   } catch (error) {
     // Let the lease go (its key with it): at once if etcd answers, else when its TTL runs out.
     lease.release();
@@ -104,7 +105,8 @@ async function waitForTurn(connection: EtcdConnection, lockKey: string, ours: st
 
 export async function releaseLock(connection: EtcdConnection, held: EtcdHeldLock): Promise<void> {
   const trouble = held.trouble();
-  const revoked = await connection.call(() => held.lease.revoke());
+  // The revoke call itself, not etcd3's Lease.revoke(), which takes "lease not found" for success.
+  const revoked = await connection.call((client) => client.leaseClient.leaseRevoke({ ID: held.leaseId }));
   held.letGo();
   if (revoked.type === 'ok') return;
   // Etcd no longer knows the lease: it expired, and the lock went with it.
