@@ -3,13 +3,18 @@
  * engine, with the workload and nemesis the bug names: the share of seeds
  * (20, or --seeds N) whose run ends in a violation, and the median simulated
  * time at which the first violation showed (the invariant break, or the
- * offending operation). `npm run bench:detect -- [bug-name] [--seeds N]`.
+ * offending operation). `npm run bench:detect -- [bug-name] [--seeds N] [--swarm]`.
+ *
+ * --swarm: one generic setting for every bug instead of its tuned nemesis:
+ * the bug's workload and read mode, `--nemesis all --swarm` (each seed draws
+ * its own faults and load), as issue 15 measures swarm testing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUG_MODES, type BugMode } from '../clusters/coordinator/bugs.js';
-import { resolveConfig, type RunConfig } from '../harness/run/config.js';
+import { BUG_MODES } from '../clusters/coordinator/bugs.js';
+import { bugRunSettings } from './bug-runs.js';
+import { resolveConfig } from '../harness/run/config.js';
 import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
 import { firstViolationSeconds } from '../harness/run/detection.js';
 
@@ -23,7 +28,6 @@ function readArguments(argv: readonly string[]): { only?: string; seeds: number 
   const only = argv.find((argument, index) => !argument.startsWith('--') && (flag === -1 || index !== flag + 1));
   return only === undefined ? { seeds } : { only, seeds };
 }
-const TIME_LIMIT_SECONDS = 30;
 
 function detectionSeconds(outcome: TestRunOutcome): number {
   return firstViolationSeconds(outcome.results, outcome.report);
@@ -34,28 +38,19 @@ function median(values: number[]): number {
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function suggested(bug: BugMode): Partial<RunConfig> {
-  const extra = bug as BugMode & Partial<Pick<RunConfig, 'readMode' | 'maxActiveFaults'>>;
-  return {
-    workload: bug.workload as RunConfig['workload'],
-    nemesis: bug.nemesis,
-    ...(extra.readMode === undefined ? {} : { readMode: extra.readMode }),
-    ...(extra.maxActiveFaults === undefined ? {} : { maxActiveFaults: extra.maxActiveFaults }),
-  };
-}
-
 async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'faultline-detect-'));
-  const { only, seeds } = readArguments(process.argv.slice(2));
+  const { only, seeds } = readArguments(process.argv.slice(2).filter((argument) => argument !== '--swarm'));
+  const swarm = process.argv.includes('--swarm');
   let caughtInAll = 0;
   let runsInAll = 0;
   for (const bug of BUG_MODES.filter((mode) => only === undefined || mode.name === only)) {
     for (const system of ['coordinator-raft', 'coordinator-zab'] as const) {
       let caught = 0;
       const times: number[] = [];
-      const settings = suggested(bug);
+      const settings = swarm ? { ...bugRunSettings(bug), nemesis: 'all', swarm: true, maxActiveFaults: 1 } : bugRunSettings(bug);
       for (let seed = 1; seed <= seeds; seed++) {
-        const config = resolveConfig('bench', seed, { ...settings, system, bugs: [bug.name], timeLimitSeconds: TIME_LIMIT_SECONDS, out });
+        const config = resolveConfig('bench', seed, { ...settings, system, out });
         const outcome = await runTest(config, new Date(), () => {});
         if (outcome.results.valid === false) {
           caught++;

@@ -59,6 +59,16 @@ export interface RunConfig {
   schedule?: ScheduledFaultData[];
   /** The faults the run applied, as it applied them (nodes resolved): written into config.json after the run, ready to copy into `schedule`. */
   faultSchedule?: ScheduledFaultData[];
+  /**
+   * Swarm testing: true draws this seed's own fault kinds, their settings and
+   * the load (harness/run/swarm.ts); the drawn values are written into the
+   * config, which then says 'drawn' so it replays as it is.
+   */
+  swarm?: boolean | 'drawn';
+  /** Per-nemesis settings: partition shapes, kill and pause targets, clock changes and their bounds (nemesis/spec.ts NemesisOptions). */
+  nemesisOptions?: Record<string, Record<string, unknown>>;
+  /** For a run made by `faultline shrink`: the failing run it was shrunk from, its size, and the changes kept. */
+  shrunkFrom?: { run: string; operations: number; faults: number; timeLimitSeconds: number; runs: number; steps: string[] };
   /** A user's own install of the system (a ZooKeeper release directory, an etcd binary) instead of the host's packages. */
   install?: string;
   /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */

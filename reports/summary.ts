@@ -99,10 +99,20 @@ function factsTable(input: RunReportInput, facts: RunFacts): string {
     ['reads judged by', input.results?.readMode === undefined ? 'linearizability (the results do not record the read mode\'s promise)' : describeJudgement(input.results.readMode)],
     ['duration', `${facts.durationSeconds.toFixed(1)} s of history (time limit ${config.timeLimitSeconds ?? '?'} s after ${config.warmupSeconds ?? '?'} s warm-up, then ${config.recoverySeconds ?? '?'} s recovery)`],
     ['operations', `${counts.total} in all: ${counts.ok} ok, ${counts.fail} fail, ${counts.info} info${counts.open > 0 ? ` (${counts.open} never completed)` : ''}`],
+    ...shrunkRow(config, counts.total),
     ['trace hash', input.traceHash ?? 'none (not a simulated run)'],
     ['versions', `${versions.join(', ')} (node and chart libraries: those that drew this report)`],
   ];
   return `<table class="facts">${rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value ?? '?')}</td></tr>`).join('')}</table>`;
+}
+
+/** A run made by faultline shrink says what it was shrunk from, so its reader knows the failure is the original's, made small. */
+function shrunkRow(config: RunReportInput['config'], operations: number): Array<[string, unknown]> {
+  const from = config.shrunkFrom;
+  if (from === undefined) return [];
+  const size = (operations: number, faults: number, seconds: unknown): string => `${operations.toLocaleString('en-US')} ops, ${faults} fault${faults === 1 ? '' : 's'}, ${String(seconds)} s`;
+  const now = size(operations, (config.schedule ?? []).length, config.timeLimitSeconds);
+  return [['shrunk from', `${from.run}: from ${size(from.operations, from.faults, from.timeLimitSeconds)} to ${now} in ${from.runs} runs (${from.steps.join('; ') || 'no change kept'})`]];
 }
 
 function commands(input: RunReportInput): string {

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../../common/errors.js';
 import { bugsCommand } from './commands/bugs.js';
 import { systemsCommand } from './commands/systems.js';
+import { shrinkCommand } from './commands/shrink.js';
 import { cleanCommand } from './commands/clean.js';
 import { nodeCommand } from './commands/node.js';
 import { checkCommand } from './commands/check.js';
@@ -16,12 +17,18 @@ import { reportError } from './errors.js';
 
 export async function main(argumentsList: string[]): Promise<number> {
   let exitCode = 0;
+  // A reader that stops early (`faultline replay ... | head`) closes the pipe: stop writing, as Unix tools do, without a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(exitCode);
+  });
   const parser = yargs(argumentsList)
     .scriptName('faultline')
     .usage('$0 <command> [options]\n\nJepsen-style fault injection for coordination services.')
     .command(checkCommand((code) => (exitCode = code)))
     .command(testCommand((code) => (exitCode = code)))
     .command(replayCommand((code) => (exitCode = code)))
+    .command(shrinkCommand((code) => (exitCode = code)))
     .command(compareCommand((code) => (exitCode = code)))
     .command(indexCommand((code) => (exitCode = code)))
     .command(reportCommand)

@@ -8,7 +8,8 @@ import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { fitProblems, SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
 import { checkSchedule } from '../../nemesis/scripted-checks.js';
-import { FAULT_KINDS, parseNemesisSpec } from '../../nemesis/spec.js';
+import { createNemeses, FAULT_KINDS, parseNemesisSpec, type NemesisOptions } from '../../nemesis/spec.js';
+import { swarmDraw } from './swarm.js';
 import { nodeNames } from './streams.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
 import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
@@ -39,7 +40,7 @@ export const DEFAULTS: Omit<RunConfig, 'version' | 'seed' | 'faultTiming' | 'rea
 /** Upper bounds that keep one run finite and its history readable. */
 export const LIMITS = { nodes: 9, concurrency: 200, rate: 10_000, timeLimitSeconds: 3600, keys: 10_000 } as const;
 
-type OptionKey = keyof Omit<RunConfig, 'version' | 'versions' | 'faultSchedule'>;
+type OptionKey = keyof Omit<RunConfig, 'version' | 'versions' | 'faultSchedule' | 'shrunkFrom'>;
 
 /** Every option's rule, for the config file and the flags alike. */
 const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> = {
@@ -63,10 +64,18 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   faultTiming,
   install: text,
   schedule: scheduleList,
+  swarm: (value, place) => {
+    if (typeof value === 'boolean' || value === 'drawn') return value;
+    throw optionError(place, `must be true or false, got ${JSON.stringify(value)}`);
+  },
+  nemesisOptions: (value, place) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+    throw optionError(place, 'must be an object such as { "partition": { "targets": ["halves"] }, "clock": { "maxBumpMs": 1000 } }');
+  },
 };
 
 /** A run's recorded facts in its config.json, not options: a run's config file may be given back with --config. */
-const RECORDED_FIELDS = ['version', 'versions', 'faultSchedule'];
+const RECORDED_FIELDS = ['version', 'versions', 'faultSchedule', 'shrunkFrom'];
 
 /** The entries are checked once the run's nodes and phases are known (resolveConfig). */
 function scheduleList(value: unknown, place: OptionPlace): unknown {
@@ -139,6 +148,12 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
   config.readMode ??= (systemNamed(config.system).readModes[0] as { name: string }).name;
   config.faultTiming ??= structuredClone(runtime.faultTiming);
   if (config.schedule !== undefined) useSchedule(config, sources);
+  if (config.swarm === true) {
+    if (config.schedule !== undefined) throw new FaultlineError('E_USAGE', 'a run with a schedule runs exactly its faults: it cannot also draw them (--swarm)', { hint: 'leave out the schedule or --swarm' });
+    Object.assign(config, swarmDraw(config));
+  }
+  // Nemesis options are checked as the schedule will build them, before anything boots.
+  if (config.nemesisOptions !== undefined) createNemeses(parseNemesisSpec(config.nemesis), nodeNames(config.nodes), config.nemesisOptions as NemesisOptions);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
   checkFit(config, sources);
   return config;

@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { createSchedule, ScriptedSchedule, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { createSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -31,7 +31,7 @@ export function runTimes(config: RunConfig): RunTimes {
 export function createRunSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): FaultSchedule {
   if (config.schedule !== undefined) return new ScriptedSchedule(config.schedule as ScheduledFault[], runStreams(config.seed).nemesis);
   const timing = { ...config.faultTiming, maxActiveFaults: config.maxActiveFaults };
-  return createSchedule({ nemesis: config.nemesis, nodes, timing }, runStreams(config.seed).nemesis, abilities, config.runtime);
+  return createSchedule({ nemesis: config.nemesis, nodes, timing, ...(config.nemesisOptions === undefined ? {} : { options: config.nemesisOptions as NemesisOptions }) }, runStreams(config.seed).nemesis, abilities, config.runtime);
 }
 
 /** Starts the schedule when warm-up ends and heals at the time limit, both on the run's own clock. */

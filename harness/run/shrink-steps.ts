@@ -58,18 +58,31 @@ function describe(schedule: readonly ScheduledFaultData[], part: readonly Schedu
   return part.map((fault) => `#${schedule.indexOf(fault) + 1} ${fault.kind}`).join(', ');
 }
 
-/** A shorter faults phase that still holds every fault; fewer workers, keys, a lower rate: each halved. */
+/** A smaller value to try after `value`, boldest first: a half, then three quarters (never below minimum). */
+function smallerValues(value: number, minimum: number, whole: boolean): number[] {
+  const round = (candidate: number): number => (whole ? Math.floor(candidate) : Math.round(candidate * 10) / 10);
+  return [...new Set([round(value / 2), round((value * 3) / 4)].map((candidate) => Math.max(minimum, candidate)))].filter((candidate) => candidate < value);
+}
+
+/**
+ * A lighter run around the same faults: a shorter faults phase that still
+ * holds every fault, a shorter warm-up (the faults move earlier with it), a
+ * shorter recovery, fewer workers and keys, a lower rate.
+ */
 export function smallerLoad(config: RunConfig): Candidate[] {
   const candidates: Candidate[] = [];
   const schedule = config.schedule ?? [];
   const shortest = timeLimitFor(config, schedule);
   if (shortest < config.timeLimitSeconds) candidates.push({ config: { ...config, timeLimitSeconds: shortest }, change: `time limit ${config.timeLimitSeconds} s -> ${shortest} s` });
-  else if (schedule.length === 0 && config.timeLimitSeconds > 1) {
-    const half = Math.max(1, Math.floor(config.timeLimitSeconds / 2));
-    candidates.push({ config: { ...config, timeLimitSeconds: half }, change: `time limit ${config.timeLimitSeconds} s -> ${half} s` });
+  else if (schedule.length === 0) for (const seconds of smallerValues(config.timeLimitSeconds, 1, true)) candidates.push({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` });
+  for (const seconds of smallerValues(config.warmupSeconds, 0, true)) {
+    const shiftMs = (config.warmupSeconds - seconds) * 1000;
+    const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
+    candidates.push({ config: { ...config, warmupSeconds: seconds, ...(config.schedule === undefined ? {} : { schedule: moved }) }, change: `warm-up ${config.warmupSeconds} s -> ${seconds} s` });
   }
-  if (config.concurrency > 1) candidates.push({ config: { ...config, concurrency: Math.max(1, Math.floor(config.concurrency / 2)) }, change: `workers ${config.concurrency} -> ${Math.max(1, Math.floor(config.concurrency / 2))}` });
-  if (config.keys > 1) candidates.push({ config: { ...config, keys: Math.max(1, Math.floor(config.keys / 2)) }, change: `keys ${config.keys} -> ${Math.max(1, Math.floor(config.keys / 2))}` });
-  if (config.rate > 5) candidates.push({ config: { ...config, rate: Math.max(5, Math.round(config.rate / 2)) }, change: `rate ${config.rate} -> ${Math.max(5, Math.round(config.rate / 2))} ops/s` });
+  for (const seconds of smallerValues(config.recoverySeconds, 0, true)) candidates.push({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` });
+  for (const workers of smallerValues(config.concurrency, 1, true)) candidates.push({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` });
+  for (const keys of smallerValues(config.keys, 1, true)) candidates.push({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` });
+  for (const rate of smallerValues(config.rate, 1, false)) candidates.push({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` });
   return candidates;
 }

@@ -79,9 +79,7 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
       result.notReproduced = true;
       return result;
     }
-    const cut = cutAfter(result.smallest!.config, result.smallest!.trial.violationMs);
-    if (cut !== undefined) await tryCandidate(cut);
-    await shrinkPasses(() => result.smallest!.config, tryCandidate);
+    await shrinkPasses(() => result.smallest!, tryCandidate);
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     result.stoppedBecause = error.message;
@@ -89,10 +87,12 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   return result;
 }
 
-/** Passes of fault dropping and load shrinking until a whole pass keeps nothing. */
-async function shrinkPasses(current: () => RunConfig, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<void> {
+/** Passes of cutting after the first violation, fault dropping and load shrinking, until a whole pass keeps nothing. */
+async function shrinkPasses(kept: () => Kept, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<void> {
+  const current = (): RunConfig => kept().config;
   for (let pass = 0; pass < 100; pass++) {
-    let changed = false;
+    const cut = cutAfter(current(), kept().trial.violationMs);
+    let changed = cut !== undefined && (await tryCandidate(cut));
     let granularity = 2;
     for (;;) {
       const faults = current().schedule?.length ?? 0;

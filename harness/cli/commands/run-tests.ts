@@ -30,6 +30,7 @@ interface TestArguments {
   out?: string;
   image?: string;
   install?: string;
+  swarm?: boolean;
   config?: string;
   'test-count': number;
   'stop-on-failure': boolean;
@@ -58,6 +59,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('read-mode', { type: 'string', describe: "how the system serves register reads: one of its read modes (default its first; faultline systems lists them)" })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
+    .option('swarm', { type: 'boolean', describe: "draw each seed's own fault kinds, their settings and load from those allowed (recorded in its config); with --test-count and --nemesis all" })
     .option('install', { type: 'string', describe: "a system's own install instead of the host's packages: a ZooKeeper release directory, an etcd binary" })
     .option('image', { type: 'string', describe: `docker runtime: the node image (default ${DEFAULTS.image}, built locally when missing)` })
     .option('config', { type: 'string', describe: 'a JSON file of run options; flags override it' })
@@ -92,6 +94,7 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
     out: argv.out,
     image: argv.image,
     install: argv.install,
+    swarm: argv.swarm,
   };
 }
 

@@ -1,0 +1,72 @@
+/** Shrinking: the search keeps exactly what the failure needs, within its bounds; a simulated bug run shrinks to a tenth of its operations and at most two faults. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
+import { resolveConfig } from './config.js';
+import { FILES } from './run-store.js';
+import { shrinkRun, type ShrinkBounds, type Trial } from './shrink.js';
+import { shrinkStoredRun } from './shrink-run.js';
+import { simRun } from './testing/sim-runs.js';
+
+const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
+
+function bounds(overrides: Partial<ShrinkBounds> = {}): ShrinkBounds {
+  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, ...overrides };
+}
+
+/** A stand-in for a run: it fails when the kill of n3 at 6 s is in the schedule, with at least 2 workers. */
+function fakeAttempt(config: RunConfig): Promise<Trial> {
+  const needed = (config.schedule ?? []).some((entry) => entry.atMs === 6000) && config.concurrency >= 2;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 6600, directory: '' });
+}
+
+test('the search keeps exactly the fault and the load the failure needs', async () => {
+  const schedule = [fault(3000, 'n1'), fault(4000, 'n2'), fault(6000, 'n3'), fault(8000, 'n1'), fault(12_000, 'n2')];
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: schedule };
+  const result = await shrinkRun(config, ['linearizability'], fakeAttempt, () => {}, bounds());
+  assert.equal(result.notReproduced, undefined);
+  assert.deepEqual(result.smallest?.config.schedule, [fault(6000, 'n3')]);
+  assert.equal(result.smallest?.config.concurrency, 2);
+  assert.equal(result.smallest?.config.nemesis, 'kill');
+  assert.ok(result.smallest!.config.timeLimitSeconds <= 6, `time limit ${result.smallest?.config.timeLimitSeconds}`);
+  assert.equal(result.stoppedBecause, undefined);
+});
+
+test('the search stops at its bounds and keeps the smallest failing run so far; a run that does not fail again is said to', async () => {
+  const config = { ...resolveConfig('test', 1, {}), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const limited = await shrinkRun(config, ['linearizability'], fakeAttempt, () => {}, bounds({ maxRuns: 3 }));
+  assert.equal(limited.runs, 3);
+  assert.match(limited.stoppedBecause ?? '', /3 runs tried \(--max-runs\)/);
+  assert.ok(limited.smallest !== undefined);
+  let stop = false;
+  const interrupted = await shrinkRun(config, ['linearizability'], async (candidate) => {
+    stop = true;
+    return fakeAttempt(candidate);
+  }, () => {}, bounds({ stopped: () => stop }));
+  assert.equal(interrupted.runs, 1);
+  assert.match(interrupted.stoppedBecause ?? '', /stopped by the user/);
+  const other = await shrinkRun(config, ['sequence'], fakeAttempt, () => {}, bounds());
+  assert.equal(other.notReproduced, true);
+});
+
+test('a simulated bug run shrinks to at most a tenth of its operations and two faults; the original is untouched and the shrunk run fails again', async () => {
+  let failing;
+  for (let seed = 1; seed <= 8 && failing === undefined; seed++) {
+    const outcome = await simRun(seed, { system: 'coordinator-zab', bugs: ['follower-local-read'], timeLimitSeconds: 20, warmupSeconds: 2, recoverySeconds: 5 });
+    if (outcome.results.valid === false) failing = outcome;
+  }
+  assert.ok(failing !== undefined, 'follower-local-read was caught on one of seeds 1-8');
+  const history = readFileSync(join(failing.directory, FILES.history), 'utf8');
+  const outcome = await shrinkStoredRun(failing.directory, { maxRuns: 200, timeBudgetMs: 120_000, tries: 1, stopped: () => false, progress: () => {} });
+  assert.ok(outcome.shrunk !== undefined, JSON.stringify(outcome));
+  assert.ok(outcome.shrunk.operations * 10 <= outcome.original.operations, `${outcome.shrunk.operations} of ${outcome.original.operations} ops`);
+  assert.ok(outcome.shrunk.faults <= 2, `${outcome.shrunk.faults} faults`);
+  assert.equal(readFileSync(join(failing.directory, FILES.history), 'utf8'), history, 'the original run is untouched');
+  const stored = JSON.parse(readFileSync(join(outcome.shrunk.directory, FILES.config), 'utf8')) as RunConfig;
+  assert.equal(stored.shrunkFrom?.operations, outcome.original.operations);
+  assert.match(readFileSync(join(outcome.shrunk.directory, FILES.report), 'utf8'), /shrunk from/);
+  const again = await simRun(stored.seed, { ...stored, version: undefined, out: undefined, runtime: undefined, shrunkFrom: undefined, faultSchedule: undefined, versions: undefined } as never);
+  assert.equal(again.results.valid, false, 'the shrunk config fails again');
+});
