@@ -5,9 +5,11 @@
  */
 import { FaultlineError } from '../common/errors.js';
 import { coordinatorSystem } from './coordinator/system.js';
+import { etcdSystem } from './etcd/system.js';
 import type { System } from './index.js';
+import { zookeeperSystem } from './zookeeper/system.js';
 
-const SYSTEMS: readonly System[] = [coordinatorSystem('raft'), coordinatorSystem('zab')];
+const SYSTEMS: readonly System[] = [coordinatorSystem('raft'), coordinatorSystem('zab'), zookeeperSystem, etcdSystem];
 
 export const SYSTEM_NAMES: readonly string[] = SYSTEMS.map((system) => system.name);
 

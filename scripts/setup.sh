@@ -23,12 +23,15 @@ command -v npm >/dev/null || fail "npm is not installed" "apt-get install npm"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || fail "Node.js $(node --version) is too old: faultline needs 20 or newer" "install Node.js 20 (nodejs.org or NodeSource)"
 
-# System packages, each checked by dpkg.
-packages=(docker.io iptables iproute2 chromium)
+# System packages, each checked by dpkg: the runtimes' tools, the browser, and the
+# real systems under test (ZooKeeper, etcd) with libfaketime for their clock faults.
+packages=(docker.io iptables iproute2 chromium zookeeper etcd-server faketime)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# ZooKeeper runs on the host's Java: any JRE will do, so only a machine without one gets Debian's default.
+command -v java >/dev/null || missing+=(default-jre-headless)
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null || fail "missing ${missing[*]} and there is no apt-get" "install ${missing[*]} with this system's package manager"
   [ "$(id -u)" -eq 0 ] || fail "installing ${missing[*]} needs root" "sudo bash scripts/setup.sh"
@@ -66,3 +69,4 @@ else
 fi
 
 echo "setup: ready: docker $(docker version --format '{{.Server.Version}}'), $(iptables --version), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), node $(node --version)"
+echo "setup: ready: zookeeper $(dpkg-query -W -f='${Version}' zookeeper), etcd $(dpkg-query -W -f='${Version}' etcd-server), $(java -version 2>&1 | head -n 1)"

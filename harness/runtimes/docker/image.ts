@@ -4,7 +4,7 @@
  * `docker import` (about 0.1 s). Containers run the host's programs through
  * /usr and /etc/alternatives mounted read-only (see hostMounts).
  */
-import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, createReadStream, chmodSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, createReadStream, chmodSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../../common/errors.js';
@@ -61,10 +61,19 @@ export async function ensureImage(docker: Docker, image: string): Promise<void> 
 
 /** Read-only binds that let the host's programs run in the default image; node's own prefix when it lives outside /usr. */
 export function hostMounts(image: string, extraMounts: readonly string[]): string[] {
-  const paths = image === DEFAULT_IMAGE ? ['/usr', '/etc/alternatives'] : [];
+  // Debian's JDK keeps its configuration (security providers among it) in /etc/java-<n>-openjdk: without it java dies at start.
+  const paths = image === DEFAULT_IMAGE ? ['/usr', '/etc/alternatives', ...javaConfigDirectories()] : [];
   const nodePrefix = path.dirname(path.dirname(realpathSync(process.execPath)));
   if (image === DEFAULT_IMAGE && !nodePrefix.startsWith('/usr')) paths.push(nodePrefix);
   for (const mount of extraMounts) paths.push(path.resolve(mount));
   const unique = [...new Set(paths)].filter((candidate, _index, all) => !all.some((other) => other !== candidate && candidate.startsWith(`${other}/`)));
   return unique.map((hostPath) => `${hostPath}:${hostPath}:ro`);
+}
+
+function javaConfigDirectories(): string[] {
+  try {
+    return readdirSync('/etc').filter((name) => /^java-\d+-openjdk$/.test(name)).map((name) => path.join('/etc', name));
+  } catch {
+    return [];
+  }
 }
