@@ -26,7 +26,8 @@ export function fitProblems(system: System, choices: RunChoices): string[] {
     if (!choices.runtime.faults.has(fault)) problems.push(`the ${runtime} runtime cannot apply ${fault} faults; it can apply ${list([...choices.runtime.faults])}`);
     else if (fault === 'clock' && !system.clockFaultsOn.includes(runtime)) {
       const where = system.clockFaultsOn.length === 0 ? 'on no runtime' : `only on ${list(system.clockFaultsOn)}`;
-      problems.push(`${system.name}'s clocks cannot be skewed on the ${runtime} runtime (${where}), so clock faults would not take effect; leave clock out of --nemesis`);
+      const why = system.clockFaultsNote === undefined ? '' : `: ${system.clockFaultsNote}`;
+      problems.push(`${system.name}'s clocks cannot be skewed on the ${runtime} runtime (${where}${why}), so clock faults would not take effect; leave clock out of --nemesis`);
     }
   }
   for (const bug of choices.bugs) {

@@ -72,6 +72,8 @@ export interface System {
   readonly readModes: readonly ReadModeDescription[];
   /** Runtimes on which the system's clocks can be skewed (and the skew verified). */
   readonly clockFaultsOn: readonly RuntimeName[];
+  /** Why its clocks cannot be skewed where they cannot, for the refusal. */
+  readonly clockFaultsNote?: string;
   /** Deliberate bugs it can switch on (--bug), to show the checkers catch them. */
   readonly bugs: readonly string[];
   /** Starts the system on the cluster and waits until it is healthy (an E_INFRASTRUCTURE error past healthTimeoutMs). */

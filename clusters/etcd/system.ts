@@ -16,6 +16,7 @@ export const etcdSystem: System = {
     { name: 'serializable', promises: 'serializable', summary: "a read from the member's own state, without a quorum: may be stale" },
   ],
   clockFaultsOn: [],
+  clockFaultsNote: "etcd is written in Go, which reads the clock without libc, so libfaketime cannot reach it, and the host's clock is every node's",
   bugs: [],
   setup: async (cluster, settings) => {
     if (cluster.hosts.kind !== 'processes') throw new Error('etcd runs on real runtimes only');
