@@ -7,7 +7,7 @@
 import { UsageError } from '../common/errors.js';
 import type { FaultKind } from './index.js';
 import { RESOURCE_OF, type ScheduledFault } from './scripted.js';
-import { CLOCK_CHANGES, NODE_TARGETS, PARTITION_TARGETS } from './targets.js';
+import { CLOCK_CHANGES, NODE_TARGETS, SCHEDULED_PARTITION_TARGETS } from './targets.js';
 
 const KINDS: readonly FaultKind[] = ['partition', 'kill', 'pause', 'clock'];
 /** A schedule longer than this is a mistake, not a test. */
@@ -52,7 +52,7 @@ function checkEntry(entry: unknown, window: ScheduleWindow, where: string): Sche
 }
 
 function checkPlan(kind: FaultKind, plan: Record<string, unknown>, nodes: readonly string[], where: string): void {
-  const targets: readonly string[] = kind === 'partition' ? PARTITION_TARGETS : kind === 'clock' ? [] : NODE_TARGETS;
+  const targets: readonly string[] = kind === 'partition' ? SCHEDULED_PARTITION_TARGETS : kind === 'clock' ? [] : NODE_TARGETS;
   if (plan['target'] !== undefined && !targets.includes(String(plan['target']))) throw new UsageError(`target must be one of ${targets.join(', ') || '(none for clock faults)'}, got ${JSON.stringify(plan['target'])}`, { where });
   if (kind === 'clock' && plan['change'] !== undefined && !CLOCK_CHANGES.includes(plan['change'] as never)) throw new UsageError(`change must be one of ${CLOCK_CHANGES.join(', ')}`, { where });
   const named = namedNodes(plan);

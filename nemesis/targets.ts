@@ -40,7 +40,7 @@ function inViewOrder(view: ClusterView, nodes: Iterable<string>): string[] {
 
 // Partitions.
 
-export type PartitionTargetName = 'isolate-one' | 'isolate-leader' | 'halves' | 'majorities-ring' | 'bridge' | 'one-way' | 'custom';
+export type PartitionTargetName = 'isolate-one' | 'isolate-leader' | 'isolate-follower' | 'halves' | 'majorities-ring' | 'bridge' | 'one-way' | 'custom';
 
 export const PARTITION_TARGETS: readonly PartitionTargetName[] = [
   'isolate-one',
@@ -51,6 +51,9 @@ export const PARTITION_TARGETS: readonly PartitionTargetName[] = [
   'one-way',
   'custom',
 ];
+
+/** What a schedule given as data may name besides: shapes the generated schedule does not draw. */
+export const SCHEDULED_PARTITION_TARGETS: readonly PartitionTargetName[] = [...PARTITION_TARGETS, 'isolate-follower'];
 
 /** Jepsen's "grudge": each node listed stops receiving messages from the nodes listed with it. */
 export type Grudge = Record<string, string[]>;
@@ -79,6 +82,17 @@ export function isolateLeader(random: Random, view: ClusterView): PartitionPlan 
   const leader = view.leader;
   if (leader === null || !view.nodes.includes(leader)) return isolateOne(random, view);
   return groupsPlan('isolate-leader', view, [[leader], view.nodes.filter((node) => node !== leader)]);
+}
+
+/**
+ * A node that is not the leader alone: what a stale read from a cut-off
+ * replica needs. Only a schedule given as data names it (the generated
+ * schedule's shapes keep their draws); with no known leader, a random node.
+ */
+export function isolateFollower(random: Random, view: ClusterView): PartitionPlan {
+  const followers = view.nodes.filter((node) => node !== view.leader);
+  const lonely = pickOne(random, followers.length > 0 ? followers : view.nodes);
+  return groupsPlan('isolate-follower', view, [[lonely], view.nodes.filter((node) => node !== lonely)]);
 }
 
 /** A random minority half and the majority half (the smaller first, as Jepsen's bisect). */
@@ -159,6 +173,8 @@ export function planPartition(target: PartitionTargetName, random: Random, view:
       return isolateOne(random, view);
     case 'isolate-leader':
       return isolateLeader(random, view);
+    case 'isolate-follower':
+      return isolateFollower(random, view);
     case 'halves':
       return randomHalves(random, view);
     case 'majorities-ring':
