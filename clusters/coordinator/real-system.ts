@@ -11,6 +11,7 @@ import type { RoleSample } from '../../checkers/checker.js';
 import type { ClockControl, ClockSkew, NodeInfo, ProcessHosts } from '../../harness/runtimes/index.js';
 import { AdminClient, createTcpClientFactory, NODE_MAIN, nodeArguments, type AdminStatus } from './server/index.js';
 import type { CoordinatorClient } from './client/client.js';
+import { RoleSampler } from '../real-support/role-sampler.js';
 import type { Clock } from './world.js';
 
 export const NODE_PORT = 7000;
@@ -35,11 +36,11 @@ export interface HealthReport {
 export class RealCoordinator {
   private readonly admins = new Map<string, AdminClient>();
   private readonly members: Record<string, string> = {};
-  private cachedLeader: string | null = null;
-  private readonly lastEpoch = new Map<string, number>();
   private clients: ReturnType<typeof createTcpClientFactory> | null = null;
 
   private readonly cluster: { runtime: string; nodes: readonly NodeInfo[]; start: ProcessHosts['start'] };
+
+  private readonly roles: RoleSampler;
 
   constructor(
     cluster: { runtime: string; nodes: readonly NodeInfo[] },
@@ -47,6 +48,7 @@ export class RealCoordinator {
     private readonly options: RealCoordinatorOptions,
   ) {
     this.cluster = { runtime: cluster.runtime, nodes: cluster.nodes, start: hosts.start };
+    this.roles = new RoleSampler(cluster.nodes.map((node) => node.name));
     for (const node of cluster.nodes) {
       this.members[node.name] = `${node.address}:${NODE_PORT}`;
       this.admins.set(node.name, new AdminClient(`http://${node.address}:${ADMIN_PORT}`, PROBE_TIMEOUT_MS));
@@ -92,7 +94,7 @@ export class RealCoordinator {
       const epochs = new Set(answered.map((status) => status.epoch));
       const leader = answered.find((status) => status.role === 'leader');
       if (answered.length === this.cluster.nodes.length && leader !== undefined && leaders.size === 1 && epochs.size === 1 && leaders.has(leader.node)) {
-        this.cachedLeader = leader.node;
+        this.roles.knowLeader(leader.node);
         return { leader: leader.node, epoch: leader.epoch };
       }
       last = `${answered.length} of ${this.cluster.nodes.length} nodes answered; roles ${answered.map((status) => `${status.node}=${status.role}@${status.epoch}`).join(', ') || 'none'}`;
@@ -120,33 +122,16 @@ export class RealCoordinator {
     return statuses;
   }
 
-  /** One role sample per node that answered, stamped with the run's clock (nanoseconds). */
+  /** One role sample per node, stamped with the run's clock (ns); a node that did not answer is "unreachable" at its last epoch. */
   async sampleRoles(timeNs: () => number): Promise<RoleSample[]> {
     const statuses = await this.statuses();
-    const time = timeNs();
-    const samples: RoleSample[] = [];
-    let leader: string | null = null;
-    let leaderEpoch = -1;
-    for (const node of this.nodes) {
-      // A killed, paused or cut-off node is not a leader as far as anyone can tell: say so, rather than leave its last role standing.
-      if (!statuses.has(node)) samples.push({ time, node, role: 'unreachable', epoch: this.lastEpoch.get(node) ?? 0 });
-    }
-    for (const status of statuses.values()) {
-      this.lastEpoch.set(status.node, status.epoch);
-      const commitPosition = typeof status.commitPosition === 'number' ? status.commitPosition : undefined;
-      samples.push({ time, node: status.node, role: status.role, epoch: status.epoch, ...(commitPosition === undefined ? {} : { commitPosition }) });
-      if (status.role === 'leader' && status.epoch > leaderEpoch) {
-        leader = status.node;
-        leaderEpoch = status.epoch;
-      }
-    }
-    this.cachedLeader = leader;
-    return samples;
+    const roles = new Map([...statuses].map(([node, status]) => [node, { role: status.role, epoch: status.epoch, ...(typeof status.commitPosition === 'number' ? { commitPosition: status.commitPosition } : {}) }]));
+    return this.roles.sample(roles, timeNs());
   }
 
   /** The leader as last sampled: what "isolate the leader" targets. */
   leader(): string | null {
-    return this.cachedLeader;
+    return this.roles.leader();
   }
 
   /** Clock faults through each node's admin endpoint, verified against the node's own reading. */

@@ -15,7 +15,7 @@ import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
 import type { RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import type { WorkloadClient } from '../../workloads/index.js';
-import { logTails, OperationEnded, summarizeVersions, type ProcessCluster } from '../real-support/index.js';
+import { logTails, OperationEnded, summarizeVersions, type ProcessCluster, RoleSampler } from '../real-support/index.js';
 import { clientUrl, DEFAULT_TIMING, etcdProcessSpec, type EtcdInstall, type EtcdTiming } from './command.js';
 import { EtcdConnection } from './connection.js';
 import { etcdVersion, goVersion, raftStatus, revision, type RaftStatus } from './probes.js';
@@ -51,15 +51,17 @@ export interface HealthReport {
 }
 
 export class RealEtcd {
-  private cachedLeader: string | null = null;
-  private readonly lastTerm = new Map<string, number>();
   private readonly clients = new Set<WorkloadClient>();
   private nextPinned = 0;
+
+  private readonly roles: RoleSampler;
 
   constructor(
     private readonly cluster: ProcessCluster,
     private readonly options: RealEtcdOptions = {},
-  ) {}
+  ) {
+    this.roles = new RoleSampler(cluster.nodes.map((node) => node.name));
+  }
 
   get nodes(): string[] {
     return this.cluster.nodes.map((node) => node.name);
@@ -82,7 +84,7 @@ export class RealEtcd {
       const seen = new Set(statuses.map((status) => `${status.leaderId}@${status.term}`));
       if (statuses.length === this.cluster.nodes.length && leaders.length === 1 && seen.size === 1) {
         const leader = leaders[0] as NodeStatus;
-        this.cachedLeader = leader.node;
+        this.roles.knowLeader(leader.node);
         return { leader: leader.node, term: leader.term };
       }
       last = `${statuses.length} of ${this.cluster.nodes.length} members answered; roles ${statuses.map((status) => `${status.node}=${status.role}@${status.term}`).join(', ') || 'none'}`;
@@ -111,27 +113,13 @@ export class RealEtcd {
   /** One role sample per member, stamped with the run's clock (ns); a member that did not answer is "unreachable" at its last term. */
   async sampleRoles(timeNs: () => number): Promise<RoleSample[]> {
     const statuses = await this.statuses();
-    const time = timeNs();
-    const samples: RoleSample[] = [];
-    let leader: string | null = null;
-    let leaderTerm = -1;
-    for (const node of this.nodes) {
-      const status = statuses.get(node);
-      if (status === undefined) {
-        samples.push({ time, node, role: 'unreachable', epoch: this.lastTerm.get(node) ?? 0 });
-        continue;
-      }
-      this.lastTerm.set(node, status.term);
-      samples.push({ time, node, role: status.role, epoch: status.term, commitPosition: status.commitIndex });
-      if (status.role === 'leader' && status.term > leaderTerm) [leader, leaderTerm] = [node, status.term];
-    }
-    this.cachedLeader = leader;
-    return samples;
+    const roles = new Map([...statuses].map(([node, status]) => [node, { role: status.role, epoch: status.term, commitPosition: status.commitIndex }]));
+    return this.roles.sample(roles, timeNs());
   }
 
   /** The leader as last sampled: what "isolate the leader" targets. */
   leader(): string | null {
-    return this.cachedLeader;
+    return this.roles.leader();
   }
 
   /** Whether every member but the crashed ones answers at the same key-value revision. */

@@ -66,3 +66,4 @@ export class OperationEnded extends Error {
     super(outcome.error);
   }
 }
+export { RoleSampler, type NodeRole } from './role-sampler.js';

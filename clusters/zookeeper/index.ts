@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FaultlineError } from '../../common/errors.js';
 import type { RoleSample } from '../../checkers/checker.js';
 import type { WorkloadClient } from '../../workloads/index.js';
-import { logTails, summarizeVersions, type ProcessCluster } from '../real-support/index.js';
+import { logTails, summarizeVersions, type ProcessCluster, RoleSampler } from '../real-support/index.js';
 import { CLIENT_PORT, currentEpoch, DEFAULT_TIMING, nodeProcessSpec, writeNodeConfig, type ZooKeeperInstall, type ZooKeeperTiming } from './config.js';
 import { faketimeEnvironment, ZooKeeperClockControl } from './clock.js';
 import { askFourLetterWord, parseEnvi, parseSrvr, type ServerStatus } from './four-letter-words.js';
@@ -55,16 +55,18 @@ export interface HealthReport {
 }
 
 export class RealZooKeeper {
-  private cachedLeader: string | null = null;
-  private readonly lastEpoch = new Map<string, number>();
   private readonly sessions = new Set<ZooKeeperSession>();
   private readonly clients = new Set<WorkloadClient>();
   private clock: ZooKeeperClockControl | undefined;
 
+  private readonly roles: RoleSampler;
+
   constructor(
     private readonly cluster: ProcessCluster,
     private readonly options: RealZooKeeperOptions = {},
-  ) {}
+  ) {
+    this.roles = new RoleSampler(cluster.nodes.map((node) => node.name));
+  }
 
   get nodes(): string[] {
     return this.cluster.nodes.map((node) => node.name);
@@ -93,7 +95,7 @@ export class RealZooKeeper {
       const epochs = new Set(serving.map((status) => status.epoch));
       if (serving.length === this.cluster.nodes.length && leaders.length === 1 && epochs.size === 1) {
         const leader = leaders[0] as NodeStatus;
-        this.cachedLeader = leader.node;
+        this.roles.knowLeader(leader.node);
         return { leader: leader.node, epoch: leader.epoch };
       }
       last = `${statuses.length} of ${this.cluster.nodes.length} nodes answered; modes ${statuses.map((status) => `${status.node}=${status.mode}@${status.epoch}`).join(', ') || 'none'}`;
@@ -125,29 +127,14 @@ export class RealZooKeeper {
   /** One role sample per node, stamped with the run's clock (ns); a node that did not answer is "unreachable" at its last epoch. */
   async sampleRoles(timeNs: () => number): Promise<RoleSample[]> {
     const statuses = await this.statuses();
-    const time = timeNs();
-    const samples: RoleSample[] = [];
-    let leader: string | null = null;
-    let leaderEpoch = -1;
-    for (const node of this.nodes) {
-      const status = statuses.get(node);
-      if (status === undefined) {
-        samples.push({ time, node, role: 'unreachable', epoch: this.lastEpoch.get(node) ?? 0 });
-        continue;
-      }
-      // A node without quorum reports no zxid: keep the epoch it last had.
-      const epoch = status.mode === 'looking' ? (this.lastEpoch.get(node) ?? 0) : status.epoch;
-      this.lastEpoch.set(node, epoch);
-      samples.push({ time, node, role: status.mode, epoch, ...(status.mode === 'looking' ? {} : { commitPosition: Number(status.zxid) }) });
-      if (status.mode === 'leader' && epoch > leaderEpoch) [leader, leaderEpoch] = [node, epoch];
-    }
-    this.cachedLeader = leader;
-    return samples;
+    // A node without quorum reports no zxid: it keeps the epoch it last had.
+    const roles = new Map([...statuses].map(([node, status]) => [node, status.mode === 'looking' ? { role: status.mode } : { role: status.mode, epoch: status.epoch, commitPosition: Number(status.zxid) }]));
+    return this.roles.sample(roles, timeNs());
   }
 
   /** The leader as last sampled: what "isolate the leader" targets. */
   leader(): string | null {
-    return this.cachedLeader;
+    return this.roles.leader();
   }
 
   /**
