@@ -191,6 +191,19 @@ export interface BootRequest {
   runSeconds: number;
   /** Docker only: a user's own image instead of faultline-node:local. */
   image?: string;
+  /** ssh only: the hosts, one per node, and how they are trusted and reached. */
+  ssh?: SshTarget;
+}
+
+/** Where the ssh runtime's nodes run: one host per node, in node order. */
+export interface SshTarget {
+  /** "user@host[:port]" each. */
+  hosts: string[];
+  /** A private key file; without it, the SSH agent ($SSH_AUTH_SOCK). */
+  keyFile?: string;
+  knownHostsFile: string;
+  /** Trust (and record in knownHostsFile) a host whose key is unknown; a changed key is refused always. */
+  acceptNewHostKeys: boolean;
 }
 
 /** A place where nodes run. One registry line each (registry.ts). */

@@ -43,7 +43,8 @@ export async function bootReal(name: 'docker' | 'local', request: BootRequest, f
   }
 }
 
-class RealRuntimeCluster implements Cluster {
+/** The Cluster over a RealCluster; watched: what the crash watch looks at (by default the cluster: its nodes' logs are local files). */
+export class RealRuntimeCluster implements Cluster {
   readonly scheduler = new RealScheduler();
   readonly hosts;
   readonly timeWords = '';
@@ -56,11 +57,12 @@ class RealRuntimeCluster implements Cluster {
     private readonly cluster: RealCluster,
     private readonly workDirectory: string,
     readonly faults: ReadonlySet<FaultAbility>,
+    private readonly watched: Pick<RealCluster, 'nodes' | 'isRunning'> = cluster,
   ) {
     this.hosts = { kind: 'processes' as const, start: cluster.start.bind(cluster), isRunning: cluster.isRunning.bind(cluster) };
   }
 
-  get runtime(): 'docker' | 'local' {
+  get runtime(): RealCluster['runtime'] {
     return this.cluster.runtime;
   }
 
@@ -70,7 +72,7 @@ class RealRuntimeCluster implements Cluster {
 
   faultControl(clock: ClockControl | undefined, timeNs: () => number): VerifiedFaultControl {
     // Every fault goes through the watch, so a node the nemesis did not kill and that is gone counts as crashed.
-    this.watch = new CrashWatch(this.cluster, this.cluster.faultControl(clock), timeNs);
+    this.watch = new CrashWatch(this.watched, this.cluster.faultControl(clock), timeNs);
     return this.watch.control;
   }
 

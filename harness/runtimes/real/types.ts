@@ -10,7 +10,7 @@ export type RealNodeInfo = NodeInfo;
 export type RealFaultControl = VerifiedFaultControl;
 
 export interface RealCluster {
-  readonly runtime: 'docker' | 'local';
+  readonly runtime: 'docker' | 'local' | 'ssh';
   readonly nodes: readonly RealNodeInfo[];
   /** Starts the node's process; stdout and stderr go to <dataDirectory>/process.log. restart() reuses the last spec. */
   start(node: string, spec: NodeProcessSpec): Promise<void>;

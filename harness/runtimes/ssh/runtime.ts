@@ -1,0 +1,15 @@
+/**
+ * The ssh runtime as the Runtime seam, as data: nodes on machines reached
+ * over SSH, one node per host, with the same faults and fault timing as the
+ * other real runtimes. Its code (ssh2, the hosts) loads when a run boots it.
+ */
+import type { Runtime } from '../index.js';
+import { FAULT_TIMING, FAULTS } from '../real/runtime.js';
+
+export const sshRuntime: Runtime = {
+  name: 'ssh',
+  summary: 'one node per machine reached over SSH (--ssh-hosts, --ssh-key, --ssh-known-hosts); iptables and signals there',
+  faults: FAULTS,
+  faultTiming: FAULT_TIMING,
+  boot: async (request) => (await import('./cluster.js')).bootSsh(request, FAULTS),
+};
