@@ -6,7 +6,7 @@
  * clear error before the run starts.
  */
 import type { Endpoint, World } from '../../clusters/coordinator/world.js';
-import type { FaultTiming } from '../../common/run-config.js';
+import type { FaultTiming, RunConfig } from '../../common/run-config.js';
 import type { LinkOptionsInput } from './sim/network.js';
 
 export type { FaultTiming };
@@ -215,6 +215,8 @@ export interface Runtime {
   /** How long faults and the quiet gaps between them last by default here; recorded in each run's config. */
   readonly faultTiming: FaultTiming;
   boot(request: BootRequest): Promise<Cluster>;
+  /** What this runtime's boot needs from the run's config beyond the common request (ssh: its hosts). */
+  bootOptions?(config: RunConfig): Partial<BootRequest>;
   /** Removes (or, dry, lists) what a killed faultline left behind on this runtime. */
   clean?(dryRun: boolean): Promise<string[]>;
 }

@@ -12,4 +12,16 @@ export const sshRuntime: Runtime = {
   faults: FAULTS,
   faultTiming: FAULT_TIMING,
   boot: async (request) => (await import('./cluster.js')).bootSsh(request, FAULTS),
+  // The config checks made sure of one host per node and wrote out the known_hosts file and the acceptance of new keys.
+  bootOptions: (config) =>
+    config.sshHosts === undefined
+      ? {}
+      : {
+          ssh: {
+            hosts: config.sshHosts,
+            ...(config.sshKey === undefined ? {} : { keyFile: config.sshKey }),
+            knownHostsFile: config.sshKnownHosts ?? `${process.env.HOME ?? ''}/.ssh/known_hosts`,
+            acceptNewHostKeys: config.sshAcceptNewHostKeys === true,
+          },
+        },
 };
