@@ -11,6 +11,7 @@ import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
 import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
 import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
+import { checkSshHosts, flag, sshHostList } from './config-checks.js';
 
 export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
 export { RUNTIME_NAMES, SYSTEM_NAMES };
@@ -59,6 +60,10 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   out: text,
   image: text,
   faultTiming,
+  sshHosts: sshHostList,
+  sshKey: text,
+  sshKnownHosts: text,
+  sshAcceptNewHostKeys: flag,
 };
 
 /** The range shown says 3 with faults (the default); 1 and 2 pass here and meet checkQuorumSurvivesFaults with a reason. */
@@ -125,6 +130,7 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
   config.readMode ??= (systemNamed(config.system).readModes[0] as { name: string }).name;
   config.faultTiming ??= structuredClone(runtime.faultTiming);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
+  checkSshHosts(config, placeOf('sshHosts', sources.get('sshHosts')));
   checkFit(config, sources);
   return config;
 }

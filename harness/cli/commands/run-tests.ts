@@ -11,8 +11,9 @@ import { verdictWord, type Verdict } from '../../../checkers/checker.js';
 import { ProgressReporter } from './progress-output.js';
 import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
+import { sshFlagsOf, withSshFlags, type SshArguments } from './ssh-flags.js';
 
-interface TestArguments {
+interface TestArguments extends SshArguments {
   system?: string;
   runtime?: string;
   workload?: string;
@@ -37,7 +38,7 @@ interface TestArguments {
 export const VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
 
 function build(yargs: Argv): Argv<TestArguments> {
-  return yargs
+  const built = yargs
     .option('system', { type: 'string', choices: SYSTEM_NAMES as string[], describe: `system under test (default ${DEFAULTS.system})` })
     .option('runtime', { type: 'string', choices: RUNTIME_NAMES as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
     .option('workload', { type: 'string', describe: `${WORKLOAD_NAMES.slice(0, -1).join(', ')} or ${WORKLOAD_NAMES.at(-1)} (default ${DEFAULTS.workload})` })
@@ -59,7 +60,8 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('junit', { type: 'string', describe: 'write JUnit XML here: one test case per run and checker, rewritten after each run' })
     .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
     .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
-    .strict() as unknown as Argv<TestArguments>;
+    .strict();
+  return withSshFlags(built) as unknown as Argv<TestArguments>;
 }
 
 export function testCommand(setExitCode: (code: number) => void): CommandModule<object, TestArguments> {
@@ -81,6 +83,7 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
     maxActiveFaults: argv['max-active-faults'],
     out: argv.out,
     image: argv.image,
+    ...sshFlagsOf(argv),
   };
 }
 

@@ -68,14 +68,9 @@ export async function signalAndWait(host: SshHost, pid: number, signal: 'KILL' |
 
 /** Kills every process of the run on the host (or, runId "*", of any run); prints and returns the pids. */
 export async function killRunProcesses(host: SshHost, runId: string, dryRun = false): Promise<{ pid: number; run: string }[]> {
-  const pattern = runId === '*' ? `^${RUN_VARIABLE}=` : `^${RUN_VARIABLE}=${runId}$`;
-  const script = [
-    `for e in /proc/[0-9]*/environ; do`,
-    `  r=$(tr '\\0' '\\n' < "$e" 2>/dev/null | grep -m1 ${quote(pattern)}) || continue`,
-    `  p=\${e#/proc/}; p=\${p%/environ}; [ "$p" = $$ ] && continue`,
-    `  echo "$p \${r#*=}"; ${dryRun ? ':' : 'kill -9 "$p" 2>/dev/null'}`,
-    `done; true`,
-  ].join('\n');
+  const pattern = runId === '*' ? `^${RUN_VARIABLE}=.*` : `^${RUN_VARIABLE}=${runId}$`;
+  // One grep over every environment (NUL-separated lines), not a process per process: a host runs hundreds.
+  const script = `grep -a -z -o -H ${quote(pattern)} /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | sed -n 's#^/proc/\\([0-9]*\\)/environ:${RUN_VARIABLE}=\\(.*\\)$#\\1 \\2#p' | while read -r p r; do [ "$p" = $$ ] && continue; echo "$p $r"; ${dryRun ? ':' : 'kill -9 "$p" 2>/dev/null'}; done; true`;
   const output = await host.run(script, { privileged: true, timeoutMs: 30_000 });
   return output
     .split('\n')
