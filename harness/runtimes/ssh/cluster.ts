@@ -100,19 +100,25 @@ class SshCluster implements RealCluster, ProcessFaults {
       });
     }
     const owner = JSON.stringify({ ...currentOwner(), controller: hostname(), runId: this.runId });
+    // One undo for every host, pushed before any host is changed: each host's steps run at once, not one after another.
+    this.undo.push('remove the run from the hosts (chain, directories)', async () => void (await Promise.all(this.nodes.map((node) => this.removeFromHost(node)))));
     await Promise.all(
       this.nodes.map(async (node) => {
-        const runDirectory = path.posix.dirname(node.dataDirectory);
-        // Hosts that share files (the local test hosts) share the run's directory: the last node's undo removes it.
-        const removeRun = `cd ${quote(runDirectory)} 2>/dev/null || exit 0; rm -rf ${quote(node.name)}; [ -z "$(ls -A | grep -v -e '^${OWNER_FILE}$' -e '^project-')" ] && cd / && rm -rf ${quote(runDirectory)}; rmdir ${REMOTE_BASE} 2>/dev/null; true`;
-        this.undo.push(`remove ${node.dataDirectory} on ${node.host.name}`, async () => void (await node.host.run(removeRun)));
-        await node.host.run(`mkdir -p ${quote(node.dataDirectory)} && printf '%s\\n' ${quote(owner)} > ${quote(`${runDirectory}/${OWNER_FILE}`)}`);
-        this.undo.push(`remove faultline's iptables chain on ${node.host.name}`, () => removePartitionChain(node.network));
+        await node.host.run(`mkdir -p ${quote(node.dataDirectory)} && printf '%s\\n' ${quote(owner)} > ${quote(`${path.posix.dirname(node.dataDirectory)}/${OWNER_FILE}`)}`);
         await installPartitionChain(node.network);
       }),
     );
     // Processes go first at teardown, before their directories.
     this.undo.push('stop node processes', () => this.stopAll());
+  }
+
+  /** The chain (none was there before this run) and the node's directory; hosts that share files (the local test hosts) share the run's directory: the last node removes it. */
+  private async removeFromHost(node: RemoteNode): Promise<void> {
+    await removePartitionChain(node.network);
+    const runDirectory = path.posix.dirname(node.dataDirectory);
+    await node.host.run(
+      `cd ${quote(runDirectory)} 2>/dev/null || exit 0; rm -rf ${quote(node.name)}; [ -z "$(ls -A | grep -v -e '^${OWNER_FILE}$' -e '^project-')" ] && cd / && rm -rf ${quote(runDirectory)}; rmdir ${REMOTE_BASE} 2>/dev/null; true`,
+    );
   }
 
   async start(node: string, spec: NodeProcessSpec): Promise<void> {
@@ -143,7 +149,15 @@ class SshCluster implements RealCluster, ProcessFaults {
   }
 
   async collectLogs(write: (node: string, fileName: string, text: string) => void): Promise<void> {
-    for (const node of this.nodes) await fetchLogs(node, (fileName, text) => write(node.name, fileName, text));
+    // Fetched from every host at once, written in node order.
+    const fetched = await Promise.all(this.nodes.map(async (node) => {
+      const files: [string, string][] = [];
+      await fetchLogs(node, (fileName, text) => files.push([fileName, text]));
+      return files;
+    }));
+    this.nodes.forEach((node, index) => {
+      for (const [fileName, text] of fetched[index] ?? []) write(node.name, fileName, text);
+    });
   }
 
   teardown(): Promise<void> {

@@ -10,29 +10,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { temporaryDirectory } from '../../../common/testing/temporary-directory.js';
-import { resolveConfig, type RunConfig } from '../../run/config.js';
+import type { RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { FILES } from '../../run/run-store.js';
 import { leftoversOfRun } from './clean.js';
-import { downTestHosts, upTestHosts } from './test-hosts.js';
+import { downTestHosts, sshRunConfig, upTestHosts } from './test-hosts.js';
 
 const SET = 2;
 const target = upTestHosts(3, SET);
 const out = temporaryDirectory('faultline-ssh-runs-');
 after(() => downTestHosts(SET));
-
-/** The config a run on these hosts resolves to. */
-function sshConfig(overrides: Partial<RunConfig>, seed: number): RunConfig {
-  const ssh: Partial<RunConfig> = { sshHosts: target.hosts, sshKey: target.keyFile as string, sshKnownHosts: target.knownHostsFile, sshAcceptNewHostKeys: false };
-  const layer: Partial<RunConfig> = { out, warmupSeconds: 1, recoverySeconds: 3, timeLimitSeconds: 10, rate: 100, ...ssh, ...overrides };
-  try {
-    return resolveConfig('test', seed, { ...layer, runtime: 'ssh' });
-  } catch (error) {
-    // Until the coordinator lists ssh among its runtimes (clusters/coordinator/system.ts), resolve as local and run on ssh.
-    if (!/does not run on the ssh runtime/.test((error as Error).message)) throw error;
-    return { ...resolveConfig('test', seed, { ...layer, runtime: 'local' }), runtime: 'ssh' };
-  }
-}
 
 function faultKinds(directory: string): Set<string> {
   const kinds = new Set<string>();
@@ -49,7 +36,7 @@ for (const [system, seed] of [
   ['coordinator-zab', 22],
 ] as const) {
   test(`ssh: ${system} under partitions and kills over SSH, valid, logs fetched, nothing left on the hosts`, async () => {
-    const outcome = await runTest(sshConfig({ system, nemesis: 'partition,kill', maxActiveFaults: 2 }, seed), new Date(), () => true);
+    const outcome = await runTest(sshRunConfig(target, { out, system, nemesis: 'partition,kill', maxActiveFaults: 2 }, seed), new Date(), () => true);
     assert.equal(outcome.report.infrastructureError, undefined, explain(outcome));
     assert.equal(outcome.results.valid, true, explain(outcome));
     assert.ok(outcome.results.ops > 200, `only ${outcome.results.ops} operations`);

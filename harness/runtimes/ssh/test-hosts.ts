@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { resolveConfig, type RunConfig } from '../../run/config.js';
 import type { SshTarget } from '../index.js';
 import { PROJECT_ROOT } from './code.js';
 
@@ -20,4 +21,17 @@ export function upTestHosts(count: number, set: number): SshTarget & { directory
 
 export function downTestHosts(set: number): void {
   execFileSync('bash', [SCRIPT, 'down', String(set)], { encoding: 'utf8', timeout: 30_000 });
+}
+
+/** A short run's config on these hosts (1 s warm-up, 10 s of faults, 3 s recovery), as the config checks resolve it. */
+export function sshRunConfig(target: SshTarget, overrides: Partial<RunConfig>, seed: number): RunConfig {
+  const ssh: Partial<RunConfig> = { sshHosts: target.hosts, sshKnownHosts: target.knownHostsFile, sshAcceptNewHostKeys: target.acceptNewHostKeys, ...(target.keyFile === undefined ? {} : { sshKey: target.keyFile }) };
+  const layer: Partial<RunConfig> = { warmupSeconds: 1, recoverySeconds: 3, timeLimitSeconds: 10, rate: 100, ...ssh, ...overrides };
+  try {
+    return resolveConfig('test', seed, { ...layer, runtime: 'ssh' });
+  } catch (error) {
+    // Until the coordinator lists ssh among its runtimes (clusters/coordinator/system.ts), resolve as local and run on ssh.
+    if (!/does not run on the ssh runtime/.test((error as Error).message)) throw error;
+    return { ...resolveConfig('test', seed, { ...layer, runtime: 'local' }), runtime: 'ssh' };
+  }
 }
