@@ -3,9 +3,11 @@
  * coordinator cluster (Raft and ZAB) on three local SSH test hosts, under
  * real partitions (iptables on each host) and kills (SIGKILL by pid over
  * SSH): valid verdicts, logs fetched into the run directory, the options in
- * config.json, and nothing left on the hosts.
+ * config.json, and nothing left on the hosts; and the code uploaded to a
+ * host that does not see this machine's files.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -13,7 +15,9 @@ import { temporaryDirectory } from '../../../common/testing/temporary-directory.
 import type { RunConfig } from '../../run/config.js';
 import { runTest, type TestRunOutcome } from '../../run/execute.js';
 import { FILES } from '../../run/run-store.js';
+import { standInSpec, waitForPong } from '../real/test-support.js';
 import { leftoversOfRun } from './clean.js';
+import { sshRuntime } from './runtime.js';
 import { downTestHosts, sshRunConfig, upTestHosts } from './test-hosts.js';
 
 const SET = 2;
@@ -47,3 +51,20 @@ for (const [system, seed] of [
     assert.deepEqual(await leftoversOfRun(target, `${seed}-${process.pid}`), []);
   });
 }
+
+test('ssh: a host that does not see this machine\'s files gets the code uploaded, and teardown removes it', async () => {
+  const runId = `upload-${process.pid}`;
+  const { bootSsh } = await import('./cluster.js');
+  const cluster = await bootSsh({ runId, nodes: ['n1', 'n2', 'n3'], seed: 1, runSeconds: 10, ssh: target }, sshRuntime.faults, { codePlacement: 'upload' });
+  try {
+    assert.equal(cluster.hosts.kind, 'processes');
+    if (cluster.hosts.kind !== 'processes') return;
+    await cluster.hosts.start('n2', standInSpec());
+    await waitForPong((cluster.nodes[1] as { address: string }).address);
+    const commandLine = execFileSync('sh', ['-c', `tr '\\0' ' ' < /proc/$(cat ${cluster.nodes[1]?.dataDirectory}/process.pid)/cmdline`], { encoding: 'utf8' });
+    assert.match(commandLine, new RegExp(`/tmp/faultline-ssh/${runId}/project-10\\.203\\.${SET}\\.12/dist/harness/runtimes/real/stand-in-node\\.js`));
+  } finally {
+    await cluster.teardown();
+  }
+  assert.deepEqual(await leftoversOfRun(target, runId), []);
+});
