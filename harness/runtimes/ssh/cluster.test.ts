@@ -4,13 +4,12 @@
  * processes started over SSH, plus what only it has: a fault that does not
  * take effect is an infrastructure failure, and logs come from the hosts.
  */
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, test } from 'node:test';
+import { after } from 'node:test';
 import { defineRuntimeSuite } from '../testing/runtime-suite.js';
 import { PARTITION_CHAIN } from '../real/names.js';
 import { realStandIns } from '../real/stand-in-probe.js';
-import { waitForPong } from '../real/test-support.js';
+import { defineRealExtras } from '../real/runtime-suite.js';
 import { leftoversOfRun } from './clean.js';
 import { downTestHosts, upTestHosts } from './test-hosts.js';
 
@@ -28,36 +27,6 @@ defineRuntimeSuite(
   'ssh',
   runId,
   () => ({ ...realStandIns(runId), leftovers: () => leftoversOfRun(target, runId) }),
-  (context) => {
-    test('ssh: a partition that does not drop traffic is an infrastructure failure', async () => {
-      const { cluster, probe } = context();
-      const checked = cluster.faultControl(undefined, () => 0);
-      // Unhook n2's chain behind faultline's back: its DROP rules then never see a packet.
-      await inHostNamespace(2, `iptables -w -D INPUT -j ${PARTITION_CHAIN}`);
-      try {
-        checked.cutLink('n1', 'n2');
-        checked.kill('n3');
-        await checked.settled();
-        const failure = checked.failure() as Error & { code?: string };
-        assert.match(failure.message, /cut n1->n2: partition did not drop traffic on n1->n2/);
-        assert.equal(failure.code, 'E_INFRASTRUCTURE');
-        assert.equal(await probe.isRunning('n3'), false, 'later faults still run');
-      } finally {
-        await inHostNamespace(2, `iptables -w -I INPUT -j ${PARTITION_CHAIN}`);
-        checked.heal();
-        checked.restart('n3');
-        await checked.settled();
-        await waitForPong((cluster.nodes[2] as { address: string }).address);
-      }
-    });
-
-    test('ssh: logs are fetched from every host', async () => {
-      const logs: string[] = [];
-      await context().cluster.collectLogs((node, fileName, lines) => logs.push(`${node}/${fileName}: ${lines.join('\n')}`));
-      assert.ok(logs.some((line) => line.startsWith('n3/process.log: ') && line.split('listening on').length >= 3), logs.join('\n'));
-      assert.ok(logs.some((line) => line.startsWith('n1/process.log: ')));
-      assert.notDeepEqual(await context().probe.leftovers(), [], 'the run has processes, a directory and a chain until teardown');
-    });
-  },
+  (context) => defineRealExtras('ssh', context, (node, action) => inHostNamespace(Number(node.slice(1)), `iptables -w ${action} INPUT -j ${PARTITION_CHAIN}`)),
   { ssh: target },
 );
