@@ -108,6 +108,14 @@ export type NodeHosts =
       /** Starts the node's process; stdout and stderr go to <dataDirectory>/process.log. restart() reuses the last spec. */
       start(node: string, spec: NodeProcessSpec): Promise<void>;
       isRunning(node: string): Promise<boolean>;
+      /**
+       * Writes a file (a node's config, a clock file) at an absolute path inside the node's data
+       * directory, on the machine the node runs on, making its directories; where the node's files
+       * are not this machine's (ssh), writing them here with node:fs would miss them.
+       */
+      writeFile?(node: string, file: string, contents: string): Promise<void>;
+      /** Reads such a file from the node's machine (its last MiB); undefined when it is missing. */
+      readFile?(node: string, file: string): Promise<string | undefined>;
     }
   | {
       kind: 'simulated';

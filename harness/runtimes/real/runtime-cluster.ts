@@ -14,6 +14,8 @@ import { CrashWatch } from './crash-watch.js';
 import { pollUntil } from './host-commands.js';
 import { bootRuntime, createWorkDirectory, type RealCluster } from './index.js';
 import { RealScheduler } from './scheduler.js';
+import { readNodeFile, writeNodeFile } from './node-files.js';
+import { FaultlineError } from '../../../common/errors.js';
 
 /** Each sample asks every node over the network: four a second is enough to see roles change. */
 const ROLE_SAMPLE_INTERVAL_MS = 250;
@@ -59,7 +61,19 @@ export class RealRuntimeCluster implements Cluster {
     readonly faults: ReadonlySet<FaultAbility>,
     private readonly watched: Pick<RealCluster, 'nodes' | 'isRunning'> = cluster,
   ) {
-    this.hosts = { kind: 'processes' as const, start: cluster.start.bind(cluster), isRunning: cluster.isRunning.bind(cluster) };
+    this.hosts = {
+      kind: 'processes' as const,
+      start: cluster.start.bind(cluster),
+      isRunning: cluster.isRunning.bind(cluster),
+      writeFile: cluster.writeFile?.bind(cluster) ?? (async (node: string, file: string, contents: string) => writeNodeFile(this.dataDirectoryOf(node), file, contents)),
+      readFile: cluster.readFile?.bind(cluster) ?? (async (node: string, file: string) => readNodeFile(this.dataDirectoryOf(node), file)),
+    };
+  }
+
+  private dataDirectoryOf(node: string): string {
+    const info = this.cluster.nodes.find((candidate) => candidate.name === node);
+    if (info === undefined) throw new FaultlineError('E_USAGE', `no node named ${node} in this cluster`);
+    return info.dataDirectory;
   }
 
   get runtime(): RealCluster['runtime'] {

@@ -56,6 +56,16 @@ export function defineRealExtras(runtime: RuntimeName, context: () => SuiteConte
     }
   });
 
+  test(`${runtime}: a node's files are written and read back on its machine, only inside its data directory`, async () => {
+    const { cluster } = context();
+    assert.ok(cluster.hosts.kind === 'processes' && cluster.hosts.writeFile !== undefined && cluster.hosts.readFile !== undefined);
+    const directory = (cluster.nodes[0] as { dataDirectory: string }).dataDirectory;
+    await cluster.hosts.writeFile('n1', `${directory}/conf/node.cfg`, 'a=1\nb=2\n');
+    assert.equal(await cluster.hosts.readFile('n1', `${directory}/conf/node.cfg`), 'a=1\nb=2\n');
+    assert.equal(await cluster.hosts.readFile('n1', `${directory}/conf/missing.cfg`), undefined);
+    await assert.rejects(cluster.hosts.writeFile('n1', `${directory}/../elsewhere.cfg`, 'x'), /not inside the node's data directory/);
+  });
+
   test(`${runtime}: logs are collected from every node's files`, async () => {
     const logs: string[] = [];
     await context().cluster.collectLogs((node, fileName, lines) => logs.push(`${node}/${fileName}: ${lines.join('\n')}`));

@@ -13,6 +13,7 @@ import { FaultlineError } from '../../../common/errors.js';
 import type { BootRequest, Cluster, FaultAbility, NodeProcessSpec, SshTarget } from '../index.js';
 import { QueuedFaultControl, type ProcessFaults } from '../real/fault-queue.js';
 import { checkedRunId } from '../real/names.js';
+import { checkedNodeFile, MAX_NODE_FILE_READ_BYTES } from '../real/node-files.js';
 import { hasPartitionChain, installPartitionChain, removePartitionChain, type NamespacedNode } from '../real/network-faults.js';
 import { currentOwner } from '../real/owner.js';
 import { RealRuntimeCluster } from '../real/runtime-cluster.js';
@@ -126,6 +127,19 @@ class SshCluster implements RealCluster, ProcessFaults {
     this.specs.set(node, spec);
     const pid = await startProcess(info.host, this.runId, info.dataDirectory, await this.code.specOn(info.host, spec));
     this.pids.set(node, pid);
+  }
+
+  async writeFile(node: string, file: string, contents: string): Promise<void> {
+    const info = this.node(node);
+    const resolved = checkedNodeFile(info.dataDirectory, file);
+    // Written whole, then renamed: a reader on the host never sees half a file.
+    await info.host.run(`mkdir -p ${quote(path.posix.dirname(resolved))} && cat > ${quote(`${resolved}.faultline-new`)} && mv -f ${quote(`${resolved}.faultline-new`)} ${quote(resolved)}`, { input: contents });
+  }
+
+  async readFile(node: string, file: string): Promise<string | undefined> {
+    const info = this.node(node);
+    const result = await info.host.tryRun(`tail -c ${MAX_NODE_FILE_READ_BYTES} ${quote(checkedNodeFile(info.dataDirectory, file))}`, { maxOutputBytes: MAX_NODE_FILE_READ_BYTES });
+    return result.exitCode === 0 ? result.stdout : undefined;
   }
 
   faultControl(clock?: ClockControl): RealFaultControl {

@@ -67,13 +67,25 @@ export class SshConnection {
   /** Runs a command line in the user's shell on the host. */
   async exec(command: string, options: ExecOptions = {}): Promise<CommandResult> {
     assert.ok(!this.closed, `connection to ${this.name} used after close`);
-    const client = await this.ready();
     await this.acquireChannel();
     try {
-      return await this.execOn(client, command, options);
+      const client = await this.ready();
+      try {
+        return await this.execOn(client, command, options);
+      } catch (error) {
+        if (!(error instanceof ChannelRefused)) throw error;
+        // The command never started (the connection was gone before its close was seen): safe to run on a new one.
+        this.drop(client);
+        return await this.execOn(await this.ready(), command, options);
+      }
     } finally {
       this.releaseChannel();
     }
+  }
+
+  private drop(client: Client): void {
+    if (this.client === client) this.client = undefined;
+    client.end();
   }
 
   close(): void {
@@ -178,7 +190,7 @@ export class SshConnection {
     return new Promise<CommandResult>((resolve, reject) => {
       client.exec(command, (error, stream) => {
         if (error !== undefined && error !== null) {
-          reject(new FaultlineError('E_INFRASTRUCTURE', `${this.name}: could not run a command: ${error.message}`));
+          reject(new ChannelRefused(`${this.name}: could not run a command: ${error.message}`));
           return;
         }
         const stdout = new BoundedText(maxBytes);
@@ -214,6 +226,13 @@ export class SshConnection {
   }
 }
 
+/** A command whose channel did not open: it never ran. */
+class ChannelRefused extends FaultlineError {
+  constructor(message: string) {
+    super('E_INFRASTRUCTURE', message);
+  }
+}
+
 /** Output kept up to a bound (its end: logs and errors say the most there). */
 class BoundedText {
   private chunks: Buffer[] = [];
@@ -229,7 +248,7 @@ class BoundedText {
 
   text(): string {
     const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - this.maxBytes)).toString('utf8').replace(/\n$/, '');
+    return all.subarray(Math.max(0, all.length - this.maxBytes)).toString('utf8');
   }
 }
 

@@ -33,5 +33,5 @@ export async function fetchLogs(node: RemoteNode, write: (fileName: string, text
 /** Copies the ends of the node's logs into localDirectory (what the crash watch reads). */
 export async function mirrorCrashLogs(node: RemoteNode, localDirectory: string): Promise<void> {
   mkdirSync(localDirectory, { recursive: true });
-  for (const fileName of ['node.log', 'process.log']) writeFileSync(path.join(localDirectory, fileName), `${await tail(node, fileName, CRASH_TAIL_BYTES)}\n`);
+  for (const fileName of ['node.log', 'process.log']) writeFileSync(path.join(localDirectory, fileName), await tail(node, fileName, CRASH_TAIL_BYTES));
 }
