@@ -11,14 +11,17 @@
 # (namespaces fltssh<S>-h<i>), a FORWARD rule for the bridge (Docker drops bridged
 # traffic without it), and /run/faultline-ssh-test-hosts/set<S>: a host key per host,
 # a client key (id_ed25519), authorized_keys, known_hosts, sshd logs and pid files.
-# Each set also has a user faultline-nosudo (no password, no sudo rights) that
-# tests use for the refusal of a sudo that asks for a password.
+# The sets share two users for tests: faultline-nosudo (no password, no sudo rights:
+# the refusal of a sudo that asks for a password) and faultline-sudo (sudo without a
+# password, through /etc/sudoers.d/faultline-ssh-test-hosts: a user that is not root).
 # The namespaces share this machine's files: node code and `node` are visible there.
 # Needs root, iproute2, iptables and openssh-server.
 set -euo pipefail
 
 BASE=/run/faultline-ssh-test-hosts
 NOSUDO_USER=faultline-nosudo
+SUDO_USER_NAME=faultline-sudo
+SUDOERS_FILE=/etc/sudoers.d/faultline-ssh-test-hosts
 
 die() {
   echo "ssh-test-hosts: $*" >&2
@@ -60,7 +63,12 @@ down() {
     for set in 0 1 2 3 4 5 6 7 8 9; do down_set "$set"; done
     rmdir "$BASE" 2>/dev/null || true
   fi
-  if [ ! -d "$BASE" ] && id "$NOSUDO_USER" >/dev/null 2>&1; then userdel "$NOSUDO_USER" 2>/dev/null || true; fi
+  if [ ! -d "$BASE" ]; then
+    for user in "$NOSUDO_USER" "$SUDO_USER_NAME"; do
+      if id "$user" >/dev/null 2>&1; then userdel "$user" 2>/dev/null || true; fi
+    done
+    rm -f "$SUDOERS_FILE"
+  fi
   echo "ssh-test-hosts: down"
 }
 
@@ -93,10 +101,17 @@ up() {
   cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
   write_sshd_config "$dir"
   : >"$dir/known_hosts"
-  if ! id "$NOSUDO_USER" >/dev/null 2>&1; then
-    useradd --system --no-create-home --home-dir / --shell /bin/sh "$NOSUDO_USER"
-    # '*': no password to log in with, yet not a locked account (sshd refuses locked ones).
-    usermod -p '*' "$NOSUDO_USER"
+  for user in "$NOSUDO_USER" "$SUDO_USER_NAME"; do
+    if ! id "$user" >/dev/null 2>&1; then
+      useradd --system --no-create-home --home-dir / --shell /bin/sh "$user"
+      # '*': no password to log in with, yet not a locked account (sshd refuses locked ones).
+      usermod -p '*' "$user"
+    fi
+  done
+  if [ -d /etc/sudoers.d ] && [ ! -f "$SUDOERS_FILE" ]; then
+    echo "$SUDO_USER_NAME ALL=(root) NOPASSWD: ALL" >"$SUDOERS_FILE.new"
+    chmod 0440 "$SUDOERS_FILE.new"
+    mv "$SUDOERS_FILE.new" "$SUDOERS_FILE"
   fi
   ip link add "$bridge" type bridge
   ip addr add "$prefix.1/24" dev "$bridge"

@@ -105,7 +105,8 @@ class SshCluster implements RealCluster, ProcessFaults {
     this.undo.push('remove the run from the hosts (chain, directories)', async () => void (await Promise.all(this.nodes.map((node) => this.removeFromHost(node)))));
     await Promise.all(
       this.nodes.map(async (node) => {
-        await node.host.run(`mkdir -p ${quote(node.dataDirectory)} && printf '%s\\n' ${quote(owner)} > ${quote(`${path.posix.dirname(node.dataDirectory)}/${OWNER_FILE}`)}`);
+        // The base is shared like /tmp (sticky, anyone may add): runs of different users on one host do not lock each other out.
+        await node.host.run(`{ [ -d ${REMOTE_BASE} ] || { mkdir -p ${REMOTE_BASE}; chmod 1777 ${REMOTE_BASE} 2>/dev/null; }; } && mkdir -p ${quote(node.dataDirectory)} && printf '%s\\n' ${quote(owner)} > ${quote(`${path.posix.dirname(node.dataDirectory)}/${OWNER_FILE}`)}`);
         await installPartitionChain(node.network);
       }),
     );

@@ -68,3 +68,28 @@ test('ssh: a host that does not see this machine\'s files gets the code uploaded
   }
   assert.deepEqual(await leftoversOfRun(target, runId), []);
 });
+
+test('ssh: a user that is not root runs the nodes as itself and iptables through sudo -n, and leaves nothing', async () => {
+  const runId = `sudo-${process.pid}`;
+  const asUser = { ...target, hosts: target.hosts.map((host) => host.replace('root@', 'faultline-sudo@')) };
+  const cluster = await sshRuntime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 1, runSeconds: 10, ssh: asUser });
+  try {
+    if (cluster.hosts.kind !== 'processes') throw new Error('the ssh runtime runs processes');
+    const { hosts } = cluster;
+    await Promise.all(cluster.nodes.map((node) => hosts.start(node.name, standInSpec())));
+    await Promise.all(cluster.nodes.map((node) => waitForPong(node.address)));
+    const pid = readFileSync(`${cluster.nodes[0]?.dataDirectory}/process.pid`, 'utf8').trim();
+    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${execFileSync('id', ['-u', 'faultline-sudo'], { encoding: 'utf8' }).trim()}\\s`, 'm'));
+    const faults = cluster.faultControl(undefined, () => 0);
+    faults.partition([['n1'], ['n2', 'n3']]);
+    faults.kill('n3');
+    faults.heal();
+    faults.restart('n3');
+    await faults.settled();
+    assert.equal(faults.failure(), undefined);
+    assert.equal(await hosts.isRunning('n3'), true);
+  } finally {
+    await cluster.teardown();
+  }
+  assert.deepEqual(await leftoversOfRun(target, runId), []);
+});
