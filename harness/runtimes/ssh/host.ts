@@ -64,13 +64,15 @@ export class SshHost {
   /** The checks before anything runs; nodeExecutable is the harness's own node, used when the host has the same path (undefined: no node needed). */
   async preflight(nodeExecutable: string | undefined): Promise<void> {
     this.address = await resolveAddress(this.target.host);
-    const uid = (await this.run('id -u')).trim();
-    if (uid !== '0') await this.checkSudo();
+    // One round trip for the user and each candidate node's version: a host far away pays for each.
+    const candidates = nodeExecutable === undefined ? [] : [nodeExecutable, 'node'];
+    const facts = (await this.run(['id -u', ...candidates.map((candidate) => `${quote(candidate)} --version 2>/dev/null || echo none`)].join('; '))).trim().split('\n');
+    if (facts[0]?.trim() !== '0') await this.checkSudo();
     const iptables = await this.tryRun('iptables -w -S INPUT >/dev/null', { privileged: true });
     if (iptables.exitCode !== 0) {
       throw new FaultlineError('E_INFRASTRUCTURE', `${this.name} cannot run iptables as root: ${iptables.stderr.slice(0, 200)}`, { hint: 'install iptables on the host (apt-get install iptables)' });
     }
-    if (nodeExecutable !== undefined) await this.findNode(nodeExecutable);
+    if (candidates.length > 0) this.chooseNode(candidates, facts.slice(1));
   }
 
   private async checkSudo(): Promise<void> {
@@ -89,21 +91,16 @@ export class SshHost {
     );
   }
 
-  private async findNode(nodeExecutable: string): Promise<void> {
-    const tried: string[] = [];
-    for (const candidate of [nodeExecutable, 'node']) {
-      const result = await this.tryRun(`${quote(candidate)} --version`);
-      const version = /^v(\d+)\./.exec(result.stdout.trim());
-      if (result.exitCode !== 0 || version === null) {
-        tried.push(`${candidate}: not found`);
-        continue;
-      }
-      if (Number(version[1]) >= MINIMUM_NODE_MAJOR) {
-        this.nodeCommand = candidate;
-        return;
-      }
-      tried.push(`${candidate}: ${result.stdout.trim()}, too old`);
+  /** The first candidate whose `--version` said 20 or newer. */
+  private chooseNode(candidates: readonly string[], versions: readonly string[]): void {
+    const answers = candidates.map((_, index) => (versions[index] ?? '').trim());
+    const majors = answers.map((answer) => Number(/^v(\d+)\./.exec(answer)?.[1] ?? Number.NaN));
+    const chosen = majors.findIndex((major) => major >= MINIMUM_NODE_MAJOR);
+    if (chosen >= 0) {
+      this.nodeCommand = candidates[chosen] as string;
+      return;
     }
+    const tried = candidates.map((candidate, index) => (Number.isNaN(majors[index]) ? `${candidate}: not found` : `${candidate}: ${answers[index]}, too old`));
     throw new FaultlineError('E_INFRASTRUCTURE', `${this.name} has no Node.js ${MINIMUM_NODE_MAJOR} or newer for the node processes (${tried.join('; ')})`, {
       hint: `install Node.js ${MINIMUM_NODE_MAJOR} or newer on the host, as "node" on the login PATH`,
     });
