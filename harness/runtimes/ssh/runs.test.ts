@@ -35,6 +35,7 @@ function explain(outcome: TestRunOutcome): string {
   return JSON.stringify({ report: outcome.report, checkers: outcome.results.checkers }, null, 1).slice(0, 3000);
 }
 
+// Both seeds plan a partition and a kill within the 6 s of faults (the plan is a pure function of the config).
 for (const [system, seed] of [
   ['coordinator-raft', 21],
   ['coordinator-zab', 22],
@@ -43,7 +44,7 @@ for (const [system, seed] of [
     const outcome = await runTest(sshRunConfig(target, { out, system, nemesis: 'partition,kill', maxActiveFaults: 2 }, seed), new Date(), () => true);
     assert.equal(outcome.report.infrastructureError, undefined, explain(outcome));
     assert.equal(outcome.results.valid, true, explain(outcome));
-    assert.ok(outcome.results.ops > 200, `only ${outcome.results.ops} operations`);
+    assert.ok(outcome.results.ops > 150, `only ${outcome.results.ops} operations`);
     assert.deepEqual([...faultKinds(outcome.directory)].sort(), ['kill', 'partition']);
     for (const file of [FILES.history, FILES.results, 'nodes/n1/node.log', 'nodes/n3/process.log']) assert.ok(existsSync(join(outcome.directory, file)), `${file} missing`);
     const recorded = JSON.parse(readFileSync(join(outcome.directory, FILES.config), 'utf8')) as RunConfig;

@@ -23,10 +23,10 @@ export function downTestHosts(set: number): void {
   execFileSync('bash', [SCRIPT, 'down', String(set)], { encoding: 'utf8', timeout: 30_000 });
 }
 
-/** A short run's config on these hosts (1 s warm-up, 10 s of faults, 3 s recovery), as the config checks resolve it. */
+/** A short run's config on these hosts (1 s warm-up, 6 s of faults, 3 s recovery), as the config checks resolve it. */
 export function sshRunConfig(target: SshTarget, overrides: Partial<RunConfig>, seed: number): RunConfig {
   const ssh: Partial<RunConfig> = { sshHosts: target.hosts, sshKnownHosts: target.knownHostsFile, sshAcceptNewHostKeys: target.acceptNewHostKeys, ...(target.keyFile === undefined ? {} : { sshKey: target.keyFile }) };
-  const layer: Partial<RunConfig> = { warmupSeconds: 1, recoverySeconds: 3, timeLimitSeconds: 10, rate: 100, ...ssh, ...overrides };
+  const layer: Partial<RunConfig> = { warmupSeconds: 1, recoverySeconds: 3, timeLimitSeconds: 6, rate: 100, ...ssh, ...overrides };
   try {
     return resolveConfig('test', seed, { ...layer, runtime: 'ssh' });
   } catch (error) {
