@@ -3,12 +3,13 @@
  * clear error before anything runs (no fault in the history, nothing left
  * on the hosts): an unknown host key, a changed one (even with new keys
  * accepted), a wrong client key, an unreachable host, a sudo that asks for a
- * password. Accepting new keys is explicit and records them. And
+ * password. Accepting new keys is explicit and records them; the SSH agent
+ * stands in for a key file. And
  * `faultline clean --runtime ssh` after a SIGKILLed run leaves nothing.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,11 @@ import { runTest } from '../../run/execute.js';
 import { FILES } from '../../run/run-store.js';
 import { runtimeNamed, type SshTarget } from '../index.js';
 import { cleanSsh, leftoversOfRun } from './clean.js';
+import { connectHosts } from './host.js';
 import { downTestHosts, sshRunConfig, upTestHosts } from './test-hosts.js';
 
 const SET = 3;
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const target = upTestHosts(3, SET);
 const out = temporaryDirectory('faultline-ssh-refusals-');
 after(() => downTestHosts(SET));
@@ -75,6 +78,24 @@ test('ssh: new host keys are trusted only when asked, and recorded in known_host
   assert.deepEqual(recorded, readFileSync(target.knownHostsFile, 'utf8').trim().split('\n').sort());
 });
 
+test('ssh: without --ssh-key the SSH agent\'s keys are used', async () => {
+  const socket = join(out, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  const previous = process.env.SSH_AUTH_SOCK;
+  try {
+    for (let attempt = 0; attempt < 50 && !existsSync(socket); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    execFileSync('ssh-add', ['-q', target.keyFile as string], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    process.env.SSH_AUTH_SOCK = socket;
+    const hosts = await connectHosts({ ...target, keyFile: undefined }, process.execPath);
+    assert.equal(hosts.length, 3);
+    for (const host of hosts) host.connection.close();
+  } finally {
+    if (previous === undefined) delete process.env.SSH_AUTH_SOCK;
+    else process.env.SSH_AUTH_SOCK = previous;
+    agent.kill();
+  }
+});
+
 test('ssh: faultline clean after a SIGKILLed run removes exactly its processes, directories and chain', async () => {
   const runId = `killed-${process.pid}`;
   const child = spawn(process.execPath, [fileURLToPath(new URL('./boot-child.js', import.meta.url)), runId, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -86,9 +107,11 @@ test('ssh: faultline clean after a SIGKILLed run removes exactly its processes, 
   // The test hosts share one machine's processes: each host sees all three.
   const pids = new Set(left.filter((item) => item.includes('process')).map((item) => item.split(' ').at(-1)));
   assert.equal(pids.size, 3, left.join('\n'));
-  const removed = await cleanSsh(target, false);
-  assert.equal(removed.filter((item) => item.includes('iptables chain')).length, 3, removed.join('\n'));
-  assert.ok(removed.some((item) => item.includes(`directory /tmp/faultline-ssh/${runId}`)), removed.join('\n'));
+  const flags = ['--runtime', 'ssh', '--ssh-hosts', target.hosts.join(','), '--ssh-key', target.keyFile as string, '--ssh-known-hosts', target.knownHostsFile];
+  const removed = execFileSync(process.execPath, [CLI, 'clean', ...flags], { encoding: 'utf8' });
+  assert.match(removed, /^removed:\n/);
+  assert.equal(removed.split('\n').filter((item) => item.includes('iptables chain')).length, 3, removed);
+  assert.ok(removed.includes(`directory /tmp/faultline-ssh/${runId}`), removed);
   assert.deepEqual(await leftoversOfRun(target, runId), []);
   assert.deepEqual(await cleanSsh(target, true), [], 'a second clean finds nothing');
 });
