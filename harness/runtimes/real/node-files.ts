@@ -77,13 +77,17 @@ export function writeNodeFile(dataDirectory: string, file: string, contents: str
 }
 
 export function readNodeFile(dataDirectory: string, file: string): string | undefined {
-  const resolved = checkedNodeFile(dataDirectory, file);
+  return readFileTail(checkedNodeFile(dataDirectory, file), MAX_NODE_FILE_READ_BYTES);
+}
+
+/** The last maxBytes of a file, or undefined when it cannot be read. */
+export function readFileTail(file: string, maxBytes: number): string | undefined {
   let descriptor: number | undefined;
   try {
-    const size = statSync(resolved).size;
-    const length = Math.min(size, MAX_NODE_FILE_READ_BYTES);
+    const size = statSync(file).size;
+    const length = Math.min(size, maxBytes);
     const buffer = Buffer.alloc(length);
-    descriptor = openSync(resolved, 'r');
+    descriptor = openSync(file, 'r');
     readSync(descriptor, buffer, 0, length, size - length);
     return buffer.toString('utf8');
   } catch {
