@@ -7,6 +7,7 @@
  * undo first, so teardown (and a boot that fails halfway) removes exactly
  * what the run made: its processes, its chain, its directory.
  */
+import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { FaultlineError } from '../../../common/errors.js';
@@ -52,7 +53,6 @@ export async function bootSsh(request: BootRequest, faults: ReadonlySet<FaultAbi
     return new RealRuntimeCluster(cluster, mirror, faults, { nodes: cluster.mirrorNodes(mirror), isRunning: (node) => cluster.isRunningWithLogs(node, mirror) });
   } catch (error) {
     await undo.unwind();
-    const { rmSync } = await import('node:fs');
     rmSync(mirror, { recursive: true, force: true });
     throw error;
   }

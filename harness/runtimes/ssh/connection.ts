@@ -60,7 +60,7 @@ export class SshConnection {
 
   /** Connects once, with no retry: a first connection that fails says why, at once. */
   async connect(): Promise<void> {
-    this.connecting ??= this.open();
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
     await this.connecting;
   }
 
@@ -94,30 +94,37 @@ export class SshConnection {
     this.client = undefined;
   }
 
-  private async ready(): Promise<Client> {
-    if (this.client !== undefined) return this.client;
-    if (this.connecting !== undefined) return this.connecting;
+  /** The open connection, or one reopened with backoff; callers at the same time share one reopening. */
+  private ready(): Promise<Client> {
+    if (this.client !== undefined) return Promise.resolve(this.client);
+    this.connecting ??= this.reopen().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async reopen(): Promise<Client> {
     let last: unknown;
     for (const waitMs of RECONNECT_BACKOFF_MS) {
       await delay(waitMs);
       if (this.closed) break;
       try {
-        this.connecting = this.open();
-        return await this.connecting;
+        return await this.open();
       } catch (error) {
         last = error;
-        this.connecting = undefined;
       }
     }
-    throw new FaultlineError('E_INFRASTRUCTURE', `lost the SSH connection to ${this.name} and could not reconnect: ${last instanceof Error ? last.message : String(last)}`);
+    throw new FaultlineError('E_INFRASTRUCTURE', `lost the SSH connection to ${this.name} and could not reconnect: ${last instanceof Error ? last.message : String(last ?? 'closed')}`);
   }
 
   private open(): Promise<Client> {
     const client = new Client();
     return new Promise<Client>((resolve, reject) => {
       client.once('ready', () => {
+        if (this.closed) {
+          client.end();
+          reject(new FaultlineError('E_INFRASTRUCTURE', `SSH connection to ${this.name} closed`));
+          return;
+        }
         this.client = client;
-        this.connecting = undefined;
         resolve(client);
       });
       client.on('error', (error) => {
