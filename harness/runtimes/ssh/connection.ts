@@ -13,6 +13,7 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { FaultlineError } from '../../../common/errors.js';
 import type { CommandResult } from '../real/host-commands.js';
 import { knownHostsName, shownHost, type HostAddress } from './host-address.js';
+import { BoundedText } from './bounded-text.js';
 import { keyType, knownKeys, rememberKey, verdictFor, type KnownKey } from './known-hosts.js';
 
 export const SSH_COMMAND_TIMEOUT_MS = 10_000;
@@ -237,25 +238,6 @@ export class SshConnection {
 class ChannelRefused extends FaultlineError {
   constructor(message: string) {
     super('E_INFRASTRUCTURE', message);
-  }
-}
-
-/** Output kept up to a bound (its end: logs and errors say the most there). */
-class BoundedText {
-  private chunks: Buffer[] = [];
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  add(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
-    while (this.bytes - (this.chunks[0]?.length ?? 0) >= this.maxBytes && this.chunks.length > 1) this.bytes -= (this.chunks.shift() as Buffer).length;
-  }
-
-  text(): string {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - this.maxBytes)).toString('utf8');
   }
 }
 

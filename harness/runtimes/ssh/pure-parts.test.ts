@@ -9,6 +9,7 @@ import { resolveConfig } from '../../run/config.js';
 import { knownHostsName, parseHostAddress } from './host-address.js';
 import { keyType, knownKeys, verdictFor } from './known-hosts.js';
 import { quote } from './host.js';
+import { BoundedText } from './bounded-text.js';
 
 /** A key blob as ssh2 hands it over: a length-prefixed type, then key bytes. */
 function blob(type: string, fill: number): Buffer {
@@ -69,4 +70,13 @@ test('ssh options: one host per node on the ssh runtime, each user@host[:port], 
   assert.throws(() => resolveConfig('test', 1, base, { sshHosts: 'root@a,b' as unknown as string[] }), /--ssh-hosts names "b" is not user@host\[:port\]/);
   assert.throws(() => resolveConfig('test', 1, base, { sshAcceptNewHostKeys: 'yes' as unknown as boolean }), /--ssh-accept-new-host-keys must be true or false/);
   assert.throws(() => resolveConfig('test', 1, { runtime: 'ssh', system: 'coordinator-raft', nemesis: 'none', sshHosts: ['root@a', 'root@b'] }), /--ssh-hosts names 2 host\(s\) for 3 nodes: the ssh runtime runs one node per host/);
+});
+
+test('command output is kept up to its bound, the end kept', () => {
+  const output = new BoundedText(10);
+  for (const chunk of ['abcdef', 'ghijkl', 'mnop']) output.add(Buffer.from(chunk));
+  assert.equal(output.text(), 'ghijklmnop');
+  const small = new BoundedText(100);
+  small.add(Buffer.from('one\n'));
+  assert.equal(small.text(), 'one\n');
 });

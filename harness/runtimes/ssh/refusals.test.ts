@@ -107,6 +107,11 @@ test('ssh: faultline clean after a SIGKILLed run removes exactly its processes, 
   // The test hosts share one machine's processes: each host sees all three.
   const pids = new Set(left.filter((item) => item.includes('process')).map((item) => item.split(' ').at(-1)));
   assert.equal(pids.size, 3, left.join('\n'));
+  // Until cleaned, the hosts are refused to the next run: their chain is not its own.
+  await assert.rejects(
+    runtimeNamed('ssh').boot({ runId: `next-${process.pid}`, nodes: ['n1', 'n2', 'n3'], seed: 1, runSeconds: 10, ssh: target }),
+    /already hold faultline's iptables chain: another run uses the host, or a killed run left it behind/,
+  );
   const flags = ['--runtime', 'ssh', '--ssh-hosts', target.hosts.join(','), '--ssh-key', target.keyFile as string, '--ssh-known-hosts', target.knownHostsFile];
   const removed = execFileSync(process.execPath, [CLI, 'clean', ...flags], { encoding: 'utf8' });
   assert.match(removed, /^removed:\n/);
