@@ -43,7 +43,7 @@ export interface SshBootOptions {
 export async function bootSsh(request: BootRequest, faults: ReadonlySet<FaultAbility>, options: SshBootOptions = {}): Promise<Cluster> {
   const target = checkedTarget(request);
   const runId = checkedRunId(request.runId);
-  const mirror = createWorkDirectory('ssh');
+  const mirror = createWorkDirectory('ssh-logs');
   const undo = new UndoStack();
   try {
     const hosts = await connectHosts(target, process.execPath);
