@@ -61,8 +61,9 @@ down() {
     down_set "$1"
   else
     for set in 0 1 2 3 4 5 6 7 8 9; do down_set "$set"; done
-    rmdir "$BASE" 2>/dev/null || true
   fi
+  # The users go with the last set.
+  rmdir "$BASE" 2>/dev/null || true
   if [ ! -d "$BASE" ]; then
     for user in "$NOSUDO_USER" "$SUDO_USER_NAME"; do
       if id "$user" >/dev/null 2>&1; then userdel "$user" 2>/dev/null || true; fi
@@ -148,6 +149,10 @@ up() {
   joined=$(IFS=,; echo "${hosts[*]}")
   echo "--ssh-hosts $joined --ssh-key $dir/id_ed25519 --ssh-known-hosts $dir/known_hosts"
 }
+
+# One up or down at a time (test files run at once): a lock on this script itself, so nothing is left behind.
+exec 9<"$0"
+flock 9
 
 case "${1:-}" in
   up) shift; up "${1:-3}" "${2:-0}" ;;
