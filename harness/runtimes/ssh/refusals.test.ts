@@ -61,8 +61,9 @@ test('ssh: a key the hosts do not know is refused', async () => {
 });
 
 test('ssh: an unreachable host is refused, and the hosts that answered are left as they were', async () => {
-  const hosts = [...target.hosts.slice(0, 2), 'root@10.203.3.11:2222'];
-  await refused({ hosts }, 44, /cannot reach root@\[10\.203\.3\.11\]:2222 over SSH: ECONNREFUSED/);
+  // An address on the hosts' network where no machine answers, and a machine without sshd on the port named.
+  await refused({ hosts: [...target.hosts.slice(0, 2), 'root@10.203.3.99'] }, 44, /cannot reach root@10\.203\.3\.99 over SSH: EHOSTUNREACH/);
+  await refused({ hosts: [...target.hosts.slice(0, 2), 'root@10.203.3.11:2222'] }, 46, /cannot reach root@\[10\.203\.3\.11\]:2222 over SSH: ECONNREFUSED/);
 });
 
 test('ssh: a user whose sudo asks for a password is refused', async () => {
