@@ -47,7 +47,15 @@ down_set() {
   for namespace in $(ip netns list | awk '{print $1}' | grep "^fltssh$set-h" || true); do
     # Whatever still runs in the namespace (node processes a killed run left) goes with it.
     for pid in $(ip netns pids "$namespace" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 40); do
+      [ -z "$(ip netns pids "$namespace" 2>/dev/null)" ] && break
+      sleep 0.05
+    done
     ip netns del "$namespace"
+  done
+  # A namespace whose last process is still dying outlives its deletion, and its veth with it: delete the veths by name.
+  for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^fltssh$set-v" || true); do
+    ip link del "$link" 2>/dev/null || true
   done
   ip link del "fltssh$set-br" 2>/dev/null || true
   # shellcheck disable=SC2046
