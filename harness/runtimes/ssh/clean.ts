@@ -2,15 +2,17 @@
  * `faultline clean --runtime ssh --ssh-hosts ...`: what killed runs left on
  * the hosts, and only that: processes carrying FAULTLINE_SSH_RUN in their
  * environment, run directories under /tmp/faultline-ssh, and faultline's
- * iptables chain with its jump from INPUT. A run whose faultline still lives
+ * iptables chain with its jump from INPUT; and on this machine, its copies of
+ * crashed nodes' log ends (faultline-ssh-logs-*). A run whose faultline still lives
  * on this machine (its owner file: controller, pid and start time) is left
  * alone, and so is the chain of a host such a run uses.
  */
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import type { SshTarget } from '../index.js';
 import { hasPartitionChain, removePartitionChain, type NamespacedNode } from '../real/network-faults.js';
 import { ownerAlive } from '../real/owner.js';
-import { OWNER_FILE, REMOTE_BASE } from './cluster.js';
+import { cleanWorkDirectories } from '../real/work-directory.js';
+import { MIRROR_KIND, OWNER_FILE, REMOTE_BASE } from './cluster.js';
 import { commandLine, connectHosts, quote, type SshHost } from './host.js';
 import { killRunProcesses } from './processes.js';
 
@@ -67,7 +69,9 @@ async function cleanHost(host: SshHost, dryRun: boolean): Promise<string[]> {
 export async function cleanSsh(target: SshTarget, dryRun: boolean): Promise<string[]> {
   const hosts = await connectHosts(target, undefined);
   try {
-    return (await Promise.all(hosts.map((host) => cleanHost(host, dryRun)))).flat();
+    const onHosts = (await Promise.all(hosts.map((host) => cleanHost(host, dryRun)))).flat();
+    // And this machine's side of killed ssh runs: their copies of crashed nodes' logs.
+    return [...onHosts, ...cleanWorkDirectories(dryRun, tmpdir(), MIRROR_KIND)];
   } finally {
     for (const host of hosts) host.connection.close();
   }

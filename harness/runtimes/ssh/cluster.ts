@@ -29,6 +29,8 @@ import { isAlive, killRunProcesses, processState, signalAndWait, startProcess } 
 /** Every run's directory on a host lives under this one. */
 export const REMOTE_BASE = '/tmp/faultline-ssh';
 export const OWNER_FILE = 'owner.json';
+/** This machine's directories of crashed nodes' log ends: faultline-ssh-logs-*. */
+export const MIRROR_KIND = 'ssh-logs';
 
 interface RemoteNode extends RealNodeInfo {
   host: SshHost;
@@ -43,7 +45,7 @@ export interface SshBootOptions {
 export async function bootSsh(request: BootRequest, faults: ReadonlySet<FaultAbility>, options: SshBootOptions = {}): Promise<Cluster> {
   const target = checkedTarget(request);
   const runId = checkedRunId(request.runId);
-  const mirror = createWorkDirectory('ssh-logs');
+  const mirror = createWorkDirectory(MIRROR_KIND);
   const undo = new UndoStack();
   try {
     const hosts = await connectHosts(target, process.execPath);

@@ -118,6 +118,7 @@ test('ssh: faultline clean after a SIGKILLed run removes exactly its processes, 
   assert.match(removed, /^removed:\n/);
   assert.equal(removed.split('\n').filter((item) => item.includes('iptables chain')).length, 3, removed);
   assert.ok(removed.includes(`directory /tmp/faultline-ssh/${runId}`), removed);
+  assert.match(removed, new RegExp(`temporary directory \\S+/faultline-ssh-logs-\\S+ \\(its faultline, pid ${child.pid}, is gone\\)`), 'and the killed run\'s side on this machine');
   assert.deepEqual(await leftoversOfRun(target, runId), []);
   assert.deepEqual(await cleanSsh(target, true), [], 'a second clean finds nothing');
 });
