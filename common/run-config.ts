@@ -71,6 +71,14 @@ export interface RunConfig {
   shrunkFrom?: { run: string; operations: number; faults: number; timeLimitSeconds: number; runs: number; steps: string[] };
   /** A user's own install of the system (a ZooKeeper release directory, an etcd binary) instead of the host's packages. */
   install?: string;
+  /** ssh runtime: the hosts, "user@host[:port]", one per node in node order. */
+  sshHosts?: string[];
+  /** ssh runtime: the private key file; without it, the SSH agent. */
+  sshKey?: string;
+  /** ssh runtime: the known_hosts file host keys are checked against (default ~/.ssh/known_hosts). */
+  sshKnownHosts?: string;
+  /** ssh runtime: trust (and record in sshKnownHosts) a host key never seen; a changed key is refused always. */
+  sshAcceptNewHostKeys?: boolean;
   /** The versions that ran, as read from the running nodes: written into config.json once the system is up. */
   versions?: Record<string, string>;
 }

@@ -26,6 +26,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 # System packages, each checked by dpkg: the runtimes' tools, the browser, and the
 # real systems under test (ZooKeeper, etcd) with libfaketime for their clock faults.
 packages=(docker.io iptables iproute2 chromium zookeeper etcd-server faketime)
+# The ssh runtime's local test hosts (scripts/ssh-test-hosts.sh): sshd, and sudo for its refusal test.
+packages+=(openssh-server sudo)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -18,14 +18,14 @@ export function coordinatorSystem(engine: EngineKind): System {
   return {
     name: `coordinator-${engine}`,
     summary: ENGINE_WORDS[engine],
-    runtimes: ['sim', 'local', 'docker'],
+    runtimes: ['sim', 'local', 'docker', 'ssh'],
     workloads: WORKLOAD_NAMES,
     readModes: [
       { name: 'linearizable', promises: 'linearizable', summary: 'reads go through the log (or a leader read barrier): linearizable' },
       { name: 'sequential', promises: 'sequential', summary: "reads served by the connected server's own state, ZooKeeper style: may be stale" },
       { name: 'lease', promises: 'linearizable', summary: 'the leader reads locally under a time lease: linearizable while clocks drift within bounds' },
     ],
-    clockFaultsOn: ['sim', 'local', 'docker'],
+    clockFaultsOn: ['sim', 'local', 'docker', 'ssh'],
     bugs: BUG_MODES.map((bug) => bug.name),
     setup: async (cluster, settings) => {
       if (cluster.hosts.kind === 'simulated') return (await import('./sim/deployment.js')).deployOnSimulator(cluster, cluster.hosts.simulation, engine, settings);

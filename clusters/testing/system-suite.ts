@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RoleSample } from '../../checkers/checker.js';
 import { resourcesOfRun } from '../../harness/runtimes/real/test-support.js';
-import { runtimeNamed, type Cluster, type RuntimeName } from '../../harness/runtimes/index.js';
+import { runtimeNamed, type BootRequest, type Cluster, type RuntimeName } from '../../harness/runtimes/index.js';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
 import { systemNamed, type Deployment } from '../index.js';
 
@@ -21,6 +21,10 @@ const LEADER_TIMEOUT_MS = 30_000;
 
 export interface SuiteOptions {
   readMode?: string;
+  /** What the runtime's boot needs besides (the ssh runtime's hosts). */
+  boot?: Partial<BootRequest>;
+  /** What of the run is still on the hosts after teardown; by default the real runtimes' own look. */
+  leftovers?: (runId: string) => Promise<string[]>;
 }
 
 export function defineSystemSuite(systemName: string, runtimeName: RuntimeName, options: SuiteOptions = {}): void {
@@ -39,7 +43,7 @@ function defineSuite(systemName: string, runtimeName: RuntimeName, options: Suit
   const clients: WorkloadClient[] = [];
 
   before(async () => {
-    cluster = await runtime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 11, runSeconds: 60 });
+    cluster = await runtime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 11, runSeconds: 60, ...options.boot });
     cluster.faultControl(undefined, () => 0);
     deployment = await system.setup(cluster, { seed: 11, bugs: [], readMode: options.readMode ?? (system.readModes[0] as { name: string }).name, nodeExecutable: process.execPath, harnessVersion: 'conformance', clockFaults: false });
     const factory = deployment.openClients(11);
@@ -138,7 +142,7 @@ function defineSuite(systemName: string, runtimeName: RuntimeName, options: Suit
     await deployment?.close();
     await cluster?.teardown();
     await cluster?.teardown();
-    if (cluster?.hosts.kind === 'processes') assert.deepEqual(await resourcesOfRun(runId), []);
+    if (cluster?.hosts.kind === 'processes') assert.deepEqual(await (options.leftovers ?? resourcesOfRun)(runId), []);
   });
 }
 

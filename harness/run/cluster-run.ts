@@ -55,6 +55,7 @@ export async function runOnCluster(config: RunConfig, directory: RunDirectory, p
       seed: config.seed,
       runSeconds: config.warmupSeconds + config.timeLimitSeconds + config.recoverySeconds,
       ...(config.image === undefined ? {} : { image: config.image }),
+      ...runtime.bootOptions?.(config),
     });
     report.simulated = cluster.hosts.kind === 'simulated';
     // A simulated run takes seconds: its phases are not worth a line each.

@@ -4,9 +4,13 @@
  * and its key (`c.json: "nodes" must be ...`) or the flag (`--nodes must be ...`).
  * Each rule returns the value the run uses (a lone bug name becomes a list of one).
  */
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
 import { parseNemesisSpec } from '../../nemesis/spec.js';
+import { parseHostAddress } from '../runtimes/ssh/index.js';
 
 /** A layer's origin: a config file's path, or undefined for flags (and callers' own layers). */
 export type LayerSource = string | undefined;
@@ -117,4 +121,32 @@ export function faultTiming(value: unknown, place: OptionPlace): unknown {
     return { min, max };
   };
   return { faultMs: range('faultMs', 1), quietMs: range('quietMs', 0) };
+}
+
+export function flag(value: unknown, place: OptionPlace): boolean {
+  if (typeof value === 'boolean') return value;
+  throw optionError(place, `must be true or false, got ${shown(value)}`);
+}
+
+/** ssh hosts: "user@host[:port]" each, as a list or one comma-separated string. */
+export function sshHostList(value: unknown, place: OptionPlace): string[] {
+  const hint = 'e.g. "root@10.0.0.1,root@10.0.0.2,admin@node3:2222" (scripts/ssh-test-hosts.sh up 3 prints local ones)';
+  const hosts = typeof value === 'string' ? value.split(',').map((host) => host.trim()) : value;
+  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((host) => typeof host !== 'string')) throw optionError(place, `must be user@host[:port] names, got ${shown(value)}`, hint);
+  for (const host of hosts as string[]) {
+    const parsed = parseHostAddress(host);
+    if (typeof parsed === 'string') throw optionError(place, `names ${parsed}`, hint);
+  }
+  return hosts as string[];
+}
+
+/** On the ssh runtime: one host per node, and the known_hosts file and the acceptance of new keys written out for the record. */
+export function checkSshHosts(config: RunConfig, hostsPlace: OptionPlace): void {
+  if (config.runtime !== 'ssh') return;
+  const hosts = config.sshHosts ?? [];
+  if (hosts.length !== config.nodes) {
+    throw optionError(hostsPlace, `names ${hosts.length} host(s) for ${config.nodes} nodes: the ssh runtime runs one node per host`, 'give one user@host[:port] per node, in node order, or change --nodes');
+  }
+  config.sshKnownHosts ??= path.join(homedir(), '.ssh', 'known_hosts');
+  config.sshAcceptNewHostKeys ??= false;
 }

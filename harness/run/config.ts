@@ -14,6 +14,7 @@ import { nodeNames } from './streams.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
 import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
 import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, optionError, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
+import { checkSshHosts, flag, sshHostList } from './config-checks.js';
 
 export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
 export { RUNTIME_NAMES, SYSTEM_NAMES };
@@ -72,6 +73,10 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
     throw optionError(place, 'must be an object such as { "partition": { "targets": ["halves"] }, "clock": { "maxBumpMs": 1000 } }');
   },
+  sshHosts: sshHostList,
+  sshKey: text,
+  sshKnownHosts: text,
+  sshAcceptNewHostKeys: flag,
 };
 
 /** A run's recorded facts in its config.json, not options: a run's config file may be given back with --config. */
@@ -155,6 +160,7 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
   // Nemesis options are checked as the schedule will build them, before anything boots.
   if (config.nemesisOptions !== undefined) createNemeses(parseNemesisSpec(config.nemesis), nodeNames(config.nodes), config.nemesisOptions as NemesisOptions);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));
+  checkSshHosts(config, placeOf('sshHosts', sources.get('sshHosts')));
   checkFit(config, sources);
   return config;
 }

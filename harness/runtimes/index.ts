@@ -6,7 +6,7 @@
  * clear error before the run starts.
  */
 import type { Endpoint, World } from '../../clusters/coordinator/world.js';
-import type { FaultTiming } from '../../common/run-config.js';
+import type { FaultTiming, RunConfig } from '../../common/run-config.js';
 import type { LinkOptionsInput } from './sim/network.js';
 
 export type { FaultTiming };
@@ -108,6 +108,14 @@ export type NodeHosts =
       /** Starts the node's process; stdout and stderr go to <dataDirectory>/process.log. restart() reuses the last spec. */
       start(node: string, spec: NodeProcessSpec): Promise<void>;
       isRunning(node: string): Promise<boolean>;
+      /**
+       * Writes a file (a node's config, a clock file) at an absolute path inside the node's data
+       * directory, on the machine the node runs on, making its directories; where the node's files
+       * are not this machine's (ssh), writing them here with node:fs would miss them.
+       */
+      writeFile?(node: string, file: string, contents: string): Promise<void>;
+      /** Reads such a file from the node's machine (its last MiB); undefined when it is missing. */
+      readFile?(node: string, file: string): Promise<string | undefined>;
     }
   | {
       kind: 'simulated';
@@ -191,6 +199,19 @@ export interface BootRequest {
   runSeconds: number;
   /** Docker only: a user's own image instead of faultline-node:local. */
   image?: string;
+  /** ssh only: the hosts, one per node, and how they are trusted and reached. */
+  ssh?: SshTarget;
+}
+
+/** Where the ssh runtime's nodes run: one host per node, in node order. */
+export interface SshTarget {
+  /** "user@host[:port]" each. */
+  hosts: string[];
+  /** A private key file; without it, the SSH agent ($SSH_AUTH_SOCK). */
+  keyFile?: string;
+  knownHostsFile: string;
+  /** Trust (and record in knownHostsFile) a host whose key is unknown; a changed key is refused always. */
+  acceptNewHostKeys: boolean;
 }
 
 /** A place where nodes run. One registry line each (registry.ts). */
@@ -202,6 +223,8 @@ export interface Runtime {
   /** How long faults and the quiet gaps between them last by default here; recorded in each run's config. */
   readonly faultTiming: FaultTiming;
   boot(request: BootRequest): Promise<Cluster>;
+  /** What this runtime's boot needs from the run's config beyond the common request (ssh: its hosts). */
+  bootOptions?(config: RunConfig): Partial<BootRequest>;
   /** Removes (or, dry, lists) what a killed faultline left behind on this runtime. */
   clean?(dryRun: boolean): Promise<string[]>;
 }

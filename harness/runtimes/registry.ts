@@ -7,8 +7,9 @@ import { dockerRuntime } from './docker/runtime.js';
 import type { Runtime } from './index.js';
 import { localRuntime } from './local/runtime.js';
 import { simRuntime } from './sim/runtime.js';
+import { sshRuntime } from './ssh/runtime.js';
 
-const RUNTIMES: readonly Runtime[] = [simRuntime, dockerRuntime, localRuntime];
+const RUNTIMES: readonly Runtime[] = [simRuntime, dockerRuntime, localRuntime, sshRuntime];
 
 export const RUNTIME_NAMES: readonly string[] = RUNTIMES.map((runtime) => runtime.name);
 

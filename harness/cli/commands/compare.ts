@@ -20,8 +20,9 @@ import { compareDirectory, MAX_COMPARE_RUNS, planMatrix } from './compare-matrix
 import { comparisonJson, describeComparison, type CompareSummary } from './compare-output.js';
 import { VERSION } from './run-tests.js';
 import { parseShard } from '../shard.js';
+import { sshFlagsOf, withSshFlags, type SshArguments } from './ssh-flags.js';
 
-export interface CompareArguments {
+export interface CompareArguments extends SshArguments {
   /** Absent: every system that runs on the run's runtime. */
   systems?: string;
   workloads: string;
@@ -43,7 +44,7 @@ function joinRepeated(value: unknown): string {
 }
 
 function build(yargs: Argv): Argv<CompareArguments> {
-  return yargs
+  const built = yargs
     .option('systems', { type: 'string', coerce: joinRepeated, describe: 'comma list of systems to put side by side (default: every system that runs on the runtime)' })
     .option('workloads', { type: 'string', coerce: joinRepeated, default: DEFAULTS.workload, describe: `comma list of workloads: ${WORKLOAD_NAMES.join(', ')}` })
     .option('nemeses', { type: 'string', coerce: joinRepeated, default: DEFAULTS.nemesis, describe: 'comma list of nemeses; join kinds with + to combine them in one run (partition+kill)' })
@@ -58,7 +59,8 @@ function build(yargs: Argv): Argv<CompareArguments> {
     .example('$0 compare --systems coordinator-raft,coordinator-zab --nemeses partition,kill --seeds 1-3', 'both engines, two faults, three seeds')
     .example('$0 compare --seeds 1-800 --shard 2/4', 'the second of 4 runners: seeds 2, 6, 10, ...')
     .epilog(`A matrix of more than ${MAX_COMPARE_RUNS} runs (per shard, with --shard) is refused.`)
-    .strict() as unknown as Argv<CompareArguments>;
+    .strict();
+  return withSshFlags(built) as unknown as Argv<CompareArguments>;
 }
 
 export function compareCommand(setExitCode: (code: number) => void): CommandModule<object, CompareArguments> {
@@ -79,7 +81,7 @@ function interruptions(): { count: () => number; stop: () => void } {
 async function compare(argv: CompareArguments): Promise<number> {
   const startedAt = new Date();
   const fileLayer = argv.config === undefined ? {} : readConfigFile(argv.config);
-  const flags: Partial<RunConfig> = { runtime: argv.runtime as RunConfig['runtime'] | undefined, timeLimitSeconds: argv['time-limit'] };
+  const flags: Partial<RunConfig> = { runtime: argv.runtime as RunConfig['runtime'] | undefined, timeLimitSeconds: argv['time-limit'], ...sshFlagsOf(argv) };
   const directory = compareDirectory(argv.out, startedAt);
   const runtime = flags.runtime ?? fileLayer.runtime ?? DEFAULTS.runtime;
   argv.systems ??= SYSTEM_NAMES.filter((name) => systemNamed(name).runtimes.includes(runtime)).join(',');

@@ -13,8 +13,9 @@ import { recordJunit } from './junit-output.js';
 import type { StoredRun } from '../../../reports/index-runs.js';
 import { UsageError } from '../../../common/errors.js';
 import { parseShard, shardLabel, shardSeeds } from '../shard.js';
+import { sshFlagsOf, withSshFlags, type SshArguments } from './ssh-flags.js';
 
-interface TestArguments {
+interface TestArguments extends SshArguments {
   system?: string;
   runtime?: string;
   workload?: string;
@@ -45,7 +46,7 @@ export const MAX_TEST_COUNT = 100_000;
 export const VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
 
 function build(yargs: Argv): Argv<TestArguments> {
-  return yargs
+  const built = yargs
     .option('system', { type: 'string', choices: SYSTEM_NAMES as string[], describe: `system under test (default ${DEFAULTS.system})` })
     .option('runtime', { type: 'string', choices: RUNTIME_NAMES as string[], describe: 'where nodes run (default sim: the deterministic simulator)' })
     .option('workload', { type: 'string', describe: `${WORKLOAD_NAMES.slice(0, -1).join(', ')} or ${WORKLOAD_NAMES.at(-1)} (default ${DEFAULTS.workload})` })
@@ -71,7 +72,8 @@ function build(yargs: Argv): Argv<TestArguments> {
     .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
     .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
     .example('$0 test --seed 1 --test-count 2000 --shard 3/8', 'the third of 8 CI runners sweeping seeds 1-2000')
-    .strict() as unknown as Argv<TestArguments>;
+    .strict();
+  return withSshFlags(built) as unknown as Argv<TestArguments>;
 }
 
 export function testCommand(setExitCode: (code: number) => void): CommandModule<object, TestArguments> {
@@ -95,6 +97,7 @@ function flagsOf(argv: TestArguments): Partial<RunConfig> {
     image: argv.image,
     install: argv.install,
     swarm: argv.swarm,
+    ...sshFlagsOf(argv),
   };
 }
 

@@ -7,10 +7,10 @@
  * nemesis caused; a node counts as meant to be down from the kill until its
  * restart has been applied.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeCrashRecord as NodeCrash } from '../index.js';
 import { CRASH_LOG_LINES, lastLines } from '../crash-lines.js';
+import { readFileTail } from './node-files.js';
 import type { RealCluster, RealFaultControl } from './types.js';
 
 /** Enough of a log's end for its last lines and a crash's stack. */
@@ -104,17 +104,5 @@ function loggedStack(lines: readonly string[]): string[] | undefined {
 }
 
 function readTail(file: string): string[] {
-  let descriptor: number | undefined;
-  try {
-    const size = statSync(file).size;
-    const length = Math.min(size, LOG_TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    descriptor = openSync(file, 'r');
-    readSync(descriptor, buffer, 0, length, size - length);
-    return buffer.toString('utf8').split('\n').filter((line) => line !== '');
-  } catch {
-    return [];
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
+  return (readFileTail(file, LOG_TAIL_BYTES) ?? '').split('\n').filter((line) => line !== '');
 }

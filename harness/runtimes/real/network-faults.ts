@@ -16,6 +16,8 @@ export interface NamespacedNode {
   name: string;
   address: string;
   netnsPath: string;
+  /** Runs a command in the node's network, as root, where nsenter cannot reach it (a remote host over SSH); returns stdout. */
+  run?: (command: string, args: string[], input?: string) => Promise<string>;
 }
 
 /** A TCP connect that sees no answer for this long counts as dropped; heal probes that fail retry with longer waits (a loaded host is slow to answer). */
@@ -24,12 +26,25 @@ const PROBE_TIMEOUTS_SECONDS = [0.4, 1, 2];
 const PROBE_PORT = 9;
 
 function inNamespace(node: NamespacedNode, command: string, args: string[], input?: string): Promise<string> {
+  if (node.run !== undefined) return node.run(command, args, input);
   return runCommand('nsenter', [`--net=${node.netnsPath}`, '--', command, ...args], input === undefined ? {} : { input });
 }
 
 /** Creates the node's chain and the jump to it (once, at boot). */
 export async function installPartitionChain(node: NamespacedNode): Promise<void> {
   await inNamespace(node, 'iptables-restore', ['-w', '-n'], `*filter\n:${PARTITION_CHAIN} - [0:0]\n-I INPUT -j ${PARTITION_CHAIN}\nCOMMIT\n`);
+}
+
+/** Removes the jump to the node's chain and the chain itself (for hosts that outlive the run); a missing chain is fine. */
+export async function removePartitionChain(node: NamespacedNode): Promise<void> {
+  const script = `while iptables -w -D INPUT -j ${PARTITION_CHAIN} 2>/dev/null; do :; done; iptables -w -F ${PARTITION_CHAIN} 2>/dev/null; iptables -w -X ${PARTITION_CHAIN} 2>/dev/null; ! iptables -w -S ${PARTITION_CHAIN} >/dev/null 2>&1`;
+  await inNamespace(node, 'sh', ['-c', script]);
+}
+
+/** Whether the node's network already has faultline's chain (another run's, or a killed run's leftover). */
+export async function hasPartitionChain(node: NamespacedNode): Promise<boolean> {
+  const answer = await inNamespace(node, 'sh', ['-c', `if iptables -w -S ${PARTITION_CHAIN} >/dev/null 2>&1; then echo yes; else echo no; fi`]);
+  return answer.trim() === 'yes';
 }
 
 /** Replaces the node's rules: packets from these addresses are dropped, the rest flow. */

@@ -3,7 +3,8 @@
  * output goes to, collecting *.log files after a run, and reading a process's
  * state from /proc to verify kills and pauses.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RealNodeInfo } from './types.js';
 
@@ -57,4 +58,41 @@ export function processState(pid: number): string | undefined {
 export function processAlive(pid: number): boolean {
   const state = processState(pid);
   return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** At most this much of a node file is read back: the end of a log, or a whole small file. */
+export const MAX_NODE_FILE_READ_BYTES = 1024 * 1024;
+
+/** An absolute path inside the node's data directory (a mistake in a system, not a user's). */
+export function checkedNodeFile(dataDirectory: string, file: string): string {
+  const resolved = path.posix.resolve(file);
+  assert.ok(resolved.startsWith(`${path.posix.resolve(dataDirectory)}/`), `${file} is not inside the node's data directory ${dataDirectory}`);
+  return resolved;
+}
+
+export function writeNodeFile(dataDirectory: string, file: string, contents: string): void {
+  const resolved = checkedNodeFile(dataDirectory, file);
+  mkdirSync(path.dirname(resolved), { recursive: true });
+  writeFileSync(resolved, contents);
+}
+
+export function readNodeFile(dataDirectory: string, file: string): string | undefined {
+  return readFileTail(checkedNodeFile(dataDirectory, file), MAX_NODE_FILE_READ_BYTES);
+}
+
+/** The last maxBytes of a file, or undefined when it cannot be read. */
+export function readFileTail(file: string, maxBytes: number): string | undefined {
+  let descriptor: number | undefined;
+  try {
+    const size = statSync(file).size;
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    descriptor = openSync(file, 'r');
+    readSync(descriptor, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
 }

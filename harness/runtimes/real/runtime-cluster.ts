@@ -14,6 +14,8 @@ import { CrashWatch } from './crash-watch.js';
 import { pollUntil } from './host-commands.js';
 import { bootRuntime, createWorkDirectory, type RealCluster } from './index.js';
 import { RealScheduler } from './scheduler.js';
+import { readNodeFile, writeNodeFile } from './node-files.js';
+import { FaultlineError } from '../../../common/errors.js';
 
 /** Each sample asks every node over the network: four a second is enough to see roles change. */
 const ROLE_SAMPLE_INTERVAL_MS = 250;
@@ -43,7 +45,8 @@ export async function bootReal(name: 'docker' | 'local', request: BootRequest, f
   }
 }
 
-class RealRuntimeCluster implements Cluster {
+/** The Cluster over a RealCluster; watched: what the crash watch looks at (by default the cluster: its nodes' logs are local files). */
+export class RealRuntimeCluster implements Cluster {
   readonly scheduler = new RealScheduler();
   readonly hosts;
   readonly timeWords = '';
@@ -56,11 +59,24 @@ class RealRuntimeCluster implements Cluster {
     private readonly cluster: RealCluster,
     private readonly workDirectory: string,
     readonly faults: ReadonlySet<FaultAbility>,
+    private readonly watched: Pick<RealCluster, 'nodes' | 'isRunning'> = cluster,
   ) {
-    this.hosts = { kind: 'processes' as const, start: cluster.start.bind(cluster), isRunning: cluster.isRunning.bind(cluster) };
+    this.hosts = {
+      kind: 'processes' as const,
+      start: cluster.start.bind(cluster),
+      isRunning: cluster.isRunning.bind(cluster),
+      writeFile: cluster.writeFile?.bind(cluster) ?? (async (node: string, file: string, contents: string) => writeNodeFile(this.dataDirectoryOf(node), file, contents)),
+      readFile: cluster.readFile?.bind(cluster) ?? (async (node: string, file: string) => readNodeFile(this.dataDirectoryOf(node), file)),
+    };
   }
 
-  get runtime(): 'docker' | 'local' {
+  private dataDirectoryOf(node: string): string {
+    const info = this.cluster.nodes.find((candidate) => candidate.name === node);
+    if (info === undefined) throw new FaultlineError('E_USAGE', `no node named ${node} in this cluster`);
+    return info.dataDirectory;
+  }
+
+  get runtime(): RealCluster['runtime'] {
     return this.cluster.runtime;
   }
 
@@ -70,7 +86,7 @@ class RealRuntimeCluster implements Cluster {
 
   faultControl(clock: ClockControl | undefined, timeNs: () => number): VerifiedFaultControl {
     // Every fault goes through the watch, so a node the nemesis did not kill and that is gone counts as crashed.
-    this.watch = new CrashWatch(this.cluster, this.cluster.faultControl(clock), timeNs);
+    this.watch = new CrashWatch(this.watched, this.cluster.faultControl(clock), timeNs);
     return this.watch.control;
   }
 

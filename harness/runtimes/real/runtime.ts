@@ -5,9 +5,9 @@
  */
 import type { FaultAbility, FaultTiming, Runtime } from '../index.js';
 
-const FAULTS: ReadonlySet<FaultAbility> = new Set<FaultAbility>(['partition', 'kill', 'pause', 'clock']);
+export const FAULTS: ReadonlySet<FaultAbility> = new Set<FaultAbility>(['partition', 'kill', 'pause', 'clock']);
 /** A real fault must last a little longer than a simulated one for its effect (a container paused, links cut) to be seen. */
-const FAULT_TIMING: FaultTiming = { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } };
+export const FAULT_TIMING: FaultTiming = { faultMs: { min: 2000, max: 6000 }, quietMs: { min: 1000, max: 3000 } };
 
 export function realRuntime(name: 'docker' | 'local', summary: string): Runtime {
   return {

@@ -10,12 +10,15 @@ export type RealNodeInfo = NodeInfo;
 export type RealFaultControl = VerifiedFaultControl;
 
 export interface RealCluster {
-  readonly runtime: 'docker' | 'local';
+  readonly runtime: 'docker' | 'local' | 'ssh';
   readonly nodes: readonly RealNodeInfo[];
   /** Starts the node's process; stdout and stderr go to <dataDirectory>/process.log. restart() reuses the last spec. */
   start(node: string, spec: NodeProcessSpec): Promise<void>;
   faultControl(clock?: ClockControl): RealFaultControl;
   isRunning(node: string): Promise<boolean>;
+  /** Files in a node's data directory on the node's machine; without these, the data directories are this machine's. */
+  writeFile?(node: string, file: string, contents: string): Promise<void>;
+  readFile?(node: string, file: string): Promise<string | undefined>;
   /** Every file in each node's data directory whose name ends in .log. */
   collectLogs(write: (node: string, fileName: string, text: string) => void): Promise<void>;
   /** Idempotent; removes everything in reverse order of setup; runs every step, then throws one error naming those that failed. */

@@ -31,11 +31,12 @@ function ownerOf(directory: string): Owner | undefined {
   }
 }
 
-/** Removes (or lists) the faultline-* directories whose owner file names a process that is gone. */
-export function cleanWorkDirectories(dryRun: boolean, parent = tmpdir()): string[] {
+/** Removes (or lists) the faultline-* directories (faultline-<kind>-* when kind is given) whose owner file names a process that is gone. */
+export function cleanWorkDirectories(dryRun: boolean, parent = tmpdir(), kind?: string): string[] {
+  const prefix = kind === undefined ? RESOURCE_PREFIX : `${RESOURCE_PREFIX}${kind}-`;
   let names: string[];
   try {
-    names = readdirSync(parent).filter((name) => name.startsWith(RESOURCE_PREFIX)).slice(0, MAX_ITEMS);
+    names = readdirSync(parent).filter((name) => name.startsWith(prefix)).slice(0, MAX_ITEMS);
   } catch {
     return [];
   }

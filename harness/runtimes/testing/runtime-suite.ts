@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { runtimeNamed, type Cluster, type RuntimeName, type VerifiedFaultControl } from '../index.js';
+import { runtimeNamed, type BootRequest, type Cluster, type RuntimeName, type VerifiedFaultControl } from '../index.js';
 
 /** How a runtime's stand-in nodes are started and asked; every answer waits in the runtime's own time. */
 export interface RuntimeProbe {
@@ -34,8 +34,8 @@ export interface SuiteContext {
   probe: RuntimeProbe;
 }
 
-/** extra: tests of abilities only this runtime has, run on the same cluster before the teardown test. */
-export function defineRuntimeSuite(runtimeName: RuntimeName, runId: string, makeProbe: () => RuntimeProbe, extra?: (context: () => SuiteContext) => void): void {
+/** extra: tests of abilities only this runtime has, run on the same cluster before the teardown test; request: what else the runtime's boot needs (ssh: its hosts). */
+export function defineRuntimeSuite(runtimeName: RuntimeName, runId: string, makeProbe: () => RuntimeProbe, extra?: (context: () => SuiteContext) => void, request: Partial<BootRequest> = {}): void {
   describe(`runtime ${runtimeName} (seam conformance)`, () => {
     let cluster: Cluster;
     let faults: VerifiedFaultControl;
@@ -47,7 +47,7 @@ export function defineRuntimeSuite(runtimeName: RuntimeName, runId: string, make
 
     before(async () => {
       const runtime = runtimeNamed(runtimeName);
-      cluster = await runtime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 5, runSeconds: 60 });
+      cluster = await runtime.boot({ runId, nodes: ['n1', 'n2', 'n3'], seed: 5, runSeconds: 60, ...request });
       probe = makeProbe();
       await probe.startNodes(cluster);
       faults = cluster.faultControl(undefined, () => 0);
