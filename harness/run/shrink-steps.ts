@@ -90,5 +90,11 @@ export function smallerLoad(config: RunConfig): Candidate[] {
   for (const workers of smallerValues(config.concurrency, 1, true)) candidates.push({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` });
   for (const keys of smallerValues(config.keys, 1, true)) candidates.push({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` });
   for (const rate of smallerValues(config.rate, 1, false)) candidates.push({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` });
+  // Last: shorter faults, so the run can end sooner after them.
+  const longestMs = Math.max(0, ...schedule.map((fault) => fault.durationMs));
+  for (const factor of [0.5, 0.75].filter(() => longestMs >= 200)) {
+    const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
+    candidates.push({ config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` });
+  }
   return candidates;
 }
