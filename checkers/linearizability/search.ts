@@ -71,9 +71,12 @@ class Search<State, Input> {
   private readonly lookaheadEntries: number;
   private readonly stackEntries: Int32Array;
   private readonly stackStates: State[];
+  /** The cache's hash of each frame's state, so a step can hash incrementally (Model.hashAfter). */
+  private readonly stackHashes: Uint32Array;
   /** 1 where the frame's operation was forced, so its siblings need no search. */
   private readonly stackForced: Uint8Array;
   private state: State;
+  private stateHash: number;
   private depth = 0;
   private deepest = -1;
   private deepestFailure: PassResult | null = null;
@@ -114,8 +117,10 @@ class Search<State, Input> {
     this.lookaheadEntries = model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES;
     this.stackEntries = new Int32Array(count);
     this.stackStates = new Array(count);
+    this.stackHashes = new Uint32Array(count);
     this.stackForced = new Uint8Array(count);
     this.state = model.init();
+    this.stateHash = this.cache.hashOf(this.state);
     this.easySteps = 2 * count + EASY_EXTRA_STEPS;
   }
 
@@ -175,7 +180,7 @@ class Search<State, Input> {
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
     const { cache } = this;
-    const stateHash = cache.hashOf(nextState);
+    const stateHash = this.model.hashAfter === undefined ? cache.hashOf(nextState) : this.model.hashAfter(this.stateHash, this.inputs[operation]!, nextState);
     set.toggle(operation);
     const explored = cache.has(set, nextState, stateHash);
     set.toggle(operation);
@@ -185,9 +190,11 @@ class Search<State, Input> {
     cache.insert(set, nextState, stateHash);
     this.stackEntries[this.depth] = entry;
     this.stackStates[this.depth] = this.state;
+    this.stackHashes[this.depth] = this.stateHash;
     this.stackForced[this.depth] = forced;
     this.depth++;
     this.state = nextState;
+    this.stateHash = stateHash;
     entries.lift(entry);
     this.remaining -= known[operation]!;
     return true;
@@ -215,6 +222,7 @@ class Search<State, Input> {
       const entry = this.stackEntries[this.depth]!;
       const operation = this.entries.operation[entry]!;
       this.state = this.stackStates[this.depth]!;
+      this.stateHash = this.stackHashes[this.depth]!;
       this.set.toggle(operation);
       this.entries.unlift(entry);
       this.remaining += this.known[operation]!;

@@ -6,6 +6,7 @@ import type { Operation } from '../../../common/history/types.js';
 import {
   INVALID,
   describeValue,
+  continueHashText,
   hashText,
   isUnobservedRead,
   type Model,
@@ -57,6 +58,11 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     lookaheadEntries: 1024,
     equal: (left, right) => left === right,
     hash: hashText,
+    // A key's value grows by appends to kilobytes: hashing only the appended text keeps a step O(append).
+    hashAfter(stateHash: number, input: KvInput, nextState: string): number {
+      if (input.kind === GET) return stateHash;
+      return input.kind === PUT ? hashText(nextState) : continueHashText(stateHash, input.value);
+    },
     describeOperation(operation: Operation): string {
       const key = operation.key === undefined ? '' : ` ${String(operation.key)}`;
       if (operation.f === 'get') {
