@@ -78,6 +78,12 @@ export interface Model<State = unknown, Input = unknown> {
    * step: further finds dead branches sooner, at a cost on every step.
    */
   lookaheadEntries?: number;
+  /**
+   * True when the lookahead costs more than it prunes on a part linearized
+   * about once through (kv: each get's value is compared over kilobytes): the
+   * search first tries a pass without it, given up once it backtracks.
+   */
+  lookaheadLazily?: boolean;
   /** A short, human reading of an operation: "write 5", "cas 1->2". */
   describeOperation(operation: Operation): string;
   describeState(state: State): string;

@@ -4,6 +4,7 @@
  * of a history. Operations with a known output must all be linearized;
  * info operations may be linearized anywhere after their call, or never.
  */
+import assert from 'node:assert/strict';
 import { ExploredCache, LinearizedSet } from './cache.js';
 import { EntryList, NONE } from './entries.js';
 import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
@@ -42,24 +43,49 @@ const EAGER_CAPTURE_OPERATIONS = 1024;
 const CAPTURE_EAGERLY = -2;
 /** Slack, in steps, before a part that is searched about once through counts as hard. */
 const EASY_EXTRA_STEPS = 256;
+const NO_CAPTURE = -1;
+
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
   limits: SearchLimits,
 ): SearchResult {
+  const search = new Search(model, operations, limits);
+  if (search.hasLookahead && model.lookaheadLazily === true) {
+    // Most parts are linearized about once through, where the lookahead's walk costs more than
+    // it prunes: a first pass without it, given up as soon as it backtracks more than a little.
+    // A linearization it finds is one (every step went through the model); anything else is
+    // searched again from scratch exactly as before, so failures and counterexamples are unchanged.
+    const quick = search.run({ captureDepth: NO_CAPTURE, lookahead: false, maxSteps: search.easySteps });
+    if (quick.valid === true || (quick.valid === 'unknown' && quick.reason !== GAVE_UP)) return finished(quick);
+  }
   const eager = operations.length <= EAGER_CAPTURE_OPERATIONS;
-  const first = new Search(model, operations, limits, eager ? CAPTURE_EAGERLY : -1).run();
-  if (first.valid !== false || eager) return first;
+  const first = search.run({ captureDepth: eager ? CAPTURE_EAGERLY : NO_CAPTURE, lookahead: true, maxSteps: Infinity });
+  if (first.valid !== false || eager) return finished(first);
   // Deterministic, so a second pass stops exactly at the deepest failure seen.
-  return new Search(model, operations, limits, first.deepest).run();
+  return finished(search.run({ captureDepth: first.deepest, lookahead: true, maxSteps: Infinity }));
 }
 
-type PassResult = SearchResult & { deepest: number };
+/** A pass of the search: where it captures the failure, whether it looks ahead, when it gives up. */
+interface Pass {
+  captureDepth: number;
+  lookahead: boolean;
+  maxSteps: number;
+}
+
+const GAVE_UP = 'gave up';
+type PassResult = (SearchResult | { valid: 'unknown'; steps: number; cacheSize: number; reason: typeof GAVE_UP }) & { deepest: number };
+
+/** A pass's result as the search's: only the quick pass gives up, and that never ends the search. */
+function finished(result: PassResult): SearchResult {
+  assert.ok(result.valid !== 'unknown' || result.reason !== GAVE_UP, 'a pass that gave up ended the search');
+  return result as SearchResult;
+}
 
 class Search<State, Input> {
   private readonly entries: EntryList;
   private readonly set: LinearizedSet;
-  private readonly cache: ExploredCache<State>;
+  private cache: ExploredCache<State>;
   private readonly inputs: Input[];
   private readonly known: Uint8Array;
   /** 1 for call entries of operations with a known output that the lookahead may reject. */
@@ -82,14 +108,16 @@ class Search<State, Input> {
   private deepestFailure: PassResult | null = null;
   private steps = 0;
   private remaining = 0;
+  /** Operations with a known output: what remaining starts from. */
+  private readonly knownCount: number;
+  private pass: Pass = { captureDepth: NO_CAPTURE, lookahead: true, maxSteps: Infinity };
   /** Steps after which the part counts as hard (see pendingFeasible). */
-  private readonly easySteps: number;
+  readonly easySteps: number;
 
   constructor(
     private readonly model: Model<State, Input>,
     operations: PreparedOperation<Input>[],
     private readonly limits: SearchLimits,
-    private readonly captureDepth: number,
   ) {
     const count = operations.length;
     const call = new Float64Array(count);
@@ -121,10 +149,16 @@ class Search<State, Input> {
     this.stackForced = new Uint8Array(count);
     this.state = model.init();
     this.stateHash = this.cache.hashOf(this.state);
+    this.knownCount = this.remaining;
     this.easySteps = 2 * count + EASY_EXTRA_STEPS;
   }
 
-  run(): PassResult {
+  get hasLookahead(): boolean {
+    return this.feasible !== null;
+  }
+
+  run(pass: Pass): PassResult {
+    this.begin(pass);
     const { next, isCall, operation: entryOperation } = this.entries;
     let entry = this.enterConfiguration();
     while (this.remaining > 0) {
@@ -132,6 +166,7 @@ class Search<State, Input> {
         if (this.limits.expired()) return this.unknown('timeout');
         if (this.cache.bytes > this.limits.maxCacheBytes) return this.unknown('memory');
       }
+      if (this.steps > pass.maxSteps) return this.unknown(GAVE_UP);
       if (entry !== NONE && isCall[entry] === 1) {
         entry = this.tryLinearize(entry, 0) ? this.enterConfiguration() : next[entry]!;
         continue;
@@ -143,6 +178,24 @@ class Search<State, Input> {
       entry = next[this.stackEntries[this.depth]!]!;
     }
     return { valid: true, steps: this.steps, cacheSize: this.cache.size, deepest: this.deepest };
+  }
+
+  /** Back to the empty prefix, with a fresh cache: an earlier pass may have stopped midway. */
+  private begin(pass: Pass): void {
+    while (this.depth > 0) {
+      this.depth--;
+      const entry = this.stackEntries[this.depth]!;
+      this.set.toggle(this.entries.operation[entry]!);
+      this.entries.unlift(entry);
+    }
+    this.pass = pass;
+    this.state = this.model.init();
+    this.cache = new ExploredCache<State>(this.model.equal, this.model.hash);
+    this.stateHash = this.cache.hashOf(this.state);
+    this.remaining = this.knownCount;
+    this.steps = 0;
+    this.deepest = -1;
+    this.deepestFailure = null;
   }
 
   /**
@@ -209,9 +262,9 @@ class Search<State, Input> {
     if (blocking !== NONE) {
       if (this.depth > this.deepest) {
         this.deepest = this.depth;
-        if (this.captureDepth === CAPTURE_EAGERLY) this.deepestFailure = this.failure(blocking);
+        if (this.pass.captureDepth === CAPTURE_EAGERLY) this.deepestFailure = this.failure(blocking);
       }
-      if (this.depth === this.captureDepth) return this.failure(blocking);
+      if (this.depth === this.pass.captureDepth) return this.failure(blocking);
     }
     for (;;) {
       if (this.depth === 0) {
@@ -237,7 +290,7 @@ class Search<State, Input> {
    */
   private lookaheadAllows(entry: number, operation: number, nextState: State): boolean {
     const feasible = this.feasible;
-    if (feasible === null || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    if (feasible === null || !this.pass.lookahead || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
     return this.pendingFeasible(entry, nextState, feasible);
   }
 
@@ -290,7 +343,7 @@ class Search<State, Input> {
     return { valid: false, steps: this.steps, cacheSize: this.cache.size, failure, deepest: this.deepest };
   }
 
-  private unknown(reason: 'timeout' | 'memory'): PassResult {
+  private unknown(reason: 'timeout' | 'memory' | typeof GAVE_UP): PassResult {
     return { valid: 'unknown', steps: this.steps, cacheSize: this.cache.size, reason, deepest: this.deepest };
   }
 }

@@ -56,6 +56,7 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     lookaheadJudges: (input) => input.kind === GET,
     // A get far ahead can rule out a whole subtree at once (c50-bad), and the check is cheap.
     lookaheadEntries: 1024,
+    lookaheadLazily: true,
     equal: (left, right) => left === right,
     hash: hashText,
     // A key's value grows by appends to kilobytes: hashing only the appended text keeps a step O(append).
