@@ -93,7 +93,9 @@ class Search<State, Input> {
   /** 1 for operations that never change the state when they step. */
   private readonly readOnly: Uint8Array;
   private readonly twin: Int32Array;
-  private readonly feasible: Lookahead<State, Input> | null;
+  /** The model's lookahead, made when a pass first needs it (a quick pass does not). */
+  private feasible: Lookahead<State, Input> | null | undefined;
+  private readonly operations: PreparedOperation<Input>[];
   private readonly lookaheadEntries: number;
   private readonly stackEntries: Int32Array;
   private readonly stackStates: State[];
@@ -137,11 +139,11 @@ class Search<State, Input> {
       this.remaining += this.known[index]!;
     }
     this.entries = new EntryList({ call, returned }, judged);
-    this.judgedCall = this.entries.isCall.map((isCall, entry) => isCall & judged[this.entries.operation[entry]!]!);
+    this.judgedCall = judgedCalls(this.entries, judged);
     this.set = new LinearizedSet(this.known);
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
-    this.feasible = model.lookahead?.(operations) ?? null;
+    this.operations = operations;
     this.lookaheadEntries = model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES;
     this.stackEntries = new Int32Array(count);
     this.stackStates = new Array(count);
@@ -154,7 +156,7 @@ class Search<State, Input> {
   }
 
   get hasLookahead(): boolean {
-    return this.feasible !== null;
+    return this.model.lookahead !== undefined;
   }
 
   run(pass: Pass): PassResult {
@@ -289,8 +291,9 @@ class Search<State, Input> {
    * point looks ahead (from closer), or the search meets the dead read itself a few steps on.
    */
   private lookaheadAllows(entry: number, operation: number, nextState: State): boolean {
-    const feasible = this.feasible;
-    if (feasible === null || !this.pass.lookahead || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    if (!this.pass.lookahead || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    const feasible = this.feasible === undefined ? (this.feasible = this.model.lookahead?.(this.operations) ?? null) : this.feasible;
+    if (feasible === null) return true;
     return this.pendingFeasible(entry, nextState, feasible);
   }
 
@@ -346,6 +349,14 @@ class Search<State, Input> {
   private unknown(reason: 'timeout' | 'memory' | typeof GAVE_UP): PassResult {
     return { valid: 'unknown', steps: this.steps, cacheSize: this.cache.size, reason, deepest: this.deepest };
   }
+}
+
+/** 1 for the call entries of judged operations. */
+function judgedCalls(entries: EntryList, judged: Uint8Array): Uint8Array {
+  const { isCall, operation } = entries;
+  const result = new Uint8Array(isCall.length);
+  for (let entry = 0; entry < isCall.length; entry++) result[entry] = isCall[entry]! & judged[operation[entry]!]!;
+  return result;
 }
 
 /**
