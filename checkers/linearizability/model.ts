@@ -80,8 +80,9 @@ export interface Model<State = unknown, Input = unknown> {
   lookaheadEntries?: number;
   /**
    * True when the lookahead costs more than it prunes on a part linearized
-   * about once through (kv: each get's value is compared over kilobytes): the
-   * search first tries a pass without it, given up once it backtracks.
+   * about once through (kv: its walk compares pending gets' values with the
+   * state on every write): the search first tries a pass without it, given
+   * up once it backtracks.
    */
   lookaheadLazily?: boolean;
   /** A short, human reading of an operation: "write 5", "cas 1->2". */

@@ -59,7 +59,7 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     lookaheadLazily: true,
     equal: (left, right) => left === right,
     hash: hashText,
-    // A key's value grows by appends to kilobytes: hashing only the appended text keeps a step O(append).
+    // A key's value grows by appends (to hundreds of characters): hashing only the appended text keeps a step O(append).
     hashAfter(stateHash: number, input: KvInput, nextState: string): number {
       if (input.kind === GET) return stateHash;
       return input.kind === PUT ? hashText(nextState) : continueHashText(stateHash, input.value);
