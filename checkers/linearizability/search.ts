@@ -53,23 +53,26 @@ export function searchLinearization<State, Input>(
   const search = new Search(model, operations, limits);
   if (search.hasLookahead && model.lookaheadLazily === true) {
     // Most parts are linearized about once through, where the lookahead's walk costs more than
-    // it prunes: a first pass without it, given up as soon as it backtracks more than a little.
+    // it prunes and the cache is never hit: a first pass without either, given up as soon as it
+    // backtracks more than a little.
     // A linearization it finds is one (every step went through the model); anything else is
     // searched again from scratch exactly as before, so failures and counterexamples are unchanged.
-    const quick = search.run({ captureDepth: NO_CAPTURE, lookahead: false, maxSteps: search.easySteps });
+    const quick = search.run({ captureDepth: NO_CAPTURE, lookahead: false, cache: false, maxSteps: search.easySteps });
     if (quick.valid === true || (quick.valid === 'unknown' && quick.reason !== GAVE_UP)) return finished(quick);
   }
   const eager = operations.length <= EAGER_CAPTURE_OPERATIONS;
-  const first = search.run({ captureDepth: eager ? CAPTURE_EAGERLY : NO_CAPTURE, lookahead: true, maxSteps: Infinity });
+  const first = search.run({ captureDepth: eager ? CAPTURE_EAGERLY : NO_CAPTURE, lookahead: true, cache: true, maxSteps: Infinity });
   if (first.valid !== false || eager) return finished(first);
   // Deterministic, so a second pass stops exactly at the deepest failure seen.
-  return finished(search.run({ captureDepth: first.deepest, lookahead: true, maxSteps: Infinity }));
+  return finished(search.run({ captureDepth: first.deepest, lookahead: true, cache: true, maxSteps: Infinity }));
 }
 
-/** A pass of the search: where it captures the failure, whether it looks ahead, when it gives up. */
+/** A pass of the search: where it captures the failure, whether it looks ahead and caches, when it gives up. */
 interface Pass {
   captureDepth: number;
   lookahead: boolean;
+  /** Without the cache a pass may explore a configuration twice: only for a pass bounded in steps. */
+  cache: boolean;
   maxSteps: number;
 }
 
@@ -112,7 +115,7 @@ class Search<State, Input> {
   private remaining = 0;
   /** Operations with a known output: what remaining starts from. */
   private readonly knownCount: number;
-  private pass: Pass = { captureDepth: NO_CAPTURE, lookahead: true, maxSteps: Infinity };
+  private pass: Pass = { captureDepth: NO_CAPTURE, lookahead: true, cache: true, maxSteps: Infinity };
   /** Steps after which the part counts as hard (see pendingFeasible). */
   readonly easySteps: number;
 
@@ -235,14 +238,19 @@ class Search<State, Input> {
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
     const { cache } = this;
-    const stateHash = this.model.hashAfter === undefined ? cache.hashOf(nextState) : this.model.hashAfter(this.stateHash, this.inputs[operation]!, nextState);
+    const caching = this.pass.cache;
+    let stateHash = 0;
+    if (caching) {
+      stateHash = this.model.hashAfter === undefined ? cache.hashOf(nextState) : this.model.hashAfter(this.stateHash, this.inputs[operation]!, nextState);
+      set.toggle(operation);
+      const explored = cache.has(set, nextState, stateHash);
+      set.toggle(operation);
+      // An explored pair fails whatever the lookahead says, so its walk (the costly part) is skipped.
+      if (explored) return false;
+    }
+    if (!this.lookaheadAllows(entry, operation, nextState)) return false;
     set.toggle(operation);
-    const explored = cache.has(set, nextState, stateHash);
-    set.toggle(operation);
-    // An explored pair fails whatever the lookahead says, so its walk (the costly part) is skipped.
-    if (explored || !this.lookaheadAllows(entry, operation, nextState)) return false;
-    set.toggle(operation);
-    cache.insert(set, nextState, stateHash);
+    if (caching) cache.insert(set, nextState, stateHash);
     this.stackEntries[this.depth] = entry;
     this.stackStates[this.depth] = this.state;
     this.stackHashes[this.depth] = this.stateHash;
