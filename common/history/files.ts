@@ -6,7 +6,6 @@
 import { open, stat } from 'node:fs/promises';
 import { FaultlineError, HistoryError } from '../errors.js';
 import { readLineChunks } from './lines.js';
-import type { ParallelParse } from './parallel-lines.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { HistoryValidator } from './validate.js';
 
@@ -97,8 +96,6 @@ export interface LineReadOptions {
    * Absent, such a line is an error like any other.
    */
   onCut?: (cut: CutLine) => void;
-  /** JSONL: when to parse in worker threads (parallel-lines.ts); default from 32 MiB on. */
-  parallel?: ParallelParse;
 }
 
 /**
@@ -106,14 +103,11 @@ export interface LineReadOptions {
  * line into a raw event record, or undefined for a line that holds none.
  * When a line is bad, the events before it are handed over before the error,
  * so a reader that shows what it can (the report) needs no second parser.
- * The lines may come already parsed (an object in place of a line's text,
- * parallel-lines.ts): such a record is what toRecord would have made of it.
  */
 export async function* readLineBatches(
   file: string,
   toRecord: (line: string, source: EventSource) => unknown,
   options: LineReadOptions = {},
-  lineChunks: AsyncIterable<readonly (string | object)[]> = readLineChunks(file),
 ): EventBatches {
   const validator = new HistoryValidator();
   const source: EventSource = { file, line: 0 };
@@ -121,13 +115,13 @@ export async function* readLineBatches(
   // A line that did not parse: a cut only if nothing, not even a newline, follows it.
   let unparsed: { error: unknown; line: number } | undefined;
   try {
-    for await (const lines of lineChunks) {
+    for await (const lines of readLineChunks(file)) {
       for (const line of lines) {
         source.line += 1;
         if (unparsed !== undefined) throw unparsed.error;
         let record: unknown;
         try {
-          record = typeof line === 'string' ? toRecord(line, source) : line;
+          record = toRecord(line, source);
         } catch (error) {
           if (options.onCut === undefined) throw error;
           unparsed = { error, line: source.line };

@@ -6,15 +6,13 @@
  */
 import { HistoryError } from '../errors.js';
 import { parseExactEvent } from './exact-json.js';
-import { readJsonlLines } from './parallel-lines.js';
 import { type EventBatches, flattenBatches, isBlankLine, type LineReadOptions, readLineBatches } from './files.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { locate } from './validate.js';
 
-/** Validated events of a JSONL history, in batches; a large one is parsed by worker threads. */
+/** Validated events of a JSONL history, in batches. */
 export function readJsonlBatches(file: string, options: LineReadOptions = {}): EventBatches {
-  const toRecord = (line: string, source: EventSource): unknown => (isBlankLine(line) ? undefined : parseLine(line, source));
-  return readLineBatches(file, toRecord, options, readJsonlLines(file, options.parallel));
+  return readLineBatches(file, (line, source) => (isBlankLine(line) ? undefined : parseLine(line, source)), options);
 }
 
 /** Validated events of a JSONL history, one at a time. */

@@ -9,7 +9,6 @@ import { readEdnBatches } from './edn.js';
 import { type CutLine, type EventBatches, checkHistoryFile, flattenBatches, readFailure } from './files.js';
 import { readJepsenLogBatches } from './jepsen-log.js';
 import { readJsonlBatches } from './jsonl.js';
-import { DEFAULT_PARALLEL_PARSE } from './parallel-lines.js';
 import { OperationPairer, type PairedHistory } from './pair.js';
 import type { HistoryEvent } from './types.js';
 
@@ -27,8 +26,6 @@ export interface ReadHistoryOptions {
    * parse) ends the history instead of failing it, and is told here.
    */
   onCut?: (cut: CutLine) => void;
-  /** JSONL: worker threads that parse a large file; 1 parses in this thread. Default: one per core, up to 4. */
-  parseWorkers?: number;
 }
 
 const EXTENSION_FORMATS: Readonly<Record<string, HistoryFormat>> = {
@@ -107,10 +104,9 @@ export async function* readHistoryBatches(file: string, options: ReadHistoryOpti
   await checkHistoryFile(file);
   const format = options.format ?? (await detectFormat(file));
   const lineOptions = options.onCut === undefined ? {} : { onCut: options.onCut };
-  const parallel = options.parseWorkers === undefined ? {} : { parallel: { ...DEFAULT_PARALLEL_PARSE, workers: options.parseWorkers } };
   const batches =
     format === 'jsonl'
-      ? readJsonlBatches(file, { ...lineOptions, ...parallel })
+      ? readJsonlBatches(file, lineOptions)
       : format === 'edn'
         ? readEdnBatches(file, options.independent === undefined ? {} : { independent: options.independent })
         : readJepsenLogBatches(file, lineOptions);
