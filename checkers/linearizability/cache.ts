@@ -13,6 +13,27 @@ import { SeededRandom } from '../../common/random.js';
 
 const FULL_WORD = 0xffffffff;
 
+/**
+ * Random keys of operation indexes, shared by every set (of every part): a
+ * history of a thousand keys draws them once, not once per key. Grown by
+ * doubling; the same seed, so the same keys in every run.
+ */
+let sharedZobrist = { low: new Int32Array(0), high: new Int32Array(0) };
+
+function zobristKeys(count: number): { low: Int32Array; high: Int32Array } {
+  if (sharedZobrist.low.length >= count) return sharedZobrist;
+  const size = Math.max(count, 2 * sharedZobrist.low.length, 1024);
+  const low = new Int32Array(size);
+  const high = new Int32Array(size);
+  const random = new SeededRandom(0x5eed);
+  for (let index = 0; index < size; index++) {
+    low[index] = random.nextUint32() | 0;
+    high[index] = random.nextUint32() | 0;
+  }
+  sharedZobrist = { low, high };
+  return sharedZobrist;
+}
+
 export class LinearizedSet {
   readonly bits: Uint32Array;
   private readonly bitOf: Int32Array;
@@ -36,13 +57,9 @@ export class LinearizedSet {
     let infoBit = this.knownWords * 32;
     for (let index = 0; index < count; index++) if (known[index] === 0) this.bitOf[index] = infoBit++;
     this.bits = new Uint32Array(Math.max(1, Math.ceil(infoBit / 32)));
-    this.zobristLow = new Int32Array(count);
-    this.zobristHigh = new Int32Array(count);
-    const random = new SeededRandom(count + 0x5eed);
-    for (let index = 0; index < count; index++) {
-      this.zobristLow[index] = random.nextUint32() | 0;
-      this.zobristHigh[index] = random.nextUint32() | 0;
-    }
+    const keys = zobristKeys(count);
+    this.zobristLow = keys.low;
+    this.zobristHigh = keys.high;
   }
 
   has(operation: number): boolean {

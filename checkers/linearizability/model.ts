@@ -47,6 +47,12 @@ export interface Model<State = unknown, Input = unknown> {
   /** A 32-bit hash consistent with equal(); absent means "all states collide". */
   hash?(state: State): number;
   /**
+   * hash(nextState), where nextState = step(state, input, ...), computed from
+   * hash(state) when that is cheaper (a long string that an append extends).
+   * Must equal hash(nextState) exactly. Absent: the search calls hash().
+   */
+  hashAfter?(stateHash: number, input: Input, nextState: State): number;
+  /**
    * Drops info operations that provably cannot matter (e.g. a write of a value
    * nobody ever observes). Must keep the verdict unchanged.
    */
@@ -72,6 +78,13 @@ export interface Model<State = unknown, Input = unknown> {
    * step: further finds dead branches sooner, at a cost on every step.
    */
   lookaheadEntries?: number;
+  /**
+   * True when the lookahead costs more than it prunes on a part linearized
+   * about once through (kv: its walk compares pending gets' values with the
+   * state on every write): the search first tries a pass without it, given
+   * up once it backtracks.
+   */
+  lookaheadLazily?: boolean;
   /** A short, human reading of an operation: "write 5", "cas 1->2". */
   describeOperation(operation: Operation): string;
   describeState(state: State): string;
@@ -126,7 +139,12 @@ export function hashValue(value: unknown): number {
 }
 
 export function hashText(text: string): number {
-  let hash = 0x811c9dc5;
+  return continueHashText(0x811c9dc5, text);
+}
+
+/** hashText(prefix + text), given hashText(prefix): FNV-1a reads the characters in order. */
+export function continueHashText(prefixHash: number, text: string): number {
+  let hash = prefixHash;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);

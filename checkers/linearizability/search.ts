@@ -4,8 +4,10 @@
  * of a history. Operations with a known output must all be linearized;
  * info operations may be linearized anywhere after their call, or never.
  */
+import assert from 'node:assert/strict';
 import { ExploredCache, LinearizedSet } from './cache.js';
 import { EntryList, NONE } from './entries.js';
+import { findTwins, judgedCalls } from './search-setup.js';
 import { INVALID, type Lookahead, type Model, type PreparedOperation } from './model.js';
 
 export interface SearchLimits {
@@ -42,24 +44,52 @@ const EAGER_CAPTURE_OPERATIONS = 1024;
 const CAPTURE_EAGERLY = -2;
 /** Slack, in steps, before a part that is searched about once through counts as hard. */
 const EASY_EXTRA_STEPS = 256;
+const NO_CAPTURE = -1;
+
 export function searchLinearization<State, Input>(
   model: Model<State, Input>,
   operations: PreparedOperation<Input>[],
   limits: SearchLimits,
 ): SearchResult {
+  const search = new Search(model, operations, limits);
+  if (search.hasLookahead && model.lookaheadLazily === true) {
+    // Most parts are linearized about once through, where the lookahead's walk costs more than
+    // it prunes and the cache is never hit: a first pass without either, given up as soon as it
+    // backtracks more than a little.
+    // A linearization it finds is one (every step went through the model); anything else is
+    // searched again from scratch exactly as before, so failures and counterexamples are unchanged.
+    const quick = search.run({ captureDepth: NO_CAPTURE, lookahead: false, cache: false, maxSteps: search.easySteps });
+    if (quick.valid === true || (quick.valid === 'unknown' && quick.reason !== GAVE_UP)) return finished(quick);
+  }
   const eager = operations.length <= EAGER_CAPTURE_OPERATIONS;
-  const first = new Search(model, operations, limits, eager ? CAPTURE_EAGERLY : -1).run();
-  if (first.valid !== false || eager) return first;
+  const first = search.run({ captureDepth: eager ? CAPTURE_EAGERLY : NO_CAPTURE, lookahead: true, cache: true, maxSteps: Infinity });
+  if (first.valid !== false || eager) return finished(first);
   // Deterministic, so a second pass stops exactly at the deepest failure seen.
-  return new Search(model, operations, limits, first.deepest).run();
+  return finished(search.run({ captureDepth: first.deepest, lookahead: true, cache: true, maxSteps: Infinity }));
 }
 
-type PassResult = SearchResult & { deepest: number };
+/** A pass of the search: where it captures the failure, whether it looks ahead and caches, when it gives up. */
+interface Pass {
+  captureDepth: number;
+  lookahead: boolean;
+  /** Without the cache a pass may explore a configuration twice: only for a pass bounded in steps. */
+  cache: boolean;
+  maxSteps: number;
+}
+
+const GAVE_UP = 'gave up';
+type PassResult = (SearchResult | { valid: 'unknown'; steps: number; cacheSize: number; reason: typeof GAVE_UP }) & { deepest: number };
+
+/** A pass's result as the search's: only the quick pass gives up, and that never ends the search. */
+function finished(result: PassResult): SearchResult {
+  assert.ok(result.valid !== 'unknown' || result.reason !== GAVE_UP, 'a pass that gave up ended the search');
+  return result as SearchResult;
+}
 
 class Search<State, Input> {
   private readonly entries: EntryList;
   private readonly set: LinearizedSet;
-  private readonly cache: ExploredCache<State>;
+  private cache: ExploredCache<State>;
   private readonly inputs: Input[];
   private readonly known: Uint8Array;
   /** 1 for call entries of operations with a known output that the lookahead may reject. */
@@ -67,26 +97,33 @@ class Search<State, Input> {
   /** 1 for operations that never change the state when they step. */
   private readonly readOnly: Uint8Array;
   private readonly twin: Int32Array;
-  private readonly feasible: Lookahead<State, Input> | null;
+  /** The model's lookahead, made when a pass first needs it (a quick pass does not). */
+  private feasible: Lookahead<State, Input> | null | undefined;
+  private readonly operations: PreparedOperation<Input>[];
   private readonly lookaheadEntries: number;
   private readonly stackEntries: Int32Array;
   private readonly stackStates: State[];
+  /** The cache's hash of each frame's state, so a step can hash incrementally (Model.hashAfter). */
+  private readonly stackHashes: Uint32Array;
   /** 1 where the frame's operation was forced, so its siblings need no search. */
   private readonly stackForced: Uint8Array;
   private state: State;
+  private stateHash: number;
   private depth = 0;
   private deepest = -1;
   private deepestFailure: PassResult | null = null;
   private steps = 0;
   private remaining = 0;
+  /** Operations with a known output: what remaining starts from. */
+  private readonly knownCount: number;
+  private pass: Pass = { captureDepth: NO_CAPTURE, lookahead: true, cache: true, maxSteps: Infinity };
   /** Steps after which the part counts as hard (see pendingFeasible). */
-  private readonly easySteps: number;
+  readonly easySteps: number;
 
   constructor(
     private readonly model: Model<State, Input>,
     operations: PreparedOperation<Input>[],
     private readonly limits: SearchLimits,
-    private readonly captureDepth: number,
   ) {
     const count = operations.length;
     const call = new Float64Array(count);
@@ -106,20 +143,28 @@ class Search<State, Input> {
       this.remaining += this.known[index]!;
     }
     this.entries = new EntryList({ call, returned }, judged);
-    this.judgedCall = this.entries.isCall.map((isCall, entry) => isCall & judged[this.entries.operation[entry]!]!);
+    this.judgedCall = judgedCalls(this.entries, judged);
     this.set = new LinearizedSet(this.known);
     this.cache = new ExploredCache<State>(model.equal, model.hash);
     this.twin = findTwins(operations);
-    this.feasible = model.lookahead?.(operations) ?? null;
+    this.operations = operations;
     this.lookaheadEntries = model.lookaheadEntries ?? DEFAULT_LOOKAHEAD_ENTRIES;
     this.stackEntries = new Int32Array(count);
     this.stackStates = new Array(count);
+    this.stackHashes = new Uint32Array(count);
     this.stackForced = new Uint8Array(count);
     this.state = model.init();
+    this.stateHash = this.cache.hashOf(this.state);
+    this.knownCount = this.remaining;
     this.easySteps = 2 * count + EASY_EXTRA_STEPS;
   }
 
-  run(): PassResult {
+  get hasLookahead(): boolean {
+    return this.model.lookahead !== undefined;
+  }
+
+  run(pass: Pass): PassResult {
+    this.begin(pass);
     const { next, isCall, operation: entryOperation } = this.entries;
     let entry = this.enterConfiguration();
     while (this.remaining > 0) {
@@ -127,6 +172,7 @@ class Search<State, Input> {
         if (this.limits.expired()) return this.unknown('timeout');
         if (this.cache.bytes > this.limits.maxCacheBytes) return this.unknown('memory');
       }
+      if (this.steps > pass.maxSteps) return this.unknown(GAVE_UP);
       if (entry !== NONE && isCall[entry] === 1) {
         entry = this.tryLinearize(entry, 0) ? this.enterConfiguration() : next[entry]!;
         continue;
@@ -138,6 +184,24 @@ class Search<State, Input> {
       entry = next[this.stackEntries[this.depth]!]!;
     }
     return { valid: true, steps: this.steps, cacheSize: this.cache.size, deepest: this.deepest };
+  }
+
+  /** Back to the empty prefix, with a fresh cache: an earlier pass may have stopped midway. */
+  private begin(pass: Pass): void {
+    while (this.depth > 0) {
+      this.depth--;
+      const entry = this.stackEntries[this.depth]!;
+      this.set.toggle(this.entries.operation[entry]!);
+      this.entries.unlift(entry);
+    }
+    this.pass = pass;
+    this.state = this.model.init();
+    this.cache = new ExploredCache<State>(this.model.equal, this.model.hash);
+    this.stateHash = this.cache.hashOf(this.state);
+    this.remaining = this.knownCount;
+    this.steps = 0;
+    this.deepest = -1;
+    this.deepestFailure = null;
   }
 
   /**
@@ -175,19 +239,26 @@ class Search<State, Input> {
     const nextState = this.model.step(this.state, this.inputs[operation]!, known[operation] === 1);
     if (nextState === INVALID) return false;
     const { cache } = this;
-    const stateHash = cache.hashOf(nextState);
+    const caching = this.pass.cache;
+    let stateHash = 0;
+    if (caching) {
+      stateHash = this.model.hashAfter === undefined ? cache.hashOf(nextState) : this.model.hashAfter(this.stateHash, this.inputs[operation]!, nextState);
+      set.toggle(operation);
+      const explored = cache.has(set, nextState, stateHash);
+      set.toggle(operation);
+      // An explored pair fails whatever the lookahead says, so its walk (the costly part) is skipped.
+      if (explored) return false;
+    }
+    if (!this.lookaheadAllows(entry, operation, nextState)) return false;
     set.toggle(operation);
-    const explored = cache.has(set, nextState, stateHash);
-    set.toggle(operation);
-    // An explored pair fails whatever the lookahead says, so its walk (the costly part) is skipped.
-    if (explored || !this.lookaheadAllows(entry, operation, nextState)) return false;
-    set.toggle(operation);
-    cache.insert(set, nextState, stateHash);
+    if (caching) cache.insert(set, nextState, stateHash);
     this.stackEntries[this.depth] = entry;
     this.stackStates[this.depth] = this.state;
+    this.stackHashes[this.depth] = this.stateHash;
     this.stackForced[this.depth] = forced;
     this.depth++;
     this.state = nextState;
+    this.stateHash = stateHash;
     entries.lift(entry);
     this.remaining -= known[operation]!;
     return true;
@@ -202,9 +273,9 @@ class Search<State, Input> {
     if (blocking !== NONE) {
       if (this.depth > this.deepest) {
         this.deepest = this.depth;
-        if (this.captureDepth === CAPTURE_EAGERLY) this.deepestFailure = this.failure(blocking);
+        if (this.pass.captureDepth === CAPTURE_EAGERLY) this.deepestFailure = this.failure(blocking);
       }
-      if (this.depth === this.captureDepth) return this.failure(blocking);
+      if (this.depth === this.pass.captureDepth) return this.failure(blocking);
     }
     for (;;) {
       if (this.depth === 0) {
@@ -215,6 +286,7 @@ class Search<State, Input> {
       const entry = this.stackEntries[this.depth]!;
       const operation = this.entries.operation[entry]!;
       this.state = this.stackStates[this.depth]!;
+      this.stateHash = this.stackHashes[this.depth]!;
       this.set.toggle(operation);
       this.entries.unlift(entry);
       this.remaining += this.known[operation]!;
@@ -228,8 +300,9 @@ class Search<State, Input> {
    * point looks ahead (from closer), or the search meets the dead read itself a few steps on.
    */
   private lookaheadAllows(entry: number, operation: number, nextState: State): boolean {
-    const feasible = this.feasible;
-    if (feasible === null || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    if (!this.pass.lookahead || this.readOnly[operation] === 1 || this.onlyCandidate(entry)) return true;
+    const feasible = this.feasible === undefined ? (this.feasible = this.model.lookahead?.(this.operations) ?? null) : this.feasible;
+    if (feasible === null) return true;
     return this.pendingFeasible(entry, nextState, feasible);
   }
 
@@ -282,27 +355,7 @@ class Search<State, Input> {
     return { valid: false, steps: this.steps, cacheSize: this.cache.size, failure, deepest: this.deepest };
   }
 
-  private unknown(reason: 'timeout' | 'memory'): PassResult {
+  private unknown(reason: 'timeout' | 'memory' | typeof GAVE_UP): PassResult {
     return { valid: 'unknown', steps: this.steps, cacheSize: this.cache.size, reason, deepest: this.deepest };
   }
 }
-
-/**
- * For each info operation, the latest earlier info operation with the same
- * function and input. Two such operations are interchangeable: neither ever
- * returns, and they do the same thing, so the search tries only the earlier.
- */
-function findTwins<Input>(operations: PreparedOperation<Input>[]): Int32Array {
-  const twin = new Int32Array(operations.length).fill(NONE);
-  const latest = new Map<string, number>();
-  for (let index = 0; index < operations.length; index++) {
-    const prepared = operations[index]!;
-    if (prepared.outputKnown) continue;
-    const signature = `${prepared.operation.f}\u0000${JSON.stringify(prepared.input)}`;
-    const previous = latest.get(signature);
-    if (previous !== undefined) twin[index] = previous;
-    latest.set(signature, index);
-  }
-  return twin;
-}
-

@@ -24,6 +24,8 @@ export class OperationPairer {
   /** Set to undefined rather than deleted: Map deletion is slow on this hot path. */
   private readonly open = new Map<number, Operation | undefined>();
   private events = 0;
+  /** Whether operations arrived in call order so far (they do when indexes increase): no sort needed. */
+  private sorted = true;
 
   add(event: HistoryEvent): void {
     this.events += 1;
@@ -43,8 +45,11 @@ export class OperationPairer {
         hint: PAIRING_HINT,
       });
     }
+    const previous = this.operations[this.operations.length - 1];
+    if (previous !== undefined && previous.callIndex > event.index) this.sorted = false;
     const operation: Operation = {
-      id: 0,
+      // The position, and final unless finish() must sort: a pass over a million scattered objects saved.
+      id: this.operations.length,
       process,
       f: event.f,
       input: event.value,
@@ -82,19 +87,12 @@ export class OperationPairer {
   /** The operations so far; those still open count as info. */
   finish(): PairedHistory {
     const operations = this.operations;
-    if (!isSortedByCall(operations)) operations.sort((left, right) => left.callIndex - right.callIndex);
-    for (let position = 0; position < operations.length; position++) {
-      operations[position]!.id = position;
+    if (!this.sorted) {
+      operations.sort((left, right) => left.callIndex - right.callIndex);
+      for (let position = 0; position < operations.length; position++) operations[position]!.id = position;
     }
     return { operations, nemesis: this.nemesis, events: this.events };
   }
-}
-
-function isSortedByCall(operations: readonly Operation[]): boolean {
-  for (let position = 1; position < operations.length; position++) {
-    if (operations[position - 1]!.callIndex > operations[position]!.callIndex) return false;
-  }
-  return true;
 }
 
 /** Pairs an in-memory history (events in history order). */

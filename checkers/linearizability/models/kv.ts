@@ -6,6 +6,7 @@ import type { Operation } from '../../../common/history/types.js';
 import {
   INVALID,
   describeValue,
+  continueHashText,
   hashText,
   isUnobservedRead,
   type Model,
@@ -55,8 +56,14 @@ export function createKv(options: ModelOptions): Model<string, KvInput> {
     lookaheadJudges: (input) => input.kind === GET,
     // A get far ahead can rule out a whole subtree at once (c50-bad), and the check is cheap.
     lookaheadEntries: 1024,
+    lookaheadLazily: true,
     equal: (left, right) => left === right,
     hash: hashText,
+    // A key's value grows by appends (to hundreds of characters): hashing only the appended text keeps a step O(append).
+    hashAfter(stateHash: number, input: KvInput, nextState: string): number {
+      if (input.kind === GET) return stateHash;
+      return input.kind === PUT ? hashText(nextState) : continueHashText(stateHash, input.value);
+    },
     describeOperation(operation: Operation): string {
       const key = operation.key === undefined ? '' : ` ${String(operation.key)}`;
       if (operation.f === 'get') {
