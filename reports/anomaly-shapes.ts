@@ -9,6 +9,7 @@ import { convergenceShape, describeConvergence, type ConvergenceAnomaly } from '
 import { crashShape, describeCrash, type NodeCrash } from '../checkers/crash/index.js';
 import { linearizabilityShape, type Counterexample } from '../checkers/linearizability/counterexample.js';
 import { describeOverlap, describeStale, overlapShape, staleShape, type LockOverlap, type StaleToken } from '../checkers/lock/index.js';
+import { backInTimeShape, describeBackInTime, describeInventedValue, inventedValueShape, SEQUENTIAL_READS, WRITTEN_VALUES, type BackInTime, type InventedValue } from '../checkers/read-promises/index.js';
 import { describeSequenceAnomaly, sequenceShape, type SequenceAnomaly } from '../checkers/sequence/index.js';
 import { describeSplitBrain, splitBrainShape, type SplitBrainAnomaly } from '../checkers/split-brain/index.js';
 
@@ -24,6 +25,8 @@ const EXPLAINERS: Record<string, Explainer> = {
   sequence: { shape: (anomaly: SequenceAnomaly) => sequenceShape(anomaly), describe: (anomaly: SequenceAnomaly) => describeSequenceAnomaly(anomaly) },
   'split-brain': { shape: (anomaly: SplitBrainAnomaly) => splitBrainShape(anomaly), describe: (anomaly: SplitBrainAnomaly) => describeSplitBrain(anomaly) },
   convergence: { shape: (anomaly: ConvergenceAnomaly) => convergenceShape(anomaly), describe: (anomaly: ConvergenceAnomaly) => describeConvergence(anomaly) },
+  [SEQUENTIAL_READS]: { shape: (anomaly: BackInTime) => backInTimeShape(anomaly), describe: (anomaly: BackInTime) => describeBackInTime(anomaly) },
+  [WRITTEN_VALUES]: { shape: (anomaly: InventedValue) => inventedValueShape(anomaly), describe: (anomaly: InventedValue) => describeInventedValue(anomaly) },
 };
 
 const LINEARIZABILITY: Explainer = {

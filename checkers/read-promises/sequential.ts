@@ -151,6 +151,11 @@ function anomalyOf(key: string | null, read: Operation, value: string, seen: See
 }
 
 /** The anomaly in one sentence, as the report and the CLI show it. */
+/** The anomaly's kind without the run's particulars, for grouping failures across seeds. */
+export function backInTimeShape(anomaly: Pick<BackInTime, 'kind' | 'seen'>): string {
+  return anomaly.kind === 'own-write-unseen' ? 'a read did not see the client\'s own write' : `a read went back in time after the client ${anomaly.seen.how === 'wrote' ? 'wrote' : 'read'} a newer value`;
+}
+
 export function describeBackInTime(anomaly: BackInTime): string {
   const before = anomaly.seen.how === 'wrote' ? `its own write of ${anomaly.seen.value} had completed` : `it had read ${anomaly.seen.value}`;
   const what = anomaly.kind === 'own-write-unseen' ? 'did not see its own write' : 'saw the state go back in time';

@@ -69,6 +69,11 @@ function invented(key: string | null, read: Operation, value: string, operations
 }
 
 /** The anomaly in one sentence, as the report and the CLI show it. */
+/** The anomaly's kind without the run's particulars, for grouping failures across seeds. */
+export function inventedValueShape(anomaly: InventedValue): string {
+  return anomaly.failedWriters.length > 0 ? 'a read returned a value only failed writes wrote' : 'a read returned a value nobody wrote';
+}
+
 export function describeInventedValue(anomaly: InventedValue): string {
   const writers = anomaly.failedWriters.length === 0
     ? 'no op wrote it'
