@@ -1,5 +1,6 @@
-/** etcd runs the System seam's conformance suite on every runtime it supports, in both read modes on local. */
+/** etcd runs the System seam's conformance suite on every runtime it supports (ssh on local test hosts), in both read modes on local. */
 import { execFileSync } from 'node:child_process';
+import { sshSuiteOptions } from '../testing/ssh-suite.js';
 import { defineSystemSuite } from '../testing/system-suite.js';
 import { etcdSystem } from './system.js';
 
@@ -13,6 +14,6 @@ function etcdInstalled(): boolean {
 }
 
 if (process.getuid?.() === 0 && etcdInstalled()) {
-  for (const runtime of etcdSystem.runtimes) defineSystemSuite('etcd', runtime);
+  for (const runtime of etcdSystem.runtimes) defineSystemSuite('etcd', runtime, runtime === 'ssh' ? sshSuiteOptions(6) : {});
   defineSystemSuite('etcd', 'local', { readMode: 'serializable' });
 }

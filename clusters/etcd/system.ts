@@ -9,7 +9,7 @@ import type { System } from '../index.js';
 export const etcdSystem: System = {
   name: 'etcd',
   summary: "etcd (Debian's etcd-server 3.4, or --install of an etcd binary); client: etcd3 with its retries off",
-  runtimes: ['local', 'docker'],
+  runtimes: ['local', 'docker', 'ssh'],
   workloads: ['register', 'lock', 'lock-fencing', 'sequence'],
   readModes: [
     { name: 'linearizable', promises: 'linearizable', summary: "etcd's default read: confirmed with a quorum through the leader" },

@@ -19,6 +19,9 @@ export interface ProcessCluster {
   readonly runtime: string;
   readonly nodes: readonly RealNodeInfo[];
   start(node: string, spec: NodeProcessSpec): Promise<void>;
+  /** Files on the node's machine (ssh hosts do not share this one's); absent: this machine's file system. */
+  writeFile?(node: string, file: string, contents: string): Promise<void>;
+  readFile?(node: string, file: string): Promise<string | undefined>;
 }
 /** Enough of a log's end for its last lines, however large the log grew. */
 const TAIL_BYTES = 8 * 1024;

@@ -50,11 +50,18 @@ export function zookeeperDirectory(node: RealNodeInfo): string {
   return path.join(node.dataDirectory, 'zookeeper');
 }
 
-/** The epoch the node last took part in, as ZooKeeper keeps it on disk; null before it has one. */
-export function currentEpoch(node: RealNodeInfo): number | null {
+/** Reads a file of a node's, on the machine it runs on; undefined when missing. */
+export type NodeFileReader = (node: string, file: string) => Promise<string | undefined>;
+/** Writes a file of a node's, on the machine it runs on, making its directories. */
+export type NodeFileWriter = (node: string, file: string, contents: string) => Promise<void>;
+
+/** The epoch the node last took part in, as ZooKeeper keeps it on disk (on the node's machine, through readFile when given); null before it has one. */
+export async function currentEpoch(node: RealNodeInfo, readFile?: NodeFileReader): Promise<number | null> {
+  const file = path.join(zookeeperDirectory(node), 'data', 'version-2', 'currentEpoch');
   try {
-    const epoch = Number(readFileSync(path.join(zookeeperDirectory(node), 'data', 'version-2', 'currentEpoch'), 'utf8').trim());
-    return Number.isSafeInteger(epoch) ? epoch : null;
+    const text = readFile === undefined ? readFileSync(file, 'utf8') : await readFile(node.name, file);
+    const epoch = Number(text?.trim());
+    return text !== undefined && Number.isSafeInteger(epoch) ? epoch : null;
   } catch {
     return null;
   }
@@ -86,13 +93,18 @@ export function zooConfig(nodes: readonly RealNodeInfo[], node: RealNodeInfo, ti
   ].join('\n');
 }
 
-/** Writes zoo.cfg and myid for the node; returns the path of zoo.cfg. */
-export function writeNodeConfig(nodes: readonly RealNodeInfo[], node: RealNodeInfo, timing: ZooKeeperTiming): string {
+/** Writes zoo.cfg and myid for the node, on the machine it runs on (through writeFile when given); returns the path of zoo.cfg. */
+export async function writeNodeConfig(nodes: readonly RealNodeInfo[], node: RealNodeInfo, timing: ZooKeeperTiming, writeFile?: NodeFileWriter): Promise<string> {
   const directory = zookeeperDirectory(node);
-  mkdirSync(path.join(directory, 'data'), { recursive: true });
-  writeFileSync(path.join(directory, 'data', 'myid'), `${myId(nodes, node)}\n`);
+  const write: NodeFileWriter =
+    writeFile ??
+    (async (_node, file, contents) => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, contents);
+    });
+  await write(node.name, path.join(directory, 'data', 'myid'), `${myId(nodes, node)}\n`);
   const configFile = path.join(directory, 'zoo.cfg');
-  writeFileSync(configFile, zooConfig(nodes, node, timing));
+  await write(node.name, configFile, zooConfig(nodes, node, timing));
   return configFile;
 }
 

@@ -12,7 +12,13 @@ const HEALTHY_TIMEOUT_MS = 60_000;
 
 export async function deployZooKeeper(cluster: Cluster, hosts: ProcessHosts, settings: SystemSettings): Promise<Deployment> {
   const zookeeper = new RealZooKeeper(
-    { runtime: cluster.runtime, nodes: cluster.nodes, start: (node, spec) => hosts.start(node, spec) },
+    {
+      runtime: cluster.runtime,
+      nodes: cluster.nodes,
+      start: (node, spec) => hosts.start(node, spec),
+      ...(hosts.writeFile === undefined ? {} : { writeFile: hosts.writeFile.bind(hosts) }),
+      ...(hosts.readFile === undefined ? {} : { readFile: hosts.readFile.bind(hosts) }),
+    },
     {
       readMode: settings.readMode as ZooKeeperReadMode,
       clockFaults: settings.clockFaults,

@@ -76,8 +76,8 @@ export class RealZooKeeper {
   async start(): Promise<void> {
     const timing = this.options.timing ?? DEFAULT_TIMING;
     await Promise.all(
-      this.cluster.nodes.map((node) => {
-        const configFile = writeNodeConfig(this.cluster.nodes, node, timing);
+      this.cluster.nodes.map(async (node) => {
+        const configFile = await writeNodeConfig(this.cluster.nodes, node, timing, this.cluster.writeFile?.bind(this.cluster));
         const env = { ...this.options.env, ...(this.options.clockFaults === true ? faketimeEnvironment(node) : {}) };
         return this.cluster.start(node.name, nodeProcessSpec(configFile, this.options.install ?? {}, env));
       }),
@@ -115,7 +115,7 @@ export class RealZooKeeper {
           const status = parseSrvr(await askFourLetterWord(node.address, CLIENT_PORT, 'srvr', PROBE_TIMEOUT_MS));
           if (status.mode === 'looking') return { node: node.name, ...status };
           // A follower's zxid keeps the last epoch it saw a transaction in; the epoch it follows in is on disk.
-          return { node: node.name, ...status, epoch: Math.max(status.epoch, currentEpoch(node) ?? 0) };
+          return { node: node.name, ...status, epoch: Math.max(status.epoch, (await currentEpoch(node, this.cluster.readFile?.bind(this.cluster))) ?? 0) };
         } catch {
           return null;
         }

@@ -8,7 +8,7 @@ import type { System } from '../index.js';
 export const zookeeperSystem: System = {
   name: 'zookeeper',
   summary: "Apache ZooKeeper (Debian's zookeeper 3.8, or --install DIR of an unpacked release) on the host's Java; client: node-zookeeper-client",
-  runtimes: ['local', 'docker'],
+  runtimes: ['local', 'docker', 'ssh'],
   workloads: ['register', 'lock', 'lock-fencing', 'sequence'],
   readModes: [
     { name: 'sync', promises: 'linearizable', summary: 'sync, then read from the connected server: it has caught up with the leader first' },
@@ -16,6 +16,7 @@ export const zookeeperSystem: System = {
   ],
   // libfaketime in each JVM, verified from inside it.
   clockFaultsOn: ['local', 'docker'],
+  clockFaultsNote: "libfaketime's offset file is written through this machine's file system, which ssh hosts do not share",
   bugs: [],
   setup: async (cluster, settings) => {
     if (cluster.hosts.kind !== 'processes') throw new Error('zookeeper runs on real runtimes only');
