@@ -4,7 +4,7 @@
  * did not become healthy, how differing versions are named, and how a
  * recipe's step ends its operation.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFileTail } from '../../common/file-tail.js';
 import path from 'node:path';
 import type { NodeProcessSpec, RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import type { OperationOutcome } from '../../workloads/index.js';
@@ -28,20 +28,8 @@ const TAIL_BYTES = 8 * 1024;
 
 /** The last `count` lines of a node's process log; empty when there is none. */
 export function lastLogLines(node: RealNodeInfo, count: number): string[] {
-  const file = path.join(node.dataDirectory, PROCESS_LOG);
-  let descriptor: number | undefined;
-  try {
-    const size = statSync(file).size;
-    const length = Math.min(size, TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    descriptor = openSync(file, 'r');
-    readSync(descriptor, buffer, 0, length, size - length);
-    return buffer.toString('utf8').split('\n').filter((line) => line.trim().length > 0).slice(-count);
-  } catch {
-    return [];
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
+  const text = readFileTail(path.join(node.dataDirectory, PROCESS_LOG), TAIL_BYTES) ?? '';
+  return text.split('\n').filter((line) => line.trim().length > 0).slice(-count);
 }
 
 /** Every node's last log lines, indented, for an error message. */
@@ -70,3 +58,4 @@ export class OperationEnded extends Error {
   }
 }
 export { RoleSampler, type NodeRole } from './role-sampler.js';
+export { NodeSkew } from './skew.js';

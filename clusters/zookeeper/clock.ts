@@ -22,7 +22,7 @@ import type { ClockSkew } from '../../harness/runtimes/index.js';
 import type { ClockControl, RealNodeInfo } from '../../harness/runtimes/real/index.js';
 import { ADMIN_PORT, zookeeperDirectory } from './config.js';
 import { httpDate } from './admin-date.js';
-import { NodeSkew } from './skew.js';
+import { NodeSkew } from '../real-support/skew.js';
 
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 /** The Date header has whole seconds; a request takes a little more. */

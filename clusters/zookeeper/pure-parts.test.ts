@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { classPath, myId, nodeProcessSpec, zooConfig, DEFAULT_TIMING } from './config.js';
 import { parseEnvi, parseSrvr } from './four-letter-words.js';
 import { unsuccessful } from './outcomes.js';
-import { NodeSkew } from './skew.js';
+import { NodeSkew } from '../real-support/skew.js';
 
 const nodes = [
   { name: 'n1', address: '10.0.0.2', dataDirectory: '/data/n1' },

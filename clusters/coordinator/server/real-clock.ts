@@ -12,6 +12,7 @@
  * and +amplitude every period. Timer delays are scaled when set.
  */
 import assert from 'node:assert/strict';
+import { NodeSkew } from '../../real-support/skew.js';
 import type { Clock, TimerHandle } from '../world.js';
 
 export interface ClockSkewRequest {
@@ -28,29 +29,24 @@ export interface ClockReading {
   strobe: { amplitudeMs: number; periodMs: number } | null;
 }
 
-interface Strobe {
-  amplitudeMs: number;
-  periodMs: number;
-  startRealMs: number;
-}
-
 /** The bounds the admin endpoint accepts: wild values are mistakes, not faults. */
 export const MAX_CLOCK_BUMP_MS = 365 * 24 * 3600 * 1000;
 export const CLOCK_RATE_RANGE = { min: 0.01, max: 100 } as const;
 
 export class RealClock implements Clock {
-  private rateValue = 1;
   private anchorRealMs: number;
   private anchorMonotonicMs = 0;
-  private offsetMs = 0;
-  /** What the rate gained (or lost) on real time up to the anchor. */
-  private anchorDriftMs = 0;
-  private strobe: Strobe | null = null;
+  /** The wall clock's skew (bumps, drift, strobe) over real monotonic time, as ZooKeeper's libfaketime offset is computed too. */
+  private skewState = new NodeSkew();
   private readonly timers = new Map<TimerHandle, NodeJS.Timeout>();
   private nextHandle = 1;
 
   constructor() {
     this.anchorRealMs = performance.now();
+  }
+
+  private get rateValue(): number {
+    return this.skewState.rateValue;
   }
 
   monotonicMs(): number {
@@ -63,8 +59,7 @@ export class RealClock implements Clock {
 
   /** This clock's wall time minus the real wall time; exactly 0 when not skewed. */
   private skewMs(): number {
-    const driftMs = this.anchorDriftMs + (performance.now() - this.anchorRealMs) * (this.rateValue - 1);
-    return driftMs + this.offsetMs + this.strobeOffsetMs();
+    return this.skewState.offsetAt(performance.now());
   }
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
@@ -98,48 +93,33 @@ export class RealClock implements Clock {
   skew(request: ClockSkewRequest): ClockReading {
     if (request.rate !== undefined) {
       assert.ok(request.rate >= CLOCK_RATE_RANGE.min && request.rate <= CLOCK_RATE_RANGE.max, `clock rate ${request.rate} out of range`);
+      // The monotonic clock keeps what the old rate ran up to now.
       this.reanchor();
-      this.rateValue = request.rate;
     }
-    if (request.bumpMs !== undefined) {
-      assert.ok(Math.abs(request.bumpMs) <= MAX_CLOCK_BUMP_MS, `clock bump ${request.bumpMs} out of range`);
-      this.offsetMs += request.bumpMs;
-    }
+    if (request.bumpMs !== undefined) assert.ok(Math.abs(request.bumpMs) <= MAX_CLOCK_BUMP_MS, `clock bump ${request.bumpMs} out of range`);
     if (request.strobe !== undefined) {
       const { amplitudeMs, periodMs } = request.strobe;
       assert.ok(periodMs > 0 && amplitudeMs >= 0 && amplitudeMs <= MAX_CLOCK_BUMP_MS, 'strobe needs a positive period and a bounded amplitude');
-      this.strobe = { amplitudeMs, periodMs, startRealMs: performance.now() };
     }
+    this.skewState.apply(request, performance.now());
     return this.reading();
   }
 
   /** Back to real time: rate 1, no offset, no strobe; the monotonic clock stays continuous. */
   reset(): ClockReading {
     this.reanchor();
-    this.rateValue = 1;
-    this.strobe = null;
-    this.offsetMs = 0;
-    this.anchorDriftMs = 0;
+    this.skewState = new NodeSkew();
     return this.reading();
   }
 
   reading(): ClockReading {
     const offsetMs = this.skewMs();
-    const strobe = this.strobe === null ? null : { amplitudeMs: this.strobe.amplitudeMs, periodMs: this.strobe.periodMs };
-    return { nowMs: Date.now() + offsetMs, offsetMs, rate: this.rateValue, strobe };
+    return { nowMs: Date.now() + offsetMs, offsetMs, rate: this.rateValue, strobe: this.skewState.strobeSetting };
   }
 
   private reanchor(): void {
     const realMs = performance.now();
-    const elapsedMs = realMs - this.anchorRealMs;
-    this.anchorMonotonicMs += elapsedMs * this.rateValue;
-    this.anchorDriftMs += elapsedMs * (this.rateValue - 1);
+    this.anchorMonotonicMs += (realMs - this.anchorRealMs) * this.rateValue;
     this.anchorRealMs = realMs;
-  }
-
-  private strobeOffsetMs(): number {
-    if (this.strobe === null) return 0;
-    const phase = Math.floor((performance.now() - this.strobe.startRealMs) / this.strobe.periodMs);
-    return (phase & 1) === 1 ? this.strobe.amplitudeMs : -this.strobe.amplitudeMs;
   }
 }

@@ -4,8 +4,9 @@
  * state from /proc to verify kills and pauses.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readFileTail } from '../../../common/file-tail.js';
 import type { RealNodeInfo } from './types.js';
 
 export const PROCESS_LOG = 'process.log';
@@ -80,19 +81,4 @@ export function readNodeFile(dataDirectory: string, file: string): string | unde
   return readFileTail(checkedNodeFile(dataDirectory, file), MAX_NODE_FILE_READ_BYTES);
 }
 
-/** The last maxBytes of a file, or undefined when it cannot be read. */
-export function readFileTail(file: string, maxBytes: number): string | undefined {
-  let descriptor: number | undefined;
-  try {
-    const size = statSync(file).size;
-    const length = Math.min(size, maxBytes);
-    const buffer = Buffer.alloc(length);
-    descriptor = openSync(file, 'r');
-    readSync(descriptor, buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
-}
+export { readFileTail };

@@ -1,9 +1,9 @@
 /**
  * One node's clock skew as the nemesis asks for it (bumps add up, a rate
  * drifts from the moment it is set, a strobe swings ±amplitude every
- * period), the way the bundled coordinator's clock computes it; the offset
- * at a moment is what libfaketime is then told. Times are the host's
- * monotonic milliseconds.
+ * period): the offset of its wall clock from true time at a moment. The
+ * bundled coordinator's node clock reads its skew from this, and ZooKeeper's
+ * libfaketime is told it. Times are the host's monotonic milliseconds.
  */
 import assert from 'node:assert/strict';
 import type { ClockSkew } from '../../harness/runtimes/index.js';
@@ -39,6 +39,16 @@ export class NodeSkew {
   /** The clock's offset from true time at nowMs. */
   offsetAt(nowMs: number): number {
     return this.offsetMs + this.driftAt(nowMs) + this.strobeAt(nowMs);
+  }
+
+  /** The rate set last (1: true time). */
+  get rateValue(): number {
+    return this.rate;
+  }
+
+  /** The strobe on now, without its start. */
+  get strobeSetting(): { amplitudeMs: number; periodMs: number } | null {
+    return this.strobe === null ? null : { amplitudeMs: this.strobe.amplitudeMs, periodMs: this.strobe.periodMs };
   }
 
   /** Whether the offset changes by itself over time (so it must be rewritten while it lasts). */
