@@ -65,7 +65,7 @@ export {
   type ScheduleContext,
   type ScheduleTiming,
 } from './schedule.js';
-export { ScriptedSchedule, type ScheduledFault } from './scripted.js';
+export { nemesisOfSchedule, ScriptedSchedule, type ScheduledFault } from './scripted.js';
 export { checkSchedule, MAX_SCHEDULED_FAULTS, type ScheduleWindow } from './scripted-checks.js';
 export {
   FAULT_KINDS,

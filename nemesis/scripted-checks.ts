@@ -7,9 +7,9 @@
 import { UsageError } from '../common/errors.js';
 import type { FaultKind } from './index.js';
 import { RESOURCE_OF, type ScheduledFault } from './scripted.js';
+import { FAULT_KINDS } from './spec.js';
 import { CLOCK_CHANGES, NODE_TARGETS, SCHEDULED_PARTITION_TARGETS } from './targets.js';
 
-const KINDS: readonly FaultKind[] = ['partition', 'kill', 'pause', 'clock'];
 /** A schedule longer than this is a mistake, not a test. */
 export const MAX_SCHEDULED_FAULTS = 10_000;
 
@@ -37,7 +37,7 @@ function checkEntry(entry: unknown, window: ScheduleWindow, where: string): Sche
   const extra = Object.keys(record).filter((key) => !['atMs', 'kind', 'durationMs', 'value'].includes(key));
   if (extra.length > 0) throw new UsageError(`has unknown field "${extra[0]}"`, { where, hint: 'a fault has atMs, kind, durationMs and value' });
   const { atMs, kind, durationMs, value } = record;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`, { where });
+  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`kind must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`, { where });
   if (typeof atMs !== 'number' || !Number.isInteger(atMs) || atMs < window.fromMs) {
     throw new UsageError(`atMs must be whole milliseconds from ${window.fromMs} (the end of warm-up), got ${JSON.stringify(atMs)}`, { where });
   }

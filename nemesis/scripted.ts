@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import type { SeededRandom } from '../common/random.js';
 import type { FaultControl } from '../harness/runtimes/index.js';
 import { applyPartition } from './partition.js';
+import { FAULT_KINDS } from './spec.js';
 import type { FaultKind, FaultResource } from './index.js';
 import type { FaultSchedule, ScheduleContext } from './schedule.js';
 import { planClock, pickNodes, planPartition, type ClockPlan, type NodeSelection, type PartitionPlan } from './targets.js';
@@ -26,6 +27,12 @@ export interface ScheduledFault {
   durationMs: number;
   /** The plan as the history records it; a plan without its nodes is resolved at the start. */
   value: Partial<PartitionPlan> | Partial<NodeSelection> | Partial<ClockPlan>;
+}
+
+/** The --nemesis spec a schedule amounts to: the kinds it uses, in the usual order, or "none". */
+export function nemesisOfSchedule(schedule: readonly Pick<ScheduledFault, 'kind'>[]): string {
+  const kinds = FAULT_KINDS.filter((kind) => schedule.some((fault) => fault.kind === kind));
+  return kinds.length === 0 ? 'none' : kinds.join(',');
 }
 
 export const RESOURCE_OF: Record<FaultKind, FaultResource> = { partition: 'network', kill: 'process', pause: 'process', clock: 'clock' };

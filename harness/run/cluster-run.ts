@@ -160,6 +160,6 @@ async function healAndRead(config: RunConfig, directory: RunDirectory, parts: Ru
   if (report.incomplete === undefined && control.failure() !== undefined) report.incomplete = `infrastructure: ${control.failure()!.message}`;
   const crashed = new Set(cluster.crashes().map((crash) => crash.node));
   if (stopped((await cluster.waitUntil(() => deployment.converged(crashed), cluster.convergenceTimeoutMs)).stop)) return 'frozen';
-  await storeFinalStates(config, directory, async () => deployment.finalRegisters(run.keysUsed()));
+  await storeFinalStates(config, directory, () => deployment.finalRegisters(run.keysUsed()));
   return undefined;
 }

@@ -8,7 +8,8 @@ import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { fitProblems, SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
 import { checkSchedule } from '../../nemesis/scripted-checks.js';
-import { createNemeses, FAULT_KINDS, parseNemesisSpec, type NemesisOptions } from '../../nemesis/spec.js';
+import { nemesisOfSchedule } from '../../nemesis/scripted.js';
+import { createNemeses, parseNemesisSpec, type NemesisOptions } from '../../nemesis/spec.js';
 import { swarmDraw } from './swarm.js';
 import { nodeNames } from './streams.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
@@ -175,8 +176,7 @@ function useSchedule(config: RunConfig, sources: Map<string, LayerSource>): void
     if (file !== undefined && error instanceof FaultlineError) throw new FaultlineError('E_CONFIG', error.message, { where: error.where, hint: error.hint });
     throw error;
   }
-  const kinds = FAULT_KINDS.filter((kind) => config.schedule!.some((fault) => fault.kind === kind));
-  const nemesis = kinds.length === 0 ? 'none' : kinds.join(',');
+  const nemesis = nemesisOfSchedule(config.schedule!);
   if (sources.has('nemesis') && config.nemesis !== nemesis) {
     throw new FaultlineError(file === undefined ? 'E_USAGE' : 'E_CONFIG', `the run has a schedule (faults ${nemesis}) and a nemesis "${config.nemesis}": give one or the other`, { ...(file === undefined ? {} : { where: file }), hint: 'a schedule runs exactly its faults; leave out the nemesis' });
   }

@@ -8,8 +8,6 @@ import type { NodeCrash } from '../../checkers/crash/index.js';
 import type { HistoryEvent } from '../../common/history/types.js';
 import type { RunDirectory } from './run-store.js';
 
-export { CRASH_LOG_LINES, lastLines } from '../runtimes/crash-lines.js';
-
 export const CRASHES_FILE = 'crashes.json';
 
 export type { NodeCrash };

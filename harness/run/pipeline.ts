@@ -168,14 +168,10 @@ function sampleRoles(target: RunTarget, directory: RunDirectory, nowNs: () => nu
   sample();
 }
 
-/** The registers each replica holds after heal, for the register workload's convergence check. */
-export function storeFinalStates(config: RunConfig, directory: RunDirectory, states: () => Record<string, Record<string, unknown>>): void;
-export function storeFinalStates(config: RunConfig, directory: RunDirectory, states: () => Promise<Record<string, Record<string, unknown>>>): Promise<void>;
-export function storeFinalStates(config: RunConfig, directory: RunDirectory, states: () => unknown): void | Promise<void> {
+/** The registers each replica holds after heal, for the register workload's convergence check; a system answers now or later. */
+export async function storeFinalStates(config: RunConfig, directory: RunDirectory, states: () => Record<string, Record<string, unknown>> | Promise<Record<string, Record<string, unknown>>>): Promise<void> {
   if (config.workload !== 'register') return;
-  const read = states();
-  if (read instanceof Promise) return read.then((value) => directory.writeJson(FINAL_STATES_FILE, value));
-  directory.writeJson(FINAL_STATES_FILE, read);
+  directory.writeJson(FINAL_STATES_FILE, await states());
 }
 
 /** Nemesis starts and stops, paired into the entries of a schedule given as data, so a run's faults can be run again exactly. */

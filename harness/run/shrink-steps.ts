@@ -6,6 +6,7 @@
  * boldest to the most cautious; shrink keeps the first that still fails.
  */
 import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
+import { nemesisOfSchedule } from '../../nemesis/index.js';
 
 export type Candidate = { config: RunConfig; change: string };
 
@@ -16,13 +17,7 @@ function timeLimitFor(config: RunConfig, schedule: readonly ScheduledFaultData[]
 }
 
 function withSchedule(config: RunConfig, schedule: ScheduledFaultData[], change: string): Candidate {
-  return { config: { ...config, schedule, nemesis: nemesisOf(schedule) }, change };
-}
-
-/** The nemesis a schedule implies (resolveConfig's rule, for configs built here). */
-export function nemesisOf(schedule: readonly ScheduledFaultData[]): string {
-  const kinds = (['partition', 'kill', 'pause', 'clock'] as const).filter((kind) => schedule.some((fault) => fault.kind === kind));
-  return kinds.length === 0 ? 'none' : kinds.join(',');
+  return { config: { ...config, schedule, nemesis: nemesisOfSchedule(schedule) }, change };
 }
 
 /** Faults that start after the first violation cannot have caused it: drop them and end the faults phase soon after. */

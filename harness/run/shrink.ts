@@ -9,7 +9,8 @@
  * failing when any try fails.
  */
 import type { RunConfig } from '../../common/run-config.js';
-import { cutAfter, dropFaults, nemesisOf, smallerLoad, type Candidate } from './shrink-steps.js';
+import { nemesisOfSchedule } from '../../nemesis/index.js';
+import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-steps.js';
 
 /** What one candidate run showed. */
 export interface Trial {
@@ -74,7 +75,7 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   };
   try {
     const schedule = original.schedule ?? original.faultSchedule ?? [];
-    const replay = { config: { ...original, schedule, nemesis: nemesisOf(schedule), faultSchedule: undefined }, change: '' };
+    const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined }, change: '' };
     if (!(await tryCandidate(replay))) {
       result.notReproduced = true;
       return result;

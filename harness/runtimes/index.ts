@@ -6,8 +6,8 @@
  * clear error before the run starts.
  */
 import type { Endpoint, World } from '../../clusters/coordinator/world.js';
+import type { NodeCrash } from '../../checkers/crash/index.js';
 import type { FaultTiming, RunConfig } from '../../common/run-config.js';
-import type { LinkOptionsInput } from './sim/network.js';
 
 export type { FaultTiming };
 
@@ -83,14 +83,7 @@ export interface VerifiedFaultControl extends FaultControl {
 }
 
 /** A node that died by itself (not by the nemesis): the finding a crash checker judges. */
-export interface NodeCrashRecord {
-  node: string;
-  /** Nanoseconds since the run started. */
-  time: number;
-  message: string;
-  stack?: string;
-  logTail: string[];
-}
+export type NodeCrashRecord = NodeCrash & { logTail: string[] };
 
 /** Why a slice of the run ended it early. */
 export interface RunStop {
@@ -128,8 +121,9 @@ export type SimulatedEndpoint = Endpoint & { stop?(): void };
 /**
  * What a system needs of the simulator to place its nodes and clients in
  * it: hosts on virtual time whose World (clock, storage, transport, random)
- * comes from the run's seed, checks after every step, and the repairs after
- * the faults. The simulator's own class (sim/simulation.ts) offers more.
+ * comes from the run's seed, and checks after every step. Healing is the
+ * runtime's (its Cluster's healRest); the simulator's own class
+ * (sim/simulation.ts) offers more.
  */
 export interface SimulatedHosts {
   addNode(address: string, factory: (world: World) => SimulatedEndpoint): World;
@@ -142,11 +136,6 @@ export interface SimulatedHosts {
   addresses(role?: 'node' | 'client'): string[];
   /** Runs until predicate holds or timeoutMs of virtual time pass; says which. */
   runUntil(predicate: () => boolean, timeoutMs: number): boolean;
-  heal(): void;
-  setNetworkOptions(input: LinkOptionsInput): void;
-  resumeAll(): void;
-  restart(address: string): World;
-  resetClock(address: string): void;
 }
 
 export type ProcessHosts = Extract<NodeHosts, { kind: 'processes' }>;

@@ -2,8 +2,8 @@
  * The bundled coordinator inside the deterministic simulator: N real nodes
  * (service + ZAB or Raft engine, with any bug modes on) booted into one
  * Simulation, the consensus invariants checked after every step, clients
- * added as simulated hosts, and the repairs that end a run: heal everything,
- * then wait until every replica holds the same state.
+ * added as simulated hosts, and the wait at the end of a run until every
+ * replica holds the same state (the runtime heals the faults).
  *
  * The simulator is the sim runtime's (it owns virtual time, the network
  * and the trace); this adds the coordinator's hosts to it. The coordinator's
@@ -18,8 +18,6 @@ import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } f
 import type { Address, World } from '../world.js';
 import { ConsensusInvariants } from './invariants.js';
 
-type LinkOptionsInput = Parameters<SimulatedHosts['setNetworkOptions']>[0];
-
 export interface CoordinatorClusterOptions<S extends SimulatedHosts> {
   /** The simulator the runtime booted; the cluster adds its nodes and clients to it. */
   simulation: S;
@@ -28,8 +26,6 @@ export interface CoordinatorClusterOptions<S extends SimulatedHosts> {
   nodes?: number;
   /** Bug modes (clusters/coordinator/bugs.ts) switched on in every node. */
   bugs?: readonly string[];
-  /** The link options the simulator was made with, restored by healAll(). */
-  network?: LinkOptionsInput;
   timing?: Partial<CoordinatorTiming>;
   engineTuning?: EngineTuning;
 }
@@ -43,7 +39,6 @@ export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
   readonly members: readonly Address[];
   readonly engineKind: EngineKind;
   readonly bugs: readonly string[];
-  private readonly network: LinkOptionsInput;
   private readonly clients = new Map<Address, CoordinatorClient>();
 
   constructor(options: CoordinatorClusterOptions<S>) {
@@ -51,7 +46,6 @@ export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
     assert.ok(Number.isInteger(nodeCount) && nodeCount >= 1, `a cluster needs at least one node, got ${nodeCount}`);
     this.engineKind = options.engine;
     this.bugs = [...(options.bugs ?? [])];
-    this.network = options.network ?? {};
     this.simulation = options.simulation;
     this.members = Array.from({ length: nodeCount }, (_, index) => `n${index + 1}`);
     for (const address of this.members) {
@@ -109,18 +103,6 @@ export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
     const client = this.clients.get(address);
     if (client === undefined) assert.fail(`no client ${address} in the cluster`);
     return client;
-  }
-
-  /** Ends every fault: links healed and back to their defaults, nodes resumed and restarted, clocks true. */
-  healAll(): void {
-    const simulation = this.simulation;
-    simulation.heal();
-    simulation.setNetworkOptions(this.network);
-    simulation.resumeAll();
-    for (const address of simulation.addresses()) {
-      if (simulation.state(address) === 'crashed') simulation.restart(address);
-      simulation.resetClock(address);
-    }
   }
 
   /**

@@ -18,7 +18,7 @@ const MEASURED_AFTER_MS = 1000;
 function writeLatencies(ordered: boolean): number[] {
   const network = { latency: { baseMs: 0.5, tailMeanMs: 1 }, ordered };
   const simulation = new Simulation({ seed: 11, network, traceBufferSize: 0 });
-  const cluster = new CoordinatorCluster({ simulation, engine: 'zab', network });
+  const cluster = new CoordinatorCluster({ simulation, engine: 'zab' });
   const latencies: number[] = [];
   let lastValue = 0;
   for (let index = 1; index <= CLIENTS; index++) {
