@@ -295,3 +295,25 @@ test('entries must arrive in order, and unknown kinds only advance the position'
   assert.deepEqual([outcome.result, machine.state.appliedPosition], [null, 1]);
   assert.throws(() => machine.state.apply({ position: 1, epoch: 1, command: { kind: 'noop' } }));
 });
+
+test('the digest is taken once per state: asking again is free until an entry or a snapshot changes the state', () => {
+  const machine = new Machine();
+  const session = machine.openSession();
+  let snapshots = 0;
+  const takeSnapshot = machine.state.takeSnapshot.bind(machine.state);
+  machine.state.takeSnapshot = () => {
+    snapshots += 1;
+    return takeSnapshot();
+  };
+  const first = machine.state.digest();
+  assert.equal(machine.state.digest(), first);
+  assert.equal(snapshots, 1, 'a second digest of the same state took a snapshot again');
+  machine.write(session, { type: 'create', path: '/a', data: 'x' });
+  const second = machine.state.digest();
+  assert.notEqual(second, first, 'an applied entry must change the digest');
+  const other = new Machine();
+  other.state.installSnapshot(takeSnapshot());
+  other.state.digest();
+  other.state.installSnapshot(new Machine().state.takeSnapshot());
+  assert.equal(other.state.digest(), new Machine().state.digest(), 'an installed snapshot must change the digest');
+});

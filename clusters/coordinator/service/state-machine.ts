@@ -69,6 +69,8 @@ export class ServiceStateMachine {
   private sessionsByConnection = new Map<string, number>();
   private position: Position = 0;
   private epoch = 0;
+  /** The digest of the state as it is; cleared by whatever changes the state (apply, installSnapshot). */
+  private cachedDigest: string | undefined;
 
   get appliedPosition(): Position {
     return this.position;
@@ -76,6 +78,7 @@ export class ServiceStateMachine {
 
   apply(entry: LogEntry): ApplyOutcome {
     if (!(entry.position > this.position)) assert.fail(`entry ${entry.position} applied after ${this.position}`);
+    this.cachedDigest = undefined;
     this.position = entry.position;
     this.epoch = entry.epoch;
     const command = entry.command;
@@ -153,6 +156,7 @@ export class ServiceStateMachine {
   installSnapshot(snapshot: Snapshot): void {
     const state = snapshot.state as ServiceState;
     assert.ok(state !== null && typeof state === 'object' && Array.isArray(state.sessions), 'bad snapshot');
+    this.cachedDigest = undefined;
     this.tree = DataTree.fromSnapshot(state.tree);
     this.sessions = new Map(state.sessions.map((record) => [record.sessionId, copySessionRecord(record)]));
     this.sessionsByConnection = new Map(
@@ -162,10 +166,16 @@ export class ServiceStateMachine {
     this.epoch = snapshot.epoch;
   }
 
-  /** A short fingerprint of the whole state, for convergence checks between replicas. */
+  /**
+   * A short fingerprint of the whole state, for convergence checks between
+   * replicas. Kept until the state changes: the simulator asks after every
+   * event while it waits for replicas that may never agree (a planted bug).
+   */
   digest(): string {
+    if (this.cachedDigest !== undefined) return this.cachedDigest;
     const snapshot = this.takeSnapshot();
-    return `${snapshot.position}:${hashString(JSON.stringify(snapshot.state)).toString(16)}`;
+    this.cachedDigest = `${snapshot.position}:${hashString(JSON.stringify(snapshot.state)).toString(16)}`;
+    return this.cachedDigest;
   }
 
   private applySessionRequest(command: LogEntry['command'], outcome: ApplyOutcome): void {
