@@ -13,7 +13,7 @@ import { simRun } from './testing/sim-runs.js';
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
 function bounds(overrides: Partial<ShrinkBounds> = {}): ShrinkBounds {
-  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, ...overrides };
+  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, otherSeeds: 0, ...overrides };
 }
 
 /** A stand-in for a run: it fails when the kill of n3 at 6 s is in the schedule, with at least 2 workers. */
@@ -34,6 +34,23 @@ test('the search keeps exactly the fault and the load the failure needs', async 
   assert.equal(result.smallest?.config.nemesis, 'kill');
   assert.ok(result.smallest!.config.timeLimitSeconds <= 6, `time limit ${result.smallest?.config.timeLimitSeconds}`);
   assert.equal(result.stoppedBecause, undefined);
+});
+
+/** A race the fault needs, as a stand-in: the full load fails at the original seed 1, a lighter one only at seeds divisible by 3. */
+function racyAttempt(config: RunConfig): Promise<Trial> {
+  const needed = (config.schedule ?? []).some((entry) => entry.atMs === 6000) && (config.concurrency === 10 || config.seed % 3 === 0);
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 6600, directory: '' });
+}
+
+test('once the kept seed is exhausted, candidates are tried at other seeds: a lighter load that loses the race at one seed wins it at another', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const stuck = await shrinkRun(config, ['linearizability'], racyAttempt, () => {}, bounds());
+  assert.equal(stuck.smallest?.config.concurrency, 10, 'at seed 1 alone no lighter load fails');
+  const reseeded = await shrinkRun(config, ['linearizability'], racyAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  assert.equal(reseeded.smallest?.config.concurrency, 1);
+  assert.equal(reseeded.smallest?.config.seed, 3);
+  assert.ok(reseeded.steps.some((step) => step.endsWith('(seed 3)')), reseeded.steps.join('; '));
+  assert.equal((await racyAttempt(reseeded.smallest!.config)).violated.length, 1, 'the kept config fails as kept');
 });
 
 test('the search stops at its bounds and keeps the smallest failing run so far; a run that does not fail again is said to', async () => {

@@ -6,7 +6,11 @@
  * original's faults as a schedule, so every later candidate is a subset of
  * faults that really ran. On the simulator a candidate is deterministic; on
  * a real runtime the caller's attempt tries it several times and calls it
- * failing when any try fails.
+ * failing when any try fails. The simulator's analogue of trying again is
+ * another seed: once a pass at the kept seed keeps nothing, later passes try
+ * each candidate that did not fail at a few other seeds too, because a bug
+ * that needs a race (which node wins an election) fails at about every other
+ * seed, and a lighter load is worth the same race lost at one seed.
  */
 import type { RunConfig } from '../../common/run-config.js';
 import { nemesisOfSchedule } from '../../nemesis/index.js';
@@ -32,6 +36,8 @@ export interface ShrinkBounds {
   /** True once the user asked to stop (Ctrl-C): the smallest failing run so far is kept. */
   stopped(): boolean;
   progress(line: string): void;
+  /** Other seeds to try a candidate at once the kept seed is exhausted; 0 where a candidate is tried again anyway (a real runtime). */
+  otherSeeds: number;
 }
 
 export interface Kept {
@@ -57,30 +63,35 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   const startedMs = bounds.nowMs();
   const result: ShrinkResult = { smallest: undefined, runs: 0, steps: [] };
   const fails = (trial: Trial): boolean => trial.violated.some((name) => violated.includes(name));
-  const tryCandidate = async (candidate: Candidate): Promise<boolean> => {
-    if (bounds.stopped()) throw new Stop('stopped by the user');
-    if (result.runs >= bounds.maxRuns) throw new Stop(`${bounds.maxRuns} runs tried (--max-runs)`);
-    if (bounds.nowMs() - startedMs > bounds.timeBudgetMs) throw new Stop(`the time budget of ${(bounds.timeBudgetMs / 1000).toFixed(0)} s was spent (--time-budget)`);
-    result.runs += 1;
-    const trial = await attempt(candidate.config);
-    if (!fails(trial)) {
-      discard(trial);
-      return false;
+  const tryCandidate = async (candidate: Candidate, otherSeeds: number): Promise<boolean> => {
+    for (let seed = candidate.config.seed; seed <= candidate.config.seed + otherSeeds; seed++) {
+      if (bounds.stopped()) throw new Stop('stopped by the user');
+      if (result.runs >= bounds.maxRuns) throw new Stop(`${bounds.maxRuns} runs tried (--max-runs)`);
+      if (bounds.nowMs() - startedMs > bounds.timeBudgetMs) throw new Stop(`the time budget of ${(bounds.timeBudgetMs / 1000).toFixed(0)} s was spent (--time-budget)`);
+      result.runs += 1;
+      const config = seed === candidate.config.seed ? candidate.config : { ...candidate.config, seed };
+      const trial = await attempt(config);
+      if (!fails(trial)) {
+        discard(trial);
+        continue;
+      }
+      if (result.smallest !== undefined) discard(result.smallest.trial);
+      result.smallest = { config, trial };
+      const change = candidate.change === '' || seed === candidate.config.seed ? candidate.change : `${candidate.change} (seed ${seed})`;
+      if (change !== '') result.steps.push(change);
+      bounds.progress(`run ${result.runs}: still fails (${trial.operations} ops, ${config.schedule?.length ?? 0} faults, ${config.timeLimitSeconds} s)${change === '' ? '' : `: ${change}`}`);
+      return true;
     }
-    if (result.smallest !== undefined) discard(result.smallest.trial);
-    result.smallest = { config: candidate.config, trial };
-    if (candidate.change !== '') result.steps.push(candidate.change);
-    bounds.progress(`run ${result.runs}: still fails (${trial.operations} ops, ${candidate.config.schedule?.length ?? 0} faults, ${candidate.config.timeLimitSeconds} s)${candidate.change === '' ? '' : `: ${candidate.change}`}`);
-    return true;
+    return false;
   };
   try {
     const schedule = original.schedule ?? original.faultSchedule ?? [];
     const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined }, change: '' };
-    if (!(await tryCandidate(replay))) {
+    if (!(await tryCandidate(replay, 0))) {
       result.notReproduced = true;
       return result;
     }
-    await shrinkPasses(() => result.smallest!, tryCandidate);
+    await shrinkPasses(() => result.smallest!, tryCandidate, bounds.otherSeeds);
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     result.stoppedBecause = error.message;
@@ -88,38 +99,48 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   return result;
 }
 
-/** Passes of cutting after the first violation, fault dropping and load shrinking, until a whole pass keeps nothing. */
-async function shrinkPasses(kept: () => Kept, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<void> {
-  const current = (): RunConfig => kept().config;
+type TryCandidate = (candidate: Candidate, otherSeeds: number) => Promise<boolean>;
+
+/** Passes at the kept seed until one keeps nothing, then passes that also try other seeds, until one of those keeps nothing. */
+async function shrinkPasses(kept: () => Kept, tryCandidate: TryCandidate, otherSeeds: number): Promise<void> {
+  let reseeding = false;
   for (let pass = 0; pass < 100; pass++) {
-    const cut = cutAfter(current(), kept().trial.violationMs);
-    let changed = cut !== undefined && (await tryCandidate(cut));
-    let granularity = 2;
-    for (;;) {
-      const faults = current().schedule?.length ?? 0;
-      if (faults === 0) break;
-      let kept = false;
-      for (const candidate of dropFaults(current(), granularity)) {
-        if (await tryCandidate(candidate)) {
-          kept = true;
-          break;
-        }
-      }
-      if (kept) {
-        changed = true;
-        granularity = Math.max(2, granularity - 1);
-      } else if (granularity >= faults) break;
-      else granularity = Math.min(faults, granularity * 2);
-    }
-    for (let again = true; again; ) {
-      again = false;
-      for (const candidate of smallerLoad(current())) {
-        if (await tryCandidate(candidate)) {
-          changed = again = true;
-          break;
-        }
-      }
-    }
-    if (!changed) return;
+    if (await shrinkPass(kept, (candidate) => tryCandidate(candidate, reseeding ? otherSeeds : 0))) continue;
+    if (reseeding || otherSeeds === 0) return;
+    reseeding = true;
   }
+}
+
+/** One pass of cutting after the first violation, fault dropping and load shrinking; true when it kept a change. */
+async function shrinkPass(kept: () => Kept, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<boolean> {
+  const current = (): RunConfig => kept().config;
+  const cut = cutAfter(current(), kept().trial.violationMs);
+  let changed = cut !== undefined && (await tryCandidate(cut));
+  let granularity = 2;
+  for (;;) {
+    const faults = current().schedule?.length ?? 0;
+    if (faults === 0) break;
+    let dropped = false;
+    for (const candidate of dropFaults(current(), granularity)) {
+      if (await tryCandidate(candidate)) {
+        dropped = true;
+        break;
+      }
+    }
+    if (dropped) {
+      changed = true;
+      granularity = Math.max(2, granularity - 1);
+    } else if (granularity >= faults) break;
+    else granularity = Math.min(faults, granularity * 2);
+  }
+  for (let again = true; again; ) {
+    again = false;
+    for (const candidate of smallerLoad(current())) {
+      if (await tryCandidate(candidate)) {
+        changed = again = true;
+        break;
+      }
+    }
+  }
+  return changed;
 }
