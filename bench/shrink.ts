@@ -57,7 +57,7 @@ async function main(): Promise<void> {
         if (goal) met += 1;
         console.log(
           `${label} seed ${String(caught.config.seed).padStart(2)}: ${outcome.original.operations} ops, ${outcome.original.faults} faults, ${outcome.original.timeLimitSeconds} s` +
-            ` -> ${shrunk.operations} ops, ${shrunk.faults} faults, ${shrunk.timeLimitSeconds} s   ${outcome.runs} runs, ${(outcome.wallMs / 1000).toFixed(1)} s${goal ? '' : '   GOAL NOT MET'}`,
+            ` -> ${shrunk.operations} ops, ${shrunk.faults} faults, ${shrunk.timeLimitSeconds} s   ${outcome.runs} runs, ${(outcome.wallMs / 1000).toFixed(1)} s${outcome.stoppedBecause === undefined ? '' : ` (stopped: ${outcome.stoppedBecause})`}${goal ? '' : '   GOAL NOT MET'}`,
         );
       }
     }
