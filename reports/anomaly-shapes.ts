@@ -10,6 +10,7 @@ import { crashShape, describeCrash, type NodeCrash } from '../checkers/crash/ind
 import { linearizabilityShape, type Counterexample } from '../checkers/linearizability/counterexample.js';
 import { describeOverlap, describeStale, overlapShape, staleShape, type LockOverlap, type StaleToken } from '../checkers/lock/index.js';
 import { backInTimeShape, describeBackInTime, describeInventedValue, inventedValueShape, SEQUENTIAL_READS, WRITTEN_VALUES, type BackInTime, type InventedValue } from '../checkers/read-promises/index.js';
+import { CONSENSUS_INVARIANTS, invariantShape } from '../common/invariant-violation.js';
 import { describeSequenceAnomaly, sequenceShape, type SequenceAnomaly } from '../checkers/sequence/index.js';
 import { describeSplitBrain, splitBrainShape, type SplitBrainAnomaly } from '../checkers/split-brain/index.js';
 
@@ -27,6 +28,8 @@ const EXPLAINERS: Record<string, Explainer> = {
   convergence: { shape: (anomaly: ConvergenceAnomaly) => convergenceShape(anomaly), describe: (anomaly: ConvergenceAnomaly) => describeConvergence(anomaly) },
   [SEQUENTIAL_READS]: { shape: (anomaly: BackInTime) => backInTimeShape(anomaly), describe: (anomaly: BackInTime) => describeBackInTime(anomaly) },
   [WRITTEN_VALUES]: { shape: (anomaly: InventedValue) => inventedValueShape(anomaly), describe: (anomaly: InventedValue) => describeInventedValue(anomaly) },
+  // The simulator's broken invariant is stored as its message.
+  [CONSENSUS_INVARIANTS]: { shape: (message: string) => invariantShape(message), describe: (message: string) => message },
 };
 
 const LINEARIZABILITY: Explainer = {
@@ -62,7 +65,7 @@ export function shapesOf(checker: string, anomalies: unknown, fallbackSentence: 
   const found = new Map<string, string>();
   if (explainer !== undefined && Array.isArray(anomalies)) {
     for (const anomaly of anomalies) {
-      if (anomaly === null || typeof anomaly !== 'object') continue;
+      if (anomaly === null || (typeof anomaly !== 'object' && typeof anomaly !== 'string')) continue;
       try {
         const shape = explainer.shape(anomaly as never);
         if (!found.has(shape)) found.set(shape, explainer.describe(anomaly as never));

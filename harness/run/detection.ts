@@ -1,10 +1,11 @@
 /**
- * When a run's violation first showed, and which checkers found one: what
- * bench:detect reports and what shrink keeps (a candidate must fail the same
- * checkers) and cuts at (faults after the first violation cannot have caused
- * it).
+ * When a run's violation first showed, and which checkers found one and of
+ * what kind: what bench:detect reports and what shrink keeps (a candidate
+ * must fail a checker of the original with an anomaly of the same shape)
+ * and cuts at (faults after the first violation cannot have caused it).
  */
 import type { CheckerResult } from '../../checkers/checker.js';
+import { shapesOf } from '../../reports/index.js';
 import type { RunResults } from './check-run.js';
 
 /** Seconds into the run of the first violation a checker points at; the run's end when none says. */
@@ -26,6 +27,20 @@ export function violatedCheckers(results: RunResults): string[] {
     .filter(([, result]) => result.valid === false && result.expectedUnder === undefined)
     .map(([name]) => name)
     .sort();
+}
+
+/**
+ * Each counted violation as "checker: shape", in the checker's own words
+ * (reports/anomaly-shapes.ts, as `faultline index` groups them): the kinds of
+ * anomaly a shrunk run must keep showing.
+ */
+export function violationKinds(results: RunResults): string[] {
+  const kinds = new Set<string>();
+  for (const checker of violatedCheckers(results)) {
+    const result = results.checkers[checker] as CheckerResult;
+    for (const { shape } of shapesOf(checker, result.anomalies, result.sentence ?? '')) kinds.add(`${checker}: ${shape}`);
+  }
+  return [...kinds].sort();
 }
 
 /** An anomaly is witnessed when the last operation it names completes: the latest time it mentions. */

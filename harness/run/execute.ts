@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CheckerResult } from '../../checkers/checker.js';
+import { CONSENSUS_INVARIANTS } from '../../common/invariant-violation.js';
 import { workloadNamed } from '../../workloads/registry.js';
 import { writeRunReport } from '../../reports/index.js';
 import { loadCheckerInput, runCheckers, type RunResults } from './check-run.js';
@@ -54,13 +55,13 @@ export async function checkRunDirectory(path: string, config: RunConfig, invaria
   const violation = invariantViolation ?? stored;
   if (violation !== undefined) {
     const invariants: CheckerResult = {
-      checker: 'consensus-invariants',
+      checker: CONSENSUS_INVARIANTS,
       valid: false,
       anomalies: [violation],
       stats: {},
       sentence: violation,
     };
-    results.checkers['consensus-invariants'] = invariants;
+    results.checkers[CONSENSUS_INVARIANTS] = invariants;
     results.valid = false;
   }
   writeResults(path, results);
@@ -80,7 +81,7 @@ async function writeReport(path: string): Promise<void> {
 function readStoredInvariants(path: string): string | undefined {
   try {
     const previous = JSON.parse(readFileSync(`${path}/${FILES.results}`, 'utf8')) as RunResults;
-    const stored = previous.checkers['consensus-invariants'];
+    const stored = previous.checkers[CONSENSUS_INVARIANTS];
     return stored === undefined ? undefined : String(stored.sentence);
   } catch {
     return undefined;

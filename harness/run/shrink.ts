@@ -1,7 +1,7 @@
 /**
- * Shrinking a failing run: search for a smaller run that still fails the
- * same checkers, trying the candidates of shrink-steps.ts one full run at a
- * time, keeping each that still fails, until a whole pass changes nothing or
+ * Shrinking a failing run: search for a smaller run that still fails one of
+ * the same checkers with the same shape of anomaly, trying the candidates of
+ * shrink-steps.ts one full run at a time, keeping each that still fails, until a whole pass changes nothing or
  * a bound is reached (runs, time, Ctrl-C). The first run replays the
  * original's faults as a schedule, so every later candidate is a subset of
  * faults that really ran. On the simulator a candidate is deterministic; on
@@ -18,7 +18,7 @@ import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-step
 
 /** What one candidate run showed. */
 export interface Trial {
-  /** The checkers whose violation counts (see detection.ts). */
+  /** The kinds of violation that count, "checker: shape" (see detection.ts violationKinds). */
   violated: string[];
   /** Client operations invoked. */
   operations: number;
@@ -53,7 +53,7 @@ export interface ShrinkResult {
   steps: string[];
   /** Why the search ended before it had nothing left to try. */
   stoppedBecause?: string;
-  /** The original's faults, run again as a schedule, did not fail the same checkers. */
+  /** The original's faults, run again as a schedule, did not show the same kind of violation (checker and anomaly shape). */
   notReproduced?: boolean;
 }
 

@@ -18,7 +18,7 @@ const EXIT_UNKNOWN = 2;
 export function shrinkCommand(setExitCode: (code: number) => void): CommandModule<object, ShrinkArguments> {
   return {
     command: 'shrink <run>',
-    describe: 'Search for a smaller run that fails the same checkers (fewer faults, shorter, fewer workers, keys, a lower rate) and store it as a run beside the original',
+    describe: 'Search for a smaller run that fails a checker of the original with the same kind of anomaly (fewer faults, shorter, fewer workers, keys, a lower rate) and store it as a run beside the original',
     builder: (yargs) =>
       yargs
         .positional('run', { type: 'string', demandOption: true, describe: 'a run directory whose verdict is VIOLATION, e.g. runs/latest' })
@@ -66,7 +66,7 @@ function size(run: RunSize): string {
 export function describeShrink(outcome: ShrinkOutcome): string {
   const seconds = (outcome.wallMs / 1000).toFixed(1);
   if (outcome.notReproduced === true) {
-    return `${outcome.original.run}: its faults, run again as a schedule, did not fail the same checkers, so there is nothing to shrink from (${outcome.runs} run${outcome.runs === 1 ? '' : 's'}, ${seconds} s)\n  a real runtime's run may need --tries; a simulated run should reproduce: please report it\n`;
+    return `${outcome.original.run}: its faults, run again as a schedule, did not show the same kind of violation, so there is nothing to shrink from (${outcome.runs} run${outcome.runs === 1 ? '' : 's'}, ${seconds} s)\n  a real runtime's run may need --tries; a simulated run should reproduce: please report it\n`;
   }
   const shrunk = outcome.shrunk;
   if (shrunk === undefined) return `${outcome.original.run}: no failing run kept (${outcome.stoppedBecause ?? 'stopped'})\n`;

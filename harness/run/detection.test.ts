@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CheckerResult } from '../../checkers/checker.js';
+import { InvariantViolation } from '../../common/invariant-violation.js';
+import type { RunResults } from './check-run.js';
+import { violatedCheckers, violationKinds } from './detection.js';
+
+function failed(checker: string, anomalies: unknown[], extra: Partial<CheckerResult> = {}): CheckerResult {
+  return { checker, valid: false, anomalies, stats: {}, sentence: `${checker} failed`, ...extra };
+}
+
+function results(checkers: Record<string, CheckerResult>): RunResults {
+  return { valid: false, checkers, ops: 10 };
+}
+
+test('a violation kind is its checker and its anomaly shape, without keys, values or nodes', () => {
+  const stale = { shape: 'read returned an overwritten value', sentence: 'read of k1 returned 3 at 1.2 s, ...' };
+  const invented = { shape: 'read returned a value no operation wrote', sentence: 'read of k2 returned 9 at 2.0 s, ...' };
+  const broken = new InvariantViolation('committed-entries-agree', 'n2', 'at position 7 it committed ...').message;
+  const kinds = violationKinds(results({
+    'linearizability:cas-register': failed('linearizability:cas-register', [stale, { ...stale, sentence: 'read of k3 ...' }, invented]),
+    'consensus-invariants': failed('consensus-invariants', [broken]),
+  }));
+  assert.deepEqual(kinds, [
+    'consensus-invariants: invariant committed-entries-agree broken',
+    'linearizability:cas-register: read returned a value no operation wrote',
+    'linearizability:cas-register: read returned an overwritten value',
+  ]);
+});
+
+test('the same checker with another shape of anomaly is another kind, so shrink does not keep it', () => {
+  const original = violationKinds(results({ lock: failed('lock', [{ kind: 'overlap', key: 'a', processes: [1, 2], from: { index: 3, seconds: 1 }, to: { index: 5, seconds: 2 } }]) }));
+  const other = violationKinds(results({ lock: failed('lock', [{ kind: 'released-unheld', key: 'a', processes: [1, 2], from: { index: 3, seconds: 1 }, to: { index: 5, seconds: 2 } }]) }));
+  assert.equal(violatedCheckers(results({ lock: failed('lock', []) }))[0], 'lock');
+  assert.notDeepEqual(original, other);
+  assert.ok(!other.some((kind) => original.includes(kind)));
+});
+
+test('a violation expected under the read mode is not a kind of the run', () => {
+  const expected = failed('linearizability:cas-register', [{ shape: 'read returned an overwritten value' }], { expectedUnder: { name: 'sequential', promises: [] } as never });
+  assert.deepEqual(violationKinds(results({ 'linearizability:cas-register': expected })), []);
+});
