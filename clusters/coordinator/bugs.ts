@@ -66,6 +66,18 @@ export const BUG_MODES: readonly BugMode[] = [
     workload: 'register',
     nemesis: 'partition',
   },
+  {
+    name: 'sync-ack-before-durable',
+    description:
+      "ZooKeeper's sync-phase data loss (ZOOKEEPER-3911 \"Data inconsistency caused by DIFF sync uncommitted log\", " +
+      'ZOOKEEPER-4646, ZOOKEEPER-4643; opened by ZOOKEEPER-2678, which skipped the follower\'s snapshot on a DIFF): a follower ' +
+      'acknowledges NEWLEADER, its new epoch on disk, while the transactions the DIFF gave it are only in memory, so a crash ' +
+      'loses writes the quorum counted as committed and leaves a hole in its log. ZAB: engines/zab/follower.ts applySync keeps ' +
+      "a DIFF's committed entries out of the log; Raft: engines/raft/follower.ts acknowledges AppendEntries before syncing them",
+    workload: 'register',
+    // Only a kill loses what was never synced.
+    nemesis: 'kill',
+  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {
