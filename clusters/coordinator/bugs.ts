@@ -78,6 +78,18 @@ export const BUG_MODES: readonly BugMode[] = [
     // Only a kill loses what was never synced.
     nemesis: 'kill',
   },
+  {
+    name: 'ephemeral-outlives-session',
+    description:
+      'an ephemeral node outlives its session (ZOOKEEPER-1208 "Ephemeral node not removed after the client session is long gone"; ' +
+      'ZOOKEEPER-2355 "Ephemeral node is never deleted if follower fails while reading the proposal packet" left one behind ' +
+      'across a leader change): a create that was on its way when its session closed or expired is applied after the end, ' +
+      'as ZooKeeper checked the session only where it prepared the request; the node then belongs to no live session and ' +
+      'nothing ever deletes it, so its lock is never released. service/state-machine.ts applies an ephemeral create of an ended session',
+    workload: 'lock',
+    // A paused server holds a client's create until it resumes, after the worker gave up and closed the session.
+    nemesis: 'pause',
+  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { LogEntry, Position, Snapshot } from '../engine.js';
 import type { Address } from '../world.js';
 import { hashString } from '../../../common/random.js';
+import { findBugMode } from '../bugs.js';
 import { DataTree, failure, type Journal, type MutationContext, type TreeSnapshot } from './tree.js';
 import { isValidPath } from './paths.js';
 import type {
@@ -21,6 +22,13 @@ import type {
   WatchTrigger,
   WriteOperation,
 } from './types.js';
+
+/**
+ * The bug modelled on ZOOKEEPER-1208: an ephemeral create is applied for a
+ * session that already ended, so the node outlives its session for good.
+ */
+export const BUG_EPHEMERAL_OUTLIVES_SESSION = 'ephemeral-outlives-session';
+assert.ok(findBugMode(BUG_EPHEMERAL_OUTLIVES_SESSION) !== undefined, `service bug ${BUG_EPHEMERAL_OUTLIVES_SESSION} is missing from bugs.ts`);
 
 /** How many results per session are kept to answer a replayed command. */
 export const DEDUP_RESULTS_PER_SESSION = 64;
@@ -69,6 +77,8 @@ export class ServiceStateMachine {
   private sessionsByConnection = new Map<string, number>();
   private position: Position = 0;
   private epoch = 0;
+
+  constructor(private readonly bugs: ReadonlySet<string> = new Set()) {}
 
   get appliedPosition(): Position {
     return this.position;
@@ -139,6 +149,11 @@ export class ServiceStateMachine {
     return this.tree.ephemeralsOf(sessionId);
   }
 
+  /** Every ephemeral node with its owner session, in path order, for the final-state check. */
+  ephemerals(): Array<{ path: string; owner: number }> {
+    return this.tree.ephemeralNodes();
+  }
+
   /**
    * A snapshot shares nothing mutable with the live state: the tree snapshot
    * is built fresh and session records are copied (their remembered results
@@ -174,6 +189,13 @@ export class ServiceStateMachine {
     outcome.requestKey = requestKey(sessionId, requestId);
     const session = this.sessions.get(sessionId);
     if (session === undefined) {
+      // The bug: the session was checked where the create was prepared (ZooKeeper's PrepRequestProcessor,
+      // before ZOOKEEPER-1208's fix), and a close or expiry that committed since is not looked at again.
+      const operation = command.operation as WriteOperation;
+      if (this.bugs.has(BUG_EPHEMERAL_OUTLIVES_SESSION) && command.kind === 'write' && operation?.type === 'create' && operation.ephemeral === true) {
+        outcome.result = this.applyWrite(operation, sessionId, outcome);
+        return;
+      }
       outcome.result = failure('SESSIONEXPIRED');
       return;
     }
