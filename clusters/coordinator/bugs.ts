@@ -81,14 +81,14 @@ export const BUG_MODES: readonly BugMode[] = [
   {
     name: 'ephemeral-outlives-session',
     description:
-      'an ephemeral node outlives its session (ZOOKEEPER-1208 "Ephemeral node not removed after the client session is long gone"; ' +
-      'ZOOKEEPER-2355 "Ephemeral node is never deleted if follower fails while reading the proposal packet" left one behind ' +
-      'across a leader change): a create that was on its way when its session closed or expired is applied after the end, ' +
-      'as ZooKeeper checked the session only where it prepared the request; the node then belongs to no live session and ' +
-      'nothing ever deletes it, so its lock is never released. service/state-machine.ts applies an ephemeral create of an ended session',
+      'an ephemeral node outlives its session across a leader change (ZOOKEEPER-2355 "Ephemeral node is never deleted if ' +
+      'follower fails while reading the proposal packet"; ZOOKEEPER-1208 "Ephemeral node not removed after the client session ' +
+      'is long gone"): a replica that applies a session\'s close or expiry only as it catches up after a new leader took over ' +
+      'drops the session but keeps its ephemerals, and nothing deletes them afterwards, so the lock they stand for is never ' +
+      'released there. service/state-machine.ts endSession keeps them when the entry is older than the engine\'s epoch',
     workload: 'lock',
-    // A paused server holds a client's create until it resumes, after the worker gave up and closed the session.
-    nemesis: 'pause',
+    // Sessions end after the faults that made their clients give up; a replica down or cut off meanwhile applies the end late.
+    nemesis: 'kill,partition',
   },
 ];
 

@@ -105,7 +105,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
     leaseMs: timing.leaseMs,
     maxClockDriftMs: timing.maxClockDriftMs,
     onCommit: (entry: LogEntry) => {
-      const outcome = state.apply(entry);
+      const outcome = state.apply(entry, engine.status().epoch);
       server?.applied(outcome);
     },
     takeSnapshot: () => state.takeSnapshot(),

@@ -24,8 +24,8 @@ import type {
 } from './types.js';
 
 /**
- * The bug modelled on ZOOKEEPER-1208: an ephemeral create is applied for a
- * session that already ended, so the node outlives its session for good.
+ * The bug modelled on ZOOKEEPER-2355: a session's end applied late, across a
+ * leader change, keeps the session's ephemerals, which then outlive it for good.
  */
 export const BUG_EPHEMERAL_OUTLIVES_SESSION = 'ephemeral-outlives-session';
 assert.ok(findBugMode(BUG_EPHEMERAL_OUTLIVES_SESSION) !== undefined, `service bug ${BUG_EPHEMERAL_OUTLIVES_SESSION} is missing from bugs.ts`);
@@ -78,14 +78,19 @@ export class ServiceStateMachine {
   private position: Position = 0;
   private epoch = 0;
 
+  /** Whether the entry being applied reaches this replica only after a newer leader took over. */
+  private lateAcrossLeaderChange = false;
+
   constructor(private readonly bugs: ReadonlySet<string> = new Set()) {}
 
   get appliedPosition(): Position {
     return this.position;
   }
 
-  apply(entry: LogEntry): ApplyOutcome {
+  /** engineEpoch: the engine's epoch as it delivers the entry, later than the entry's own after a leader change. */
+  apply(entry: LogEntry, engineEpoch = entry.epoch): ApplyOutcome {
     if (!(entry.position > this.position)) assert.fail(`entry ${entry.position} applied after ${this.position}`);
+    this.lateAcrossLeaderChange = engineEpoch > entry.epoch;
     this.position = entry.position;
     this.epoch = entry.epoch;
     const command = entry.command;
@@ -189,13 +194,6 @@ export class ServiceStateMachine {
     outcome.requestKey = requestKey(sessionId, requestId);
     const session = this.sessions.get(sessionId);
     if (session === undefined) {
-      // The bug: the session was checked where the create was prepared (ZooKeeper's PrepRequestProcessor,
-      // before ZOOKEEPER-1208's fix), and a close or expiry that committed since is not looked at again.
-      const operation = command.operation as WriteOperation;
-      if (this.bugs.has(BUG_EPHEMERAL_OUTLIVES_SESSION) && command.kind === 'write' && operation?.type === 'create' && operation.ephemeral === true) {
-        outcome.result = this.applyWrite(operation, sessionId, outcome);
-        return;
-      }
       outcome.result = failure('SESSIONEXPIRED');
       return;
     }
@@ -248,11 +246,14 @@ export class ServiceStateMachine {
     const record = this.sessions.get(sessionId);
     if (record === undefined) assert.fail(`ending unknown session ${sessionId}`);
     const context: MutationContext = { zxid: outcome.position, journal: null, triggers: outcome.triggers };
-    this.tree.deleteEphemerals(sessionId, context);
+    // The bug, as ZOOKEEPER-2355's follower: a session's end that reaches this replica only as it catches up
+    // after a leader change drops the session but keeps its ephemerals, which nothing deletes afterwards.
+    const keepEphemerals = this.lateAcrossLeaderChange && this.bugs.has(BUG_EPHEMERAL_OUTLIVES_SESSION);
+    if (!keepEphemerals) this.tree.deleteEphemerals(sessionId, context);
     this.sessions.delete(sessionId);
     this.sessionsByConnection.delete(connectKey(record.owner, record.connectionId));
     outcome.endedSessions.push(sessionId);
-    assert.equal(this.tree.ephemeralsOf(sessionId).length, 0, 'ephemerals outlived their session');
+    assert.ok(keepEphemerals || this.tree.ephemeralsOf(sessionId).length === 0, 'ephemerals outlived their session');
     return { ok: true, value: null };
   }
 
