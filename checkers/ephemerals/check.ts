@@ -39,6 +39,11 @@ export function describeOrphan(orphan: OrphanEphemeral): string {
   return `${orphan.node} still holds the ephemeral ${orphan.path} of session ${orphan.owner} after recovery, though that session ended: nothing will ever delete it`;
 }
 
+/** The anomaly without the run's particulars, so every orphan is one shape. */
+export function orphanShape(_orphan: OrphanEphemeral): string {
+  return 'an ephemeral outlived its session';
+}
+
 export function checkEphemerals(input: Pick<CheckerInput, 'operations' | 'finalEphemerals'>): EphemeralsResult {
   const states = input.finalEphemerals;
   const unknown = (what: string, lookAt: string): EphemeralsResult => ({ checker: 'ephemerals', valid: 'unknown', reason: nothingToJudge(what, lookAt), anomalies: [], stats: {} });

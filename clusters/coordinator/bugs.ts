@@ -73,7 +73,7 @@ export const BUG_MODES: readonly BugMode[] = [
       'ZOOKEEPER-4646, ZOOKEEPER-4643; opened by ZOOKEEPER-2678, which skipped the follower\'s snapshot on a DIFF): a follower ' +
       'acknowledges NEWLEADER, its new epoch on disk, while the transactions the DIFF gave it are only in memory, so a crash ' +
       'loses writes the quorum counted as committed and leaves a hole in its log. ZAB: engines/zab/follower.ts applySync keeps ' +
-      "a DIFF's committed entries out of the log; Raft: engines/raft/follower.ts acknowledges AppendEntries before syncing them",
+      "a DIFF's committed entries out of the log; Raft's counterpart (engines/raft/follower.ts): a follower keeps entries the leader already calls committed out of its log on disk and acknowledges them, and after a crash cannot start on the gap, as etcd panics on a lost log",
     workload: 'register',
     // Only a kill loses what was never synced.
     nemesis: 'kill',
