@@ -83,8 +83,8 @@ export const BUG_MODES: readonly BugMode[] = [
     description:
       'an ephemeral node outlives its session across a leader change (ZOOKEEPER-2355 "Ephemeral node is never deleted if ' +
       'follower fails while reading the proposal packet"; ZOOKEEPER-1208 "Ephemeral node not removed after the client session ' +
-      'is long gone"): a replica that applies a session\'s close or expiry only as it catches up after a new leader took over ' +
-      'drops the session but keeps its ephemerals, and nothing deletes them afterwards, so the lock they stand for is never ' +
+      'is long gone"): a replica that applies a session\'s close or expiry only as it catches up once a newer leader took over ' +
+      '(syncing from the new leader, or replaying its log after a restart) drops the session but keeps its ephemerals, and nothing deletes them afterwards, so the lock they stand for is never ' +
       'released there. service/state-machine.ts endSession keeps them when the entry is older than the engine\'s epoch',
     workload: 'lock',
     // Sessions end after the faults that made their clients give up; a replica down or cut off meanwhile applies the end late.
