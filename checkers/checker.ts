@@ -11,6 +11,7 @@ import { isFaultlineError } from '../common/errors.js';
 import { pairEvents } from '../common/history/pair.js';
 import type { EventType, HistoryEvent, Operation, ProcessId } from '../common/history/types.js';
 import type { NodeCrash } from './crash/check.js';
+import type { FinalEphemerals } from './ephemerals/check.js';
 
 export type Verdict = true | false | 'unknown';
 
@@ -63,6 +64,8 @@ export interface CheckerInput {
   finalStates?: FinalStates;
   /** Nodes that died by themselves during the run, as the run recorded them (crashes.json). */
   crashes?: NodeCrash[];
+  /** Each node's ephemerals and live sessions after recovery, when the system can read them (final-ephemerals.json). */
+  finalEphemerals?: FinalEphemerals;
 }
 
 /** Options come last so that a list of differently-optioned checkers is still a Checker[]. */

@@ -6,6 +6,7 @@ import { UsageError } from '../common/errors.js';
 import { runChecker, type CheckerInput, type CheckerResult } from './checker.js';
 import { convergenceChecker } from './convergence/index.js';
 import { crashChecker } from './crash/index.js';
+import { ephemeralsChecker } from './ephemerals/index.js';
 import { linearizabilityChecker } from './linearizability/checker.js';
 import { MODEL_NAMES } from './linearizability/models/index.js';
 import { fencingChecker, lockChecker } from './lock/index.js';
@@ -29,6 +30,7 @@ const runners: Record<string, Runner> = {
   convergence: (input) => runChecker(convergenceChecker, input, {}),
   perf: (input) => runChecker(perfChecker, input, {}),
   crash: (input) => runChecker(crashChecker, input, {}),
+  ephemerals: (input) => runChecker(ephemeralsChecker, input, {}),
   [SEQUENTIAL_READS]: (input) => runChecker(sequentialReadsChecker, input, {}),
   [WRITTEN_VALUES]: (input) => runChecker(writtenValuesChecker, input, {}),
 };

@@ -6,6 +6,7 @@
  * adding a system is one folder under clusters/ and one registry line.
  */
 import type { ReadPromise, RoleSample } from '../checkers/checker.js';
+import type { FinalEphemerals } from '../checkers/ephemerals/index.js';
 import type { ClockControl, Cluster, RuntimeName } from '../harness/runtimes/index.js';
 import type { WorkloadClient } from '../workloads/index.js';
 import type { WorkloadName } from '../workloads/names.js';
@@ -56,6 +57,8 @@ export interface Deployment {
   converged(crashed: ReadonlySet<string>): boolean | Promise<boolean>;
   /** Each replica's register values for keys, for the convergence checker; a node that does not answer is left out. */
   finalRegisters(keys: string[]): Record<string, Record<string, unknown>> | Promise<Record<string, Record<string, unknown>>>;
+  /** After heal: each replica's ephemeral nodes and live sessions, for the ephemerals check; absent where they cannot be read. */
+  finalEphemerals?(): FinalEphemerals;
   /** The versions that ran, as read from the nodes ("coordinator": "0.1.0", "java": "17.0.9"). */
   versions(): Record<string, string> | Promise<Record<string, string>>;
   /** Closes clients and timers; the runtime's teardown removes the nodes. */

@@ -7,6 +7,7 @@
  */
 import { convergenceShape, describeConvergence, type ConvergenceAnomaly } from '../checkers/convergence/index.js';
 import { crashShape, describeCrash, type NodeCrash } from '../checkers/crash/index.js';
+import { describeOrphan, orphanShape, type OrphanEphemeral } from '../checkers/ephemerals/index.js';
 import { linearizabilityShape, type Counterexample } from '../checkers/linearizability/counterexample.js';
 import { describeOverlap, describeStale, overlapShape, staleShape, type LockOverlap, type StaleToken } from '../checkers/lock/index.js';
 import { backInTimeShape, describeBackInTime, describeInventedValue, inventedValueShape, SEQUENTIAL_READS, WRITTEN_VALUES, type BackInTime, type InventedValue } from '../checkers/read-promises/index.js';
@@ -21,6 +22,7 @@ interface Explainer {
 
 const EXPLAINERS: Record<string, Explainer> = {
   crash: { shape: (anomaly: NodeCrash) => crashShape(anomaly), describe: (anomaly: NodeCrash) => describeCrash(anomaly) },
+  ephemerals: { shape: (anomaly: OrphanEphemeral) => orphanShape(anomaly), describe: (anomaly: OrphanEphemeral) => describeOrphan(anomaly) },
   lock: { shape: (anomaly: LockOverlap) => overlapShape(anomaly), describe: (anomaly: LockOverlap) => describeOverlap(anomaly) },
   fencing: { shape: (anomaly: StaleToken) => staleShape(anomaly), describe: (anomaly: StaleToken) => describeStale(anomaly) },
   sequence: { shape: (anomaly: SequenceAnomaly) => sequenceShape(anomaly), describe: (anomaly: SequenceAnomaly) => describeSequenceAnomaly(anomaly) },

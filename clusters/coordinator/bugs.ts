@@ -66,6 +66,30 @@ export const BUG_MODES: readonly BugMode[] = [
     workload: 'register',
     nemesis: 'partition',
   },
+  {
+    name: 'sync-ack-before-durable',
+    description:
+      "ZooKeeper's sync-phase data loss (ZOOKEEPER-3911 \"Data inconsistency caused by DIFF sync uncommitted log\", " +
+      'ZOOKEEPER-4646, ZOOKEEPER-4643; opened by ZOOKEEPER-2678, which skipped the follower\'s snapshot on a DIFF): a follower ' +
+      'acknowledges NEWLEADER, its new epoch on disk, while the transactions the DIFF gave it are only in memory, so a crash ' +
+      'loses writes the quorum counted as committed and leaves a hole in its log. ZAB: engines/zab/follower.ts applySync keeps ' +
+      "a DIFF's committed entries out of the log; Raft's counterpart (engines/raft/follower.ts): a follower keeps entries the leader already calls committed out of its log on disk and acknowledges them, and after a crash cannot start on the gap, as etcd panics on a lost log",
+    workload: 'register',
+    // Only a kill loses what was never synced.
+    nemesis: 'kill',
+  },
+  {
+    name: 'ephemeral-outlives-session',
+    description:
+      'an ephemeral node outlives its session across a leader change (ZOOKEEPER-2355 "Ephemeral node is never deleted if ' +
+      'follower fails while reading the proposal packet"; ZOOKEEPER-1208 "Ephemeral node not removed after the client session ' +
+      'is long gone"): a replica that applies a session\'s close or expiry only as it catches up once a newer leader took over ' +
+      '(syncing from the new leader, or replaying its log after a restart) drops the session but keeps its ephemerals, and nothing deletes them afterwards, so the lock they stand for is never ' +
+      'released there. service/state-machine.ts endSession keeps them when the entry is older than the engine\'s epoch',
+    workload: 'lock',
+    // Sessions end after the faults that made their clients give up; a replica down or cut off meanwhile applies the end late.
+    nemesis: 'kill,partition',
+  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {

@@ -62,6 +62,8 @@ export interface ServiceView {
   snapshot(): Snapshot;
   /** A read of this replica's own applied state, for final-state dumps (no consensus involved). */
   read(operation: ReadOperation): OperationResult;
+  /** Every ephemeral node of this replica with its owner session, for the final-state check. */
+  ephemerals(): Array<{ path: string; owner: number }>;
 }
 
 export interface CoordinatorNode extends Endpoint {
@@ -88,7 +90,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
   assert.ok(options.members.length > 0, 'a coordinator cluster needs members');
   const timing: CoordinatorTiming = { ...DEFAULT_COORDINATOR_TIMING, ...options.timing };
   const bugs: ReadonlySet<string> = new Set(options.bugs ?? []);
-  const state = new ServiceStateMachine();
+  const state = new ServiceStateMachine(bugs);
   // The engine may replay committed entries while it starts, before the server exists.
   let server: CoordinatorServer | null = null;
   const createEngine = options.createEngine ?? createRealEngine;
@@ -103,7 +105,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
     leaseMs: timing.leaseMs,
     maxClockDriftMs: timing.maxClockDriftMs,
     onCommit: (entry: LogEntry) => {
-      const outcome = state.apply(entry);
+      const outcome = state.apply(entry, engine.status().epoch);
       server?.applied(outcome);
     },
     takeSnapshot: () => state.takeSnapshot(),
@@ -145,6 +147,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
       },
       snapshot: () => state.takeSnapshot(),
       read: (operation) => state.read(operation),
+      ephemerals: () => state.ephemerals(),
     }),
     connectionCount: () => liveServer.connectionCount(),
   };

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combineVerdicts, type CheckerInput, type CheckerResult, type FinalStates, type RoleSample, type Verdict } from '../../checkers/checker.js';
+import type { FinalEphemerals } from '../../checkers/ephemerals/index.js';
 import { runNamedChecker, type CheckLimits } from '../../checkers/registry.js';
 import { markExpected, planForPromise, type ReadModeJudged } from '../../checkers/read-promises/index.js';
 import { HistoryError } from '../../common/errors.js';
@@ -14,6 +15,8 @@ import { FILES } from './run-store.js';
 import { CRASHES_FILE, type NodeCrash } from './crashes.js';
 
 export const FINAL_STATES_FILE = 'final-states.json';
+/** Each node's ephemerals and live sessions after recovery, when the system can read them. */
+export const FINAL_EPHEMERALS_FILE = 'final-ephemerals.json';
 
 export interface RunResults {
   valid: Verdict;
@@ -43,6 +46,8 @@ export async function loadCheckerInput(runDirectory: string): Promise<LoadedRun>
   if (existsSync(rolesFile)) input.roles = readRoleSamples(rolesFile, cuts);
   const finalStatesFile = join(runDirectory, FINAL_STATES_FILE);
   if (existsSync(finalStatesFile)) input.finalStates = JSON.parse(readFileSync(finalStatesFile, 'utf8')) as FinalStates;
+  const ephemeralsFile = join(runDirectory, FINAL_EPHEMERALS_FILE);
+  if (existsSync(ephemeralsFile)) input.finalEphemerals = JSON.parse(readFileSync(ephemeralsFile, 'utf8')) as FinalEphemerals;
   const crashesFile = join(runDirectory, CRASHES_FILE);
   if (existsSync(crashesFile)) input.crashes = JSON.parse(readFileSync(crashesFile, 'utf8')) as NodeCrash[];
   return cuts.length === 0 ? { input } : { input, cut: cuts.join('; ') };
@@ -77,6 +82,8 @@ export function runCheckers(input: CheckerInput, checkerNames: readonly string[]
   for (const name of plan.checkers) checkers[name] = runNamedChecker(name, input, limits);
   // A run records crashes.json only when a node crashed; the crash check then judges it, whatever the workload.
   if (input.crashes !== undefined && !checkerNames.includes('crash')) checkers['crash'] = runNamedChecker('crash', input, limits);
+  // So does final-ephemerals.json, where the system can read its ephemerals: none may outlive its session.
+  if (input.finalEphemerals !== undefined && !checkerNames.includes('ephemerals')) checkers['ephemerals'] = runNamedChecker('ephemerals', input, limits);
   if (readMode !== undefined) checkers = markExpected(checkers, plan, readMode.promises);
   let valid = combineVerdicts(Object.values(checkers));
   if (incomplete !== undefined && valid === true) valid = 'unknown';

@@ -13,6 +13,7 @@ import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { runtimeNamed, type Cluster, type RunStop, type VerifiedFaultControl } from '../runtimes/index.js';
 import { UndoStack } from '../runtimes/real/undo-stack.js';
 import type { RunConfig } from './config.js';
+import { FINAL_EPHEMERALS_FILE } from './check-run.js';
 import { writeCrashes } from './crashes.js';
 import { IGNORE_PHASES, type PhaseListener } from './phases.js';
 import { runPipeline, storeFinalStates, type PipelineOutcome, type Progress, type RunTarget } from './pipeline.js';
@@ -161,5 +162,6 @@ async function healAndRead(config: RunConfig, directory: RunDirectory, parts: Ru
   const crashed = new Set(cluster.crashes().map((crash) => crash.node));
   if (stopped((await cluster.waitUntil(() => deployment.converged(crashed), cluster.convergenceTimeoutMs)).stop)) return 'frozen';
   await storeFinalStates(config, directory, () => deployment.finalRegisters(run.keysUsed()));
+  if (deployment.finalEphemerals !== undefined) directory.writeJson(FINAL_EPHEMERALS_FILE, deployment.finalEphemerals());
   return undefined;
 }

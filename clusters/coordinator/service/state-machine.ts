@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { LogEntry, Position, Snapshot } from '../engine.js';
 import type { Address } from '../world.js';
 import { hashString } from '../../../common/random.js';
+import { findBugMode } from '../bugs.js';
 import { DataTree, failure, type Journal, type MutationContext, type TreeSnapshot } from './tree.js';
 import { isValidPath } from './paths.js';
 import type {
@@ -21,6 +22,13 @@ import type {
   WatchTrigger,
   WriteOperation,
 } from './types.js';
+
+/**
+ * The bug modelled on ZOOKEEPER-2355: a session's end applied late, across a
+ * leader change, keeps the session's ephemerals, which then outlive it for good.
+ */
+export const BUG_EPHEMERAL_OUTLIVES_SESSION = 'ephemeral-outlives-session';
+assert.ok(findBugMode(BUG_EPHEMERAL_OUTLIVES_SESSION) !== undefined, `service bug ${BUG_EPHEMERAL_OUTLIVES_SESSION} is missing from bugs.ts`);
 
 /** How many results per session are kept to answer a replayed command. */
 export const DEDUP_RESULTS_PER_SESSION = 64;
@@ -72,13 +80,20 @@ export class ServiceStateMachine {
   /** The digest of the state as it is; cleared by whatever changes the state (apply, installSnapshot). */
   private cachedDigest: string | undefined;
 
+  /** Whether the entry being applied reaches this replica only after a newer leader took over. */
+  private lateAcrossLeaderChange = false;
+
+  constructor(private readonly bugs: ReadonlySet<string> = new Set()) {}
+
   get appliedPosition(): Position {
     return this.position;
   }
 
-  apply(entry: LogEntry): ApplyOutcome {
+  /** engineEpoch: the engine's epoch as it delivers the entry, later than the entry's own after a leader change. */
+  apply(entry: LogEntry, engineEpoch = entry.epoch): ApplyOutcome {
     if (!(entry.position > this.position)) assert.fail(`entry ${entry.position} applied after ${this.position}`);
     this.cachedDigest = undefined;
+    this.lateAcrossLeaderChange = engineEpoch > entry.epoch;
     this.position = entry.position;
     this.epoch = entry.epoch;
     const command = entry.command;
@@ -140,6 +155,11 @@ export class ServiceStateMachine {
 
   ephemeralsOf(sessionId: number): string[] {
     return this.tree.ephemeralsOf(sessionId);
+  }
+
+  /** Every ephemeral node with its owner session, in path order, for the final-state check. */
+  ephemerals(): Array<{ path: string; owner: number }> {
+    return this.tree.ephemeralNodes();
   }
 
   /**
@@ -236,11 +256,14 @@ export class ServiceStateMachine {
     const record = this.sessions.get(sessionId);
     if (record === undefined) assert.fail(`ending unknown session ${sessionId}`);
     const context: MutationContext = { zxid: outcome.position, journal: null, triggers: outcome.triggers };
-    this.tree.deleteEphemerals(sessionId, context);
+    // The bug, as ZOOKEEPER-2355's follower: a session's end that reaches this replica only as it catches up
+    // after a leader change drops the session but keeps its ephemerals, which nothing deletes afterwards.
+    const keepEphemerals = this.lateAcrossLeaderChange && this.bugs.has(BUG_EPHEMERAL_OUTLIVES_SESSION);
+    if (!keepEphemerals) this.tree.deleteEphemerals(sessionId, context);
     this.sessions.delete(sessionId);
     this.sessionsByConnection.delete(connectKey(record.owner, record.connectionId));
     outcome.endedSessions.push(sessionId);
-    assert.equal(this.tree.ephemeralsOf(sessionId).length, 0, 'ephemerals outlived their session');
+    assert.ok(keepEphemerals || this.tree.ephemeralsOf(sessionId).length === 0, 'ephemerals outlived their session');
     return { ok: true, value: null };
   }
 

@@ -103,6 +103,13 @@ export class DataTree {
     return [...(this.ephemerals.get(sessionId) ?? [])].sort();
   }
 
+  /** Every ephemeral node and its owner session, in path order. */
+  ephemeralNodes(): Array<{ path: string; owner: number }> {
+    const found: Array<{ path: string; owner: number }> = [];
+    for (const [owner, paths] of this.ephemerals) for (const path of paths) found.push({ path, owner });
+    return found.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  }
+
   /** The name a sequential create under `parent` would get now, or null without a parent. */
   nextSequentialPath(path: string): string | null {
     const parent = this.nodes.get(parentPath(path));

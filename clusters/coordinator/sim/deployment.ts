@@ -35,6 +35,14 @@ export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedH
       }
       return states;
     },
+    finalEphemerals: () => {
+      const states: Record<string, { ephemerals: Array<{ path: string; owner: number }>; liveSessions: number[] }> = {};
+      for (const address of coordinator.members) {
+        const service = coordinator.node(address)?.service();
+        if (service !== undefined) states[address] = { ephemerals: service.ephemerals(), liveSessions: service.liveSessions.map((session) => session.sessionId) };
+      }
+      return states;
+    },
     versions: () => ({ coordinator: settings.harnessVersion, engine }),
     close: async () => {},
   };

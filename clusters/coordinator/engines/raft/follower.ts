@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Address } from '../../world.js';
-import { expectPeersCorrect } from '../shared/options.js';
+import { expectPeersCorrect, hasBug } from '../shared/options.js';
 import { resetElectionTimer } from './election.js';
 import type { AppendReply, AppendRequest, SnapshotRequest } from './messages.js';
 import type { RaftNode } from './node.js';
@@ -66,6 +66,9 @@ export function handleAppend(node: RaftNode, from: Address, request: AppendReque
 
 function appendEntries(node: RaftNode, request: AppendRequest): void {
   const log = node.log;
+  // The bug, Raft's counterpart of ZAB's DIFF applied in memory: entries the leader already calls committed
+  // are kept out of the log on disk (the quorum has them, it reasons), and acknowledged all the same.
+  const inMemoryOnly = hasBug(node.options, 'sync-ack-before-durable');
   let expectedIndex = request.previousIndex + 1;
   for (const entry of request.entries) {
     assert.equal(entry.index, expectedIndex, 'entries in a message are consecutive');
@@ -77,7 +80,8 @@ function appendEntries(node: RaftNode, request: AppendRequest): void {
       node.forgetCommitsFrom(entry.index);
       log.truncateFrom(entry.index);
     }
-    log.append(entry);
+    if (inMemoryOnly && entry.index <= request.leaderCommit) log.appendInMemoryOnly(entry);
+    else log.append(entry);
   }
 }
 

@@ -110,6 +110,16 @@ export class RaftLog {
     this.storage.set(logKey(entry.index), entry);
   }
 
+  /**
+   * The sync-ack-before-durable bug: the entry joins the log in memory but
+   * never on disk; only a later snapshot that covers it makes it durable, so
+   * a crash before one leaves a gap in the log on disk.
+   */
+  appendInMemoryOnly(entry: RaftEntry): void {
+    assert.equal(entry.index, this.lastIndex + 1, 'appends extend the log by one');
+    this.entries.push(entry);
+  }
+
   /** Drops the entries at fromIndex and after. */
   truncateFrom(fromIndex: number): void {
     if (!(fromIndex > this.snapshotIndex)) assert.fail(`cannot truncate into the snapshot at ${this.snapshotIndex}`);

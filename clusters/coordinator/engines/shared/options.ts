@@ -29,6 +29,7 @@ export const ENGINE_BUG_NAMES = [
   'ack-before-quorum',
   'minority-commit',
   'stale-lease-read',
+  'sync-ack-before-durable',
 ] as const;
 
 export type EngineBugName = (typeof ENGINE_BUG_NAMES)[number];

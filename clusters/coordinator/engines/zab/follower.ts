@@ -4,7 +4,7 @@
  * zxid order, acknowledging each only once it is synced to storage.
  */
 import type { Address, Message } from '../../world.js';
-import { expectPeersCorrect } from '../shared/options.js';
+import { expectPeersCorrect, hasBug } from '../shared/options.js';
 import { IncomingStream, type Sequenced } from './channel.js';
 import { goLooking } from './election.js';
 import type { Commit, NewEpoch, Ping, Proposal, Reconnect, SyncHistory, UpToDate, ZabMessage } from './messages.js';
@@ -121,8 +121,13 @@ function applySync(node: ZabNode, message: SyncHistory): void {
     node.forgetCommitsAfter(message.truncateZxid);
     history.truncateAfter(Math.max(message.truncateZxid, history.snapshotZxid));
   }
+  // The bug, as ZooKeeper 3.4.10 to 3.5.x did once ZOOKEEPER-2678 skipped the DIFF's snapshot: the
+  // committed part of a DIFF is applied in memory only, and NEWLEADER is acknowledged all the same.
+  const inMemoryOnly = message.mode === 'diff' && hasBug(node.options, 'sync-ack-before-durable');
   for (const entry of message.entries) {
-    if (entry.zxid > history.lastZxid) history.append(entry);
+    if (entry.zxid <= history.lastZxid) continue;
+    if (inMemoryOnly && entry.zxid <= message.commitZxid) history.appendInMemoryOnly(entry);
+    else history.append(entry);
   }
 }
 

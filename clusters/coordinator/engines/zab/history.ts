@@ -129,6 +129,16 @@ export class ZabHistory {
     this.storage.set(logKey(entry.zxid), entry);
   }
 
+  /**
+   * The sync-ack-before-durable bug: the entry joins the history in memory
+   * but never the log on disk; only a later snapshot that covers it makes it
+   * durable, so a crash before one leaves a hole in the history.
+   */
+  appendInMemoryOnly(entry: ZabEntry): void {
+    if (!(entry.zxid > this.lastZxid)) assert.fail(`zxids strictly increase: ${entry.zxid} after ${this.lastZxid}`);
+    this.entries.push(entry);
+  }
+
   /** Drops every entry after zxid. */
   truncateAfter(zxid: number): void {
     if (!(zxid >= this.snapshotZxid)) assert.fail(`cannot truncate into the snapshot at ${this.snapshotZxid}`);
