@@ -90,6 +90,18 @@ export const BUG_MODES: readonly BugMode[] = [
     // Sessions end after the faults that made their clients give up; a replica down or cut off meanwhile applies the end late.
     nemesis: 'kill,partition',
   },
+  {
+    name: 'lock-skips-lease-check',
+    description:
+      "etcd-io/etcd#11456, found by Jepsen's etcd 3.4.3 analysis (2020): a lock waiter whose lease expired while it waited was told it held the lock. " +
+      'Here nothing on the lock path checks that the session (the lease) still lives: a server that cannot renew it still answers its keepalives, ' +
+      "as etcd's deposed leader did (etcd-io/etcd#15247), and an expiry is not announced (service/server.ts); a returning client is re-attached to " +
+      'its expired session (service/handlers.ts, connect); and the lock recipe takes the lock once no lower node is left, without checking that ' +
+      'its own node, gone with the session, still exists (client/recipes.ts)',
+    workload: 'lock',
+    // The lease must run out unnoticed: a partition that outlasts the session timeout.
+    nemesis: 'partition',
+  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {

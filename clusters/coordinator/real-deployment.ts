@@ -24,7 +24,7 @@ export async function deployOnProcesses(cluster: Cluster, hosts: ProcessHosts, e
     clockControl: () => coordinator.clockControl(),
     openClients: (clientsSeed) => {
       const clients = coordinator.clientFactory(clientsSeed);
-      return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode });
+      return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode, bugs: settings.bugs });
     },
     converged: async (crashed) => {
       const statuses = [...(await coordinator.statuses()).values()].filter((status) => !crashed.has(status.node));

@@ -39,6 +39,7 @@ import type { CoordinatorClient } from './client/client.js';
 import { LockRecipe, RegisterRecipe, SequenceRecipe, ensurePath } from './client/recipes.js';
 import * as requests from './client/requests.js';
 import type { Callback, Outcome } from './client/types.js';
+import { BUG_LOCK_SKIPS_LEASE_CHECK } from './service/handlers.js';
 import { joinPath } from './service/paths.js';
 import type { GetDataValue, ReadMode, Stat } from './service/types.js';
 import type { Clock } from './world.js';
@@ -52,6 +53,8 @@ export interface CoordinatorWorkloadOptions {
   readMode?: ReadMode;
   /** A waiting acquire ends info after this long. */
   acquireTimeoutMs?: number;
+  /** The deployment's bug modes; the client side of lock-skips-lease-check is in the lock recipe. */
+  bugs?: readonly string[];
   resourceRoot?: string;
 }
 
@@ -135,6 +138,7 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
     const client = this.options.open();
     const locks = new LockRecipe(client, this.options.clock, {
       ...(this.options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: this.options.acquireTimeoutMs }),
+      checkOwnNode: !(this.options.bugs ?? []).includes(BUG_LOCK_SKIPS_LEASE_CHECK),
     });
     const registers = new RegisterRecipe(client, this.options.readMode === undefined ? {} : { readMode: this.options.readMode });
     client.onSessionEvent(() => {

@@ -18,8 +18,12 @@ const TIME_LIMIT_SECONDS = 5;
 const CONSENSUS = ['consensus-invariants', 'convergence'];
 const STALE_READ = ['linearizability:cas-register'];
 
-/** The checkers of which at least one must judge a run with the bug on invalid. */
-const EXPECTED: Record<string, { checkers: readonly string[]; sentence?: RegExp }> = {
+/**
+ * The checkers of which at least one must judge a run with the bug on invalid;
+ * `beside` names the test file that shows it instead, for a bug that needs
+ * faults longer than this file's quick ones (a lease that must run out).
+ */
+const EXPECTED: Record<string, { checkers: readonly string[]; sentence?: RegExp; beside?: string }> = {
   'vote-ignores-log': { checkers: CONSENSUS },
   'ack-before-quorum': { checkers: CONSENSUS },
   'minority-commit': { checkers: CONSENSUS },
@@ -30,6 +34,7 @@ const EXPECTED: Record<string, { checkers: readonly string[]; sentence?: RegExp 
   // ZAB loses committed entries; a Raft follower cannot start again on a log with a gap, as etcd cannot.
   'sync-ack-before-durable': { checkers: [...CONSENSUS, 'crash'] },
   'ephemeral-outlives-session': { checkers: ['ephemerals'], sentence: /still holds the ephemeral \/locks\/.* of session \d+ after recovery/ },
+  'lock-skips-lease-check': { checkers: ['lock', 'linearizability:mutex'], beside: 'lease-bugs.test.ts' },
 };
 
 /** The run settings the bug names, as bench:detect uses them. */
@@ -59,7 +64,7 @@ test('every bug mode in bugs.ts has an expected verdict here', () => {
   assert.deepEqual(Object.keys(EXPECTED).sort(), BUG_MODES.map((mode) => mode.name).sort());
 });
 
-for (const mode of BUG_MODES) {
+for (const mode of BUG_MODES.filter((bug) => EXPECTED[bug.name]?.beside === undefined)) {
   for (const system of ['coordinator-zab', 'coordinator-raft'] as const) {
     test(`${system}: ${mode.name} is caught by the checkers, and the same seeds are valid without it`, async (context) => {
       const expected = EXPECTED[mode.name]!;

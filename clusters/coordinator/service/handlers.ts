@@ -28,7 +28,9 @@ import type {
 
 export const BUG_FOLLOWER_LOCAL_READ = 'follower-local-read';
 export const BUG_UNREPLICATED_SEQUENCE = 'unreplicated-sequence';
-for (const name of [BUG_FOLLOWER_LOCAL_READ, BUG_UNREPLICATED_SEQUENCE]) {
+/** etcd-io/etcd#11456: the lock path never checks that the holder's session (its lease) still lives. */
+export const BUG_LOCK_SKIPS_LEASE_CHECK = 'lock-skips-lease-check';
+for (const name of [BUG_FOLLOWER_LOCAL_READ, BUG_UNREPLICATED_SEQUENCE, BUG_LOCK_SKIPS_LEASE_CHECK]) {
   assert.ok(findBugMode(name) !== undefined, `service bug ${name} is missing from bugs.ts`);
 }
 
@@ -126,10 +128,10 @@ function connect(core: ServerCore, request: PendingRequest, message: ConnectMess
     core.sendToClient(connection, { type: 'server.connected', sessionId: session.sessionId, timeoutMs: session.timeoutMs, zxid });
     core.finish(request);
   };
+  const { minSessionTimeoutMs, maxSessionTimeoutMs } = core.timing;
+  const asked = Number.isFinite(message.sessionTimeoutMs) ? Math.round(message.sessionTimeoutMs) : minSessionTimeoutMs;
+  const timeoutMs = Math.min(maxSessionTimeoutMs, Math.max(minSessionTimeoutMs, asked));
   if (message.sessionId === null) {
-    const { minSessionTimeoutMs, maxSessionTimeoutMs } = core.timing;
-    const asked = Number.isFinite(message.sessionTimeoutMs) ? Math.round(message.sessionTimeoutMs) : minSessionTimeoutMs;
-    const timeoutMs = Math.min(maxSessionTimeoutMs, Math.max(minSessionTimeoutMs, asked));
     core.waits.awaitApply(request, connectKey(connection.client, connection.connectionId), (outcome) => {
       if (outcome.result?.ok === true) attach(outcome.result.value as SessionInfo);
       else core.finish(request);
@@ -147,6 +149,8 @@ function connect(core: ServerCore, request: PendingRequest, message: ConnectMess
   core.waits.whenApplied(request, core.state.appliedPosition, lastSeen, () => {
     const session = core.state.session(message.sessionId as number);
     if (session !== null) return attach(session);
+    // The bug: the client's word is taken for a session that expired, so it never learns its lease is gone.
+    if (core.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK)) return attach({ sessionId: message.sessionId as number, owner: connection.client, timeoutMs });
     core.sendToClient(connection, { type: 'server.session-expired' });
     core.closeConnection(connection);
   });

@@ -29,7 +29,7 @@ import { WaitTables, connectionKey, type Connection, type PendingRequest } from 
 import { WatchManager } from './watches.js';
 import { SessionTracker } from './sessions.js';
 import { parentPath, parseSequenceSuffix, sequenceSuffix } from './paths.js';
-import { hasLeader, serve, type ServerCore, type ServiceTiming } from './handlers.js';
+import { BUG_LOCK_SKIPS_LEASE_CHECK, hasLeader, serve, type ServerCore, type ServiceTiming } from './handlers.js';
 import { findBugMode } from '../bugs.js';
 
 /** A planted crash: the node process dies when it finds it no longer leads. */
@@ -242,7 +242,9 @@ export class CoordinatorServer implements ServerCore {
     if (connection.sessionId !== null) this.tracker.touch(connection.sessionId);
     if (message.type === 'client.ping') {
       // Silence, not a reset: a short election passes unnoticed, a lasting loss of the leader does not.
-      if (hasLeader(this)) this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
+      // The lock-skips-lease-check bug: a server that cannot renew the session still answers its keepalives.
+      const answers = hasLeader(this) || this.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK);
+      if (answers) this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
       return;
     }
     const request: PendingRequest = { connection, message, done: false, deadline: null, cleanups: [] };
@@ -266,6 +268,8 @@ export class CoordinatorServer implements ServerCore {
 
   private sessionEnded(sessionId: number): void {
     this.tracker.sessionEnded(sessionId);
+    // The lock-skips-lease-check bug: as an etcd lease, the session ends unannounced and its connections are served on.
+    if (this.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK)) return;
     for (const connection of [...this.connections.values()]) {
       if (connection.sessionId !== sessionId) continue;
       this.sendToClient(connection, { type: 'server.session-expired' });

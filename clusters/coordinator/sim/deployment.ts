@@ -23,7 +23,7 @@ export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedH
     openClients: () => {
       let clientCount = 0;
       const clients = openSimulatedClient(coordinator, () => `c${++clientCount}`);
-      return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode });
+      return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode, bugs: settings.bugs });
     },
     // Crashed nodes are restarted by the heal on the simulator: every replica must agree.
     converged: () => coordinator.converged(),
