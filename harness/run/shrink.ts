@@ -75,7 +75,8 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   };
   try {
     const schedule = original.schedule ?? original.faultSchedule ?? [];
-    const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined }, change: '' };
+    // The applied faults replace the generated schedule, swarm phases included.
+    const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined, swarmPhases: undefined }, change: '' };
     if (!(await tryCandidate(replay))) {
       result.notReproduced = true;
       return result;
