@@ -28,16 +28,20 @@ import { nodeNames } from './streams.js';
 export const SWARM_STREAM = 'harness:swarm';
 
 /** Phases per run: enough that a kind missing from one phase shows in another, few enough that each phase sees several faults. */
-const PHASES = { min: 3, max: 6 } as const;
+const PHASES = { min: 3, max: 5 } as const;
 
 /** Odds each choice is kept in a phase's subset: what breaks consensus (partitions, kills, the leader) more often. */
 const KEEP_ODDS: Readonly<Record<string, number>> = {
-  partition: 0.75,
-  kill: 0.6,
-  pause: 0.4,
-  clock: 0.4,
-  'isolate-leader': 0.75,
+  partition: 0.85,
+  kill: 0.5,
+  pause: 0.3,
+  clock: 0.3,
+  'isolate-leader': 0.8,
+  'majorities-ring': 0.35,
+  bridge: 0.35,
+  'one-way': 0.35,
   leader: 0.75,
+  majority: 0.25,
 };
 const DEFAULT_KEEP_ODDS = 0.5;
 
@@ -69,13 +73,13 @@ function scaled(random: Random, range: { min: number; max: number }, low: number
  * as long, so a phase sees several faults.
  */
 function drawTiming(random: Random, base: FaultTiming): FaultTiming {
-  return { faultMs: scaled(random, base.faultMs, 0.75, 2, 1), quietMs: scaled(random, base.quietMs, 0.25, 1, 0) };
+  return { faultMs: scaled(random, base.faultMs, 0.75, 1.5, 1), quietMs: scaled(random, base.quietMs, 0.1, 0.6, 0) };
 }
 
 /** Faults at once: overlap (a partition while the leader is down) more often than not. */
 function drawActiveFaults(random: Random, kinds: number): number {
   const most = Math.min(kinds, MAX_ACTIVE_FAULTS);
-  return most <= 1 || random.next() < 0.25 ? 1 : random.integer(2, most + 1);
+  return most <= 1 || random.next() < 0.5 ? 1 : random.integer(2, most + 1);
 }
 
 function drawPhase(random: Random, allowed: readonly FaultKind[], durationMs: number): SwarmPhase {
@@ -112,8 +116,8 @@ export function swarmDraw(config: RunConfig): RunConfig {
     maxActiveFaults: Math.max(1, ...phases.map((phase) => phase.maxActiveFaults)),
     faultTiming: drawTiming(random, config.faultTiming),
     ...(phases.length === 0 ? {} : { swarmPhases: phases }),
-    rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate)), config.rate * 4)),
-    concurrency: Math.min(LIMITS.concurrency, random.integer(config.concurrency, config.concurrency * 3 + 1)),
+    rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 2)), config.rate * 2)),
+    concurrency: Math.min(LIMITS.concurrency, random.integer(config.concurrency * 2, config.concurrency * 4 + 1)),
     keys: Math.min(LIMITS.keys, random.integer(1, config.keys + 1)),
   };
 }
