@@ -52,7 +52,9 @@ test('each phase runs only its own kinds, and its faults end by the time the nex
 
 test('over seeds, phases draw every fault kind, one kind alone and several at once', () => {
   const phases = Array.from({ length: 20 }, (_, index) => swarmConfig(index + 1).swarmPhases ?? []).flat();
-  for (const kind of FAULT_KINDS) assert.ok(phases.some((phase) => phase.nemesis === kind), `${kind} alone in some phase`);
+  for (const kind of FAULT_KINDS) assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).includes(kind)), `${kind} in some phase`);
+  assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).length === 1));
+  assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).length >= 3));
   assert.ok(phases.some((phase) => phase.maxActiveFaults >= 2));
   assert.ok(phases.some((phase) => phase.maxActiveFaults === 1));
 });
