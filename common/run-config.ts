@@ -15,6 +15,14 @@ export type WorkloadChoice = WorkloadName;
 /** One of the system's read modes (its description lists them and what each promises). */
 export type ReadModeChoice = string;
 
+/** One phase of a swarm run: how long it lasts and its own faults (nemesis spec, faults at once, nemesis options). */
+export interface SwarmPhase {
+  durationMs: number;
+  nemesis: string;
+  maxActiveFaults: number;
+  nemesisOptions: Record<string, Record<string, unknown>>;
+}
+
 export interface RunConfig {
   /** faultline's version, for the record. */
   version: string;
@@ -65,6 +73,12 @@ export interface RunConfig {
    * config, which then says 'drawn' so it replays as it is.
    */
   swarm?: boolean | 'drawn';
+  /**
+   * Swarm over time: the faults phase cut into phases, each with its own
+   * draw (harness/run/swarm.ts); the run's nemesis names every kind they use.
+   * Without it, one schedule from nemesis and nemesisOptions runs throughout.
+   */
+  swarmPhases?: SwarmPhase[];
   /** Per-nemesis settings: partition shapes, kill and pause targets, clock changes and their bounds (nemesis/spec.ts NemesisOptions). */
   nemesisOptions?: Record<string, Record<string, unknown>>;
   /** For a run made by `faultline shrink`: the failing run it was shrunk from, its size, and the changes kept. */

@@ -65,6 +65,7 @@ export {
   type ScheduleContext,
   type ScheduleTiming,
 } from './schedule.js';
+export { MAX_SCHEDULE_PHASES, PhasedSchedule, type SchedulePhase } from './phased.js';
 export { nemesisOfSchedule, ScriptedSchedule, type ScheduledFault } from './scripted.js';
 export { checkSchedule, MAX_SCHEDULED_FAULTS, type ScheduleWindow } from './scripted-checks.js';
 export {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
+import { MAX_SCHEDULE_PHASES } from '../../nemesis/phased.js';
 import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { parseHostAddress } from '../runtimes/ssh/index.js';
 
@@ -149,4 +150,18 @@ export function checkSshHosts(config: RunConfig, hostsPlace: OptionPlace): void 
   }
   config.sshKnownHosts ??= path.join(homedir(), '.ssh', 'known_hosts');
   config.sshAcceptNewHostKeys ??= false;
+}
+
+/** Swarm phases' shape; their kinds and options are checked once the run's nemesis and nodes are known (swarm.ts checkSwarmPhases). */
+export function swarmPhaseList(value: unknown, place: OptionPlace): unknown {
+  const example = 'e.g. [{ "durationMs": 10000, "nemesis": "partition", "maxActiveFaults": 1, "nemesisOptions": {} }]';
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_SCHEDULE_PHASES) throw optionError(place, `must be a list of 1 to ${MAX_SCHEDULE_PHASES} phases, ${example}`);
+  for (const phase of value as unknown[]) {
+    const entry = (phase ?? {}) as Record<string, unknown>;
+    const whole = (number: unknown, minimum: number, maximum: number): boolean => typeof number === 'number' && Number.isInteger(number) && number >= minimum && number <= maximum;
+    const options = entry.nemesisOptions;
+    const ok = whole(entry.durationMs, 1, Number.MAX_SAFE_INTEGER) && typeof entry.nemesis === 'string' && whole(entry.maxActiveFaults, 1, 3) && options !== null && typeof options === 'object' && !Array.isArray(options);
+    if (!ok) throw optionError(place, `has a phase that is not { durationMs, nemesis, maxActiveFaults (1 to 3), nemesisOptions }: ${JSON.stringify(phase)}`, example);
+  }
+  return value;
 }

@@ -35,9 +35,9 @@ test('a wrong type in a config file names the file and the key, with the value a
 test('every option of a config file is checked for its type, and the file and key are named', () => {
   const wrong: Record<string, unknown> = {
     system: 5, runtime: ['sim'], workload: 'queue', nemesis: 7, nodes: 2.5, concurrency: '10', rate: 0, timeLimitSeconds: '30',
-    warmupSeconds: -1, recoverySeconds: null, keys: 0, seed: -3, bugs: 3, readMode: 5, maxActiveFaults: 4, out: '', image: 42, install: 7, schedule: 5, swarm: 'yes', nemesisOptions: [],
+    warmupSeconds: -1, recoverySeconds: null, keys: 0, seed: -3, bugs: 3, readMode: 5, maxActiveFaults: 4, out: '', image: 42, install: 7, schedule: 5, swarm: 'yes', swarmPhases: [{ durationMs: 0 }], nemesisOptions: [],
   };
-  assert.deepEqual(Object.keys(wrong).sort(), Object.keys({ ...DEFAULTS, seed: 0, readMode: '', install: '', schedule: [], swarm: false, nemesisOptions: {} }).sort(), 'the table covers every option');
+  assert.deepEqual(Object.keys(wrong).sort(), Object.keys({ ...DEFAULTS, seed: 0, readMode: '', install: '', schedule: [], swarm: false, swarmPhases: [], nemesisOptions: {} }).sort(), 'the table covers every option');
   for (const [key, value] of Object.entries(wrong)) {
     const file = configFile(`${key}.json`, { [key]: value });
     const error = describedError(() => readConfigFile(file));

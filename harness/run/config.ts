@@ -10,12 +10,12 @@ import { fitProblems, SYSTEM_NAMES, systemNamed } from '../../clusters/index.js'
 import { checkSchedule } from '../../nemesis/scripted-checks.js';
 import { nemesisOfSchedule } from '../../nemesis/scripted.js';
 import { createNemeses, parseNemesisSpec, type NemesisOptions } from '../../nemesis/spec.js';
-import { swarmDraw } from './swarm.js';
+import { checkSwarmPhases, swarmDraw } from './swarm.js';
 import { nodeNames } from './streams.js';
 import { WORKLOAD_NAMES } from '../../workloads/index.js';
 import { RUNTIME_NAMES, runtimeNamed } from '../runtimes/index.js';
 import { bugList, checkQuorumSurvivesFaults, choice, faultTiming, MINIMUM_NODES_WITH_FAULTS, nemesisSpec, numberFrom, optionError, placeOf, text, type LayerSource, type OptionPlace } from './config-checks.js';
-import { checkSshHosts, flag, sshHostList } from './config-checks.js';
+import { checkSshHosts, flag, sshHostList, swarmPhaseList } from './config-checks.js';
 
 export type { FaultTiming, ReadModeChoice, RunConfig, RuntimeChoice, SystemName, WorkloadChoice } from '../../common/run-config.js';
 export { RUNTIME_NAMES, SYSTEM_NAMES };
@@ -70,6 +70,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
     if (typeof value === 'boolean' || value === 'drawn') return value;
     throw optionError(place, `must be true or false, got ${JSON.stringify(value)}`);
   },
+  swarmPhases: swarmPhaseList,
   nemesisOptions: (value, place) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
     throw optionError(place, 'must be an object such as { "partition": { "targets": ["halves"] }, "clock": { "maxBumpMs": 1000 } }');
@@ -156,8 +157,11 @@ export function resolveConfig(version: string, seed: number, ...layers: Partial<
   if (config.schedule !== undefined) useSchedule(config, sources);
   if (config.swarm === true) {
     if (config.schedule !== undefined) throw new FaultlineError('E_USAGE', 'a run with a schedule runs exactly its faults: it cannot also draw them (--swarm)', { hint: 'leave out the schedule or --swarm' });
-    Object.assign(config, swarmDraw(config));
+    const drawn = swarmDraw(config);
+    delete config.nemesisOptions;
+    Object.assign(config, drawn);
   }
+  checkSwarmPhases(config, placeOf('swarmPhases', sources.get('swarmPhases')).name);
   // Nemesis options are checked as the schedule will build them, before anything boots.
   if (config.nemesisOptions !== undefined) createNemeses(parseNemesisSpec(config.nemesis), nodeNames(config.nodes), config.nemesisOptions as NemesisOptions);
   checkQuorumSurvivesFaults(config.nodes, config.nemesis, placeOf('nodes', sources.get('nodes')));

@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { createSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -30,8 +30,20 @@ export function runTimes(config: RunConfig): RunTimes {
 /** The run's fault schedule: the one its config gives as data, or one generated from the seed; with `abilities`, a fault the runtime cannot do is a UsageError here. */
 export function createRunSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): FaultSchedule {
   if (config.schedule !== undefined) return new ScriptedSchedule(config.schedule as ScheduledFault[], runStreams(config.seed).nemesis);
+  if (config.swarmPhases !== undefined) return phasedSchedule(config, nodes, abilities);
   const timing = { ...config.faultTiming, maxActiveFaults: config.maxActiveFaults };
   return createSchedule({ nemesis: config.nemesis, nodes, timing, ...(config.nemesisOptions === undefined ? {} : { options: config.nemesisOptions as NemesisOptions }) }, runStreams(config.seed).nemesis, abilities, config.runtime);
+}
+
+/** Swarm over time: each phase's own schedule, from its own stream of the run's nemesis stream. */
+function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): FaultSchedule {
+  const random = runStreams(config.seed).nemesis;
+  const phases = (config.swarmPhases ?? []).map((phase, index) => {
+    const timing = { ...config.faultTiming, maxActiveFaults: phase.maxActiveFaults };
+    const schedule = createSchedule({ nemesis: phase.nemesis, nodes, timing, options: phase.nemesisOptions as NemesisOptions }, random.fork(`phase ${index}`), abilities, config.runtime);
+    return { durationMs: phase.durationMs, schedule };
+  });
+  return new PhasedSchedule(phases);
 }
 
 /** Starts the schedule when warm-up ends and heals at the time limit, both on the run's own clock. */

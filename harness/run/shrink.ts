@@ -86,7 +86,8 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   };
   try {
     const schedule = original.schedule ?? original.faultSchedule ?? [];
-    const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined }, change: '' };
+    // The applied faults replace the generated schedule, swarm phases included.
+    const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined, swarmPhases: undefined }, change: '' };
     if (!(await tryCandidate(replay, 0))) {
       result.notReproduced = true;
       return result;

@@ -1,25 +1,57 @@
 /**
  * Swarm testing: instead of one fixed mix of every fault at one load, each
- * seed draws its own: a subset of the fault kinds the run allows, how many at
- * once, how long faults and quiet gaps last (around the runtime's own
- * timing), which partition shapes and node targets, how large clock jumps
- * get, and the load (rate, workers, keys). Different seeds then stress
- * different corners, which finds more bugs than the everything-at-once mix
- * (Groce et al., "Swarm testing", ISSTA 2012). The draw comes from its own
- * stream of the run's seed, and every value drawn is written into the
- * config, so a seed replays exactly.
+ * seed draws its own (Groce et al., "Swarm testing", ISSTA 2012), and swarms
+ * over time too: the faults phase is cut into a few phases, each drawing its
+ * own subset of the fault kinds the run allows, how many at once, which
+ * partition shapes and node targets, and clock changes. One run then covers
+ * several corners, where one draw per run left a seed that drew no partition
+ * (or only kills, or tiny faults) blind to every bug that needs one. The run
+ * draws how long faults and quiet gaps last (around the runtime's own timing)
+ * and the load (rate, workers, keys).
+ *
+ * The draw leans toward what breaks consensus, still drawing every kind and
+ * shape: partitions and kills are kept more often than pauses and clock
+ * changes, and the leader more often than other targets; faults last at least
+ * about as long as the runtime's shortest (which it sets to outlast an
+ * election), and the load stays near the asked rate so writes are in flight.
+ *
+ * The draw comes from its own stream of the run's seed, and every value drawn
+ * is written into the config, so a seed replays exactly.
  */
 import { SeededRandom, type Random } from '../../common/random.js';
-import type { FaultTiming, RunConfig } from '../../common/run-config.js';
-import { CLOCK_CHANGES, NODE_TARGETS, PARTITION_TARGETS, parseNemesisSpec, type FaultKind } from '../../nemesis/index.js';
+import type { FaultTiming, RunConfig, SwarmPhase } from '../../common/run-config.js';
+import { UsageError } from '../../common/errors.js';
+import { CLOCK_CHANGES, FAULT_KINDS, NODE_TARGETS, PARTITION_TARGETS, createNemeses, parseNemesisSpec, type FaultKind, type NemesisOptions } from '../../nemesis/index.js';
 import { LIMITS } from './config.js';
+import { nodeNames } from './streams.js';
 
 export const SWARM_STREAM = 'harness:swarm';
 
-/** A non-empty subset, each item kept with even odds, in the list's order. */
-function subset<T>(random: Random, items: readonly T[]): T[] {
+/** Phases per run: enough that a kind missing from one phase shows in another, few enough that each phase sees several faults. */
+const PHASES = { min: 3, max: 5 } as const;
+
+/** Odds each choice is kept in a phase's subset: what breaks consensus (partitions, kills, the leader) more often. */
+const KEEP_ODDS: Readonly<Record<string, number>> = {
+  partition: 0.85,
+  kill: 0.5,
+  pause: 0.3,
+  clock: 0.3,
+  'isolate-leader': 0.8,
+  'majorities-ring': 0.35,
+  bridge: 0.35,
+  'one-way': 0.35,
+  leader: 0.75,
+  majority: 0.25,
+};
+const DEFAULT_KEEP_ODDS = 0.5;
+
+/** Faults on at once never exceed the resources (network, process, clock) they hold. */
+const MAX_ACTIVE_FAULTS = 3;
+
+/** A non-empty subset, each item kept with its odds, in the list's order. */
+function subset<T extends string>(random: Random, items: readonly T[]): T[] {
   if (items.length === 0) return [];
-  const kept = items.filter(() => random.next() < 0.5);
+  const kept = items.filter((item) => random.next() < (KEEP_ODDS[item] ?? DEFAULT_KEEP_ODDS));
   return kept.length > 0 ? kept : [items[random.integer(0, items.length)] as T];
 }
 
@@ -28,35 +60,78 @@ function logUniform(random: Random, minimum: number, maximum: number): number {
   return Math.round(minimum * (maximum / minimum) ** random.next());
 }
 
-/** Around the runtime's own timing: a quarter to twice as long, so real runtimes keep faults long enough to show. */
-function drawTiming(random: Random, base: FaultTiming): FaultTiming {
-  const scaled = (range: { min: number; max: number }, floor: number): { min: number; max: number } => {
-    const factor = 0.25 * 8 ** random.next();
-    const min = Math.max(floor, Math.round(range.min * factor));
-    return { min, max: Math.max(min, Math.round(range.max * factor)) };
-  };
-  return { faultMs: scaled(base.faultMs, 1), quietMs: scaled(base.quietMs, 0) };
+/** Scales a range by a factor drawn log-uniform in [low, high]. */
+function scaled(random: Random, range: { min: number; max: number }, low: number, high: number, floor: number): { min: number; max: number } {
+  const factor = low * (high / low) ** random.next();
+  const min = Math.max(floor, Math.round(range.min * factor));
+  return { min, max: Math.max(min, Math.round(range.max * factor)) };
 }
 
-/** The seed's own draw, applied to a resolved config whose nemesis names the fault kinds allowed. */
-export function swarmDraw(config: RunConfig): RunConfig {
-  const random = new SeededRandom(config.seed).fork(SWARM_STREAM);
-  const kinds: FaultKind[] = subset(random, parseNemesisSpec(config.nemesis));
-  const nemesisOptions = {
+/**
+ * Around the runtime's own timing: faults from three quarters to twice as
+ * long (shorter ones end before an election does), quiet gaps a quarter to
+ * as long, so a phase sees several faults.
+ */
+function drawTiming(random: Random, base: FaultTiming): FaultTiming {
+  return { faultMs: scaled(random, base.faultMs, 0.75, 1.5, 1), quietMs: scaled(random, base.quietMs, 0.1, 0.6, 0) };
+}
+
+/** Faults at once: overlap (a partition while the leader is down) more often than not. */
+function drawActiveFaults(random: Random, kinds: number): number {
+  const most = Math.min(kinds, MAX_ACTIVE_FAULTS);
+  return most <= 1 || random.next() < 0.5 ? 1 : random.integer(2, most + 1);
+}
+
+function drawPhase(random: Random, allowed: readonly FaultKind[], durationMs: number): SwarmPhase {
+  const kinds = subset(random, allowed);
+  const options = {
     partition: { targets: subset(random, PARTITION_TARGETS.filter((target) => target !== 'custom')) },
     kill: { targets: subset(random, NODE_TARGETS) },
     pause: { targets: subset(random, NODE_TARGETS) },
     clock: { changes: subset(random, CLOCK_CHANGES), maxBumpMs: logUniform(random, 16, 262_144), maxStrobeMs: logUniform(random, 16, 262_144), maxDriftRatio: logUniform(random, 1, 50) / 100 },
   };
+  const nemesisOptions: Record<string, Record<string, unknown>> = {};
+  for (const kind of kinds) nemesisOptions[kind] = options[kind];
+  return { durationMs, nemesis: kinds.length === 0 ? 'none' : kinds.join(','), maxActiveFaults: drawActiveFaults(random, kinds.length), nemesisOptions };
+}
+
+/** The phases, equally long, that together last the faults phase. */
+function drawPhases(random: Random, allowed: readonly FaultKind[], faultsMs: number): SwarmPhase[] {
+  const count = random.integer(PHASES.min, PHASES.max + 1);
+  const durationMs = Math.max(1, Math.floor(faultsMs / count));
+  return Array.from({ length: count }, () => drawPhase(random, allowed, durationMs));
+}
+
+/** The seed's own draw, applied to a resolved config whose nemesis names the fault kinds allowed. */
+export function swarmDraw(config: RunConfig): RunConfig {
+  const random = new SeededRandom(config.seed).fork(SWARM_STREAM);
+  const allowed = parseNemesisSpec(config.nemesis);
+  const phases = allowed.length === 0 ? [] : drawPhases(random, allowed, config.timeLimitSeconds * 1000);
+  const used = FAULT_KINDS.filter((kind) => phases.some((phase) => parseNemesisSpec(phase.nemesis).includes(kind)));
+  const { nemesisOptions: _replaced, ...rest } = config;
   return {
-    ...config,
+    ...rest,
     swarm: 'drawn',
-    nemesis: kinds.length === 0 ? 'none' : kinds.join(','),
-    maxActiveFaults: kinds.length === 0 ? 1 : random.integer(1, kinds.length + 1),
+    nemesis: used.length === 0 ? 'none' : used.join(','),
+    maxActiveFaults: Math.max(1, ...phases.map((phase) => phase.maxActiveFaults)),
     faultTiming: drawTiming(random, config.faultTiming),
-    nemesisOptions,
-    rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 4)), config.rate * 2)),
-    concurrency: Math.min(LIMITS.concurrency, random.integer(2, config.concurrency * 2 + 1)),
-    keys: Math.min(LIMITS.keys, random.integer(1, config.keys * 2 + 1)),
+    ...(phases.length === 0 ? {} : { swarmPhases: phases }),
+    rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 2)), config.rate * 2)),
+    concurrency: Math.min(LIMITS.concurrency, random.integer(config.concurrency * 2, config.concurrency * 4 + 1)),
+    keys: Math.min(LIMITS.keys, random.integer(1, config.keys + 1)),
   };
+}
+
+/** A config's phases, checked as the schedule will build them: each phase's kinds among the run's, its options valid. */
+export function checkSwarmPhases(config: RunConfig, where: string): void {
+  const phases = config.swarmPhases;
+  if (phases === undefined) return;
+  if (config.schedule !== undefined) throw new UsageError('a run with a schedule runs exactly its faults: it cannot also have swarm phases', { where, hint: 'leave out the schedule or swarmPhases' });
+  const runKinds = parseNemesisSpec(config.nemesis);
+  for (const [index, phase] of phases.entries()) {
+    const kinds = parseNemesisSpec(phase.nemesis, `${where}[${index}].nemesis`);
+    const foreign = kinds.filter((kind) => !runKinds.includes(kind));
+    if (foreign.length > 0) throw new UsageError(`phase ${index + 1} uses ${foreign.join(', ')}, which the run's nemesis "${config.nemesis}" leaves out`, { where, hint: 'name every kind the phases use in nemesis' });
+    createNemeses(kinds, nodeNames(config.nodes), phase.nemesisOptions as NemesisOptions);
+  }
 }

@@ -1,0 +1,69 @@
+/** Swarm runs: each seed's draw (its phases included) replays exactly from its config.json, each phase runs only its own faults, and the draw still reaches every kind. */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FaultlineError } from '../../common/errors.js';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
+import { FAULT_KINDS, parseNemesisSpec } from '../../nemesis/index.js';
+import { readConfigFile, resolveConfig, type RunConfig } from './config.js';
+import { planRun } from './plan.js';
+
+const folder = temporaryDirectory('faultline-swarm-test-');
+
+function swarmConfig(seed: number): RunConfig {
+  return resolveConfig('test', seed, { nemesis: 'all', swarm: true });
+}
+
+/** As config.json stores it and --config reads it back. */
+function storedAndRead(config: RunConfig, name: string): Partial<RunConfig> {
+  const file = join(folder, name);
+  const { version: _version, ...options } = config;
+  writeFileSync(file, JSON.stringify(options));
+  return readConfigFile(file);
+}
+
+test('a swarm seed replays exactly from its stored config: the same phases, the same faults at the same times', () => {
+  for (const seed of [1, 2, 3]) {
+    const drawn = swarmConfig(seed);
+    assert.equal(drawn.swarm, 'drawn');
+    assert.ok((drawn.swarmPhases ?? []).length >= 2, 'a swarm run has phases');
+    const replayed = resolveConfig('test', seed, storedAndRead(drawn, `seed-${seed}.json`));
+    assert.deepEqual(replayed, drawn);
+    assert.deepEqual(planRun(replayed).faults, planRun(drawn).faults);
+    assert.ok(planRun(drawn).faults.length > 0, 'the run has faults');
+  }
+});
+
+test('each phase runs only its own kinds, and its faults end by the time the next phase begins', () => {
+  for (const seed of [4, 5, 6, 7]) {
+    const config = swarmConfig(seed);
+    const phases = config.swarmPhases ?? [];
+    const plan = planRun(config);
+    for (const fault of plan.faults) {
+      const offsetMs = fault.startMs - plan.times.warmUpMs;
+      const index = Math.min(phases.length - 1, Math.floor(offsetMs / phases[0]!.durationMs));
+      const phase = phases[index]!;
+      assert.ok(parseNemesisSpec(phase.nemesis).includes(fault.kind), `seed ${seed}: a ${fault.kind} fault in phase ${index + 1} (${phase.nemesis})`);
+      if (index + 1 < phases.length) assert.ok(fault.stopMs - plan.times.warmUpMs <= (index + 1) * phase.durationMs, `seed ${seed}: a fault of phase ${index + 1} outlives it`);
+    }
+  }
+});
+
+test('over seeds, phases draw every fault kind, one kind alone and several at once', () => {
+  const phases = Array.from({ length: 20 }, (_, index) => swarmConfig(index + 1).swarmPhases ?? []).flat();
+  for (const kind of FAULT_KINDS) assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).includes(kind)), `${kind} in some phase`);
+  assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).length === 1));
+  assert.ok(phases.some((phase) => parseNemesisSpec(phase.nemesis).length >= 3));
+  assert.ok(phases.some((phase) => phase.maxActiveFaults >= 2));
+  assert.ok(phases.some((phase) => phase.maxActiveFaults === 1));
+});
+
+test('a phase that uses a kind the run leaves out is refused, naming it', () => {
+  const drawn = swarmConfig(1);
+  const phases = [{ durationMs: 5000, nemesis: 'kill', maxActiveFaults: 1, nemesisOptions: {} }];
+  assert.throws(
+    () => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-phase.json'), nemesis: 'partition', swarmPhases: phases }),
+    (error: unknown) => error instanceof FaultlineError && /phase 1 uses kill, which the run's nemesis "partition" leaves out/.test(error.message),
+  );
+});
