@@ -32,7 +32,7 @@ const PHASES = { min: 3, max: 5 } as const;
 
 /** Odds each choice is kept in a phase's subset: what breaks consensus (partitions, kills, the leader) more often. */
 const KEEP_ODDS: Readonly<Record<string, number>> = {
-  partition: 0.85,
+  partition: 0.9,
   kill: 0.5,
   pause: 0.3,
   clock: 0.3,
