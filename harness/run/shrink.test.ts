@@ -89,3 +89,20 @@ test('a simulated bug run shrinks to at most a tenth of its operations and two f
   const again = await simRun(stored.seed, { ...stored, version: undefined, out: undefined, runtime: undefined, shrunkFrom: undefined, faultSchedule: undefined, versions: undefined } as never);
   assert.equal(again.results.valid, false, 'the shrunk config fails again');
 });
+
+test('a swarm run shrinks over the faults it applied: no candidate keeps its swarm phases, and each replays from its own config', async () => {
+  const drawn = resolveConfig('test', 1, { nemesis: 'all', swarm: true, timeLimitSeconds: 15 });
+  assert.ok(drawn.swarmPhases !== undefined, 'a swarm run has phases');
+  const config = { ...drawn, faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const candidates: RunConfig[] = [];
+  await shrinkRun(config, ['linearizability'], (candidate) => {
+    candidates.push(candidate);
+    return fakeAttempt(candidate);
+  }, () => {}, bounds({ maxRuns: 5 }));
+  assert.ok(candidates.length > 0);
+  for (const candidate of candidates) {
+    assert.equal(candidate.swarmPhases, undefined);
+    const { version: _version, ...stored } = JSON.parse(JSON.stringify(candidate)) as RunConfig;
+    assert.deepEqual(resolveConfig('test', candidate.seed, stored).schedule, candidate.schedule);
+  }
+});

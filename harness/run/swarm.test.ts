@@ -67,3 +67,12 @@ test('a phase that uses a kind the run leaves out is refused, naming it', () => 
     (error: unknown) => error instanceof FaultlineError && /phase 1 uses kill, which the run's nemesis "partition" leaves out/.test(error.message),
   );
 });
+
+test('a swarm run given its applied faults as a schedule runs them, not its phases: both at once are refused, and shrink drops the phases', () => {
+  const drawn = swarmConfig(8);
+  const schedule = planRun(drawn).faults.map((fault) => ({ atMs: fault.startMs, kind: fault.kind, durationMs: Math.max(1, fault.stopMs - fault.startMs), value: { target: (fault.value as { target: string }).target ?? 'one' } }));
+  const { nemesis: _nemesis, ...stored } = storedAndRead(drawn, 'with-schedule.json');
+  assert.throws(() => resolveConfig('test', 8, { ...stored, schedule }), /cannot also have swarm phases/);
+  const replay = resolveConfig('test', 8, { ...stored, schedule, swarmPhases: undefined });
+  assert.deepEqual(planRun(replay).faults.map((fault) => [fault.kind, fault.startMs]), schedule.map((fault) => [fault.kind, fault.atMs]));
+});

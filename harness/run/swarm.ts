@@ -12,8 +12,9 @@
  * The draw leans toward what breaks consensus, still drawing every kind and
  * shape: partitions and kills are kept more often than pauses and clock
  * changes, and the leader more often than other targets; faults last at least
- * about as long as the runtime's shortest (which it sets to outlast an
- * election), and the load stays near the asked rate so writes are in flight.
+ * three quarters of the runtime's shortest (which it sets to outlast an
+ * election); and the load keeps two to four times the workers asked, so every
+ * node has clients with operations in flight when a fault cuts it off.
  *
  * The draw comes from its own stream of the run's seed, and every value drawn
  * is written into the config, so a seed replays exactly.
@@ -32,7 +33,7 @@ const PHASES = { min: 3, max: 5 } as const;
 
 /** Odds each choice is kept in a phase's subset: what breaks consensus (partitions, kills, the leader) more often. */
 const KEEP_ODDS: Readonly<Record<string, number>> = {
-  partition: 0.85,
+  partition: 0.9,
   kill: 0.5,
   pause: 0.3,
   clock: 0.3,
@@ -68,15 +69,15 @@ function scaled(random: Random, range: { min: number; max: number }, low: number
 }
 
 /**
- * Around the runtime's own timing: faults from three quarters to twice as
- * long (shorter ones end before an election does), quiet gaps a quarter to
- * as long, so a phase sees several faults.
+ * Around the runtime's own timing: faults from three quarters to one and a
+ * half times as long (much shorter ones end before an election does), quiet
+ * gaps a tenth to six tenths as long, so a phase sees several faults.
  */
 function drawTiming(random: Random, base: FaultTiming): FaultTiming {
   return { faultMs: scaled(random, base.faultMs, 0.75, 1.5, 1), quietMs: scaled(random, base.quietMs, 0.1, 0.6, 0) };
 }
 
-/** Faults at once: overlap (a partition while the leader is down) more often than not. */
+/** Faults at once: one in half the phases (overlap spoils single-fault corners), two or more in the rest (a partition while the leader is down). */
 function drawActiveFaults(random: Random, kinds: number): number {
   const most = Math.min(kinds, MAX_ACTIVE_FAULTS);
   return most <= 1 || random.next() < 0.5 ? 1 : random.integer(2, most + 1);
