@@ -165,9 +165,10 @@ function partsResult(
  */
 export function requireEvidence(result: LinearizabilityResult, operations: readonly Operation[]): LinearizabilityResult {
   if (result.valid !== true) return result;
+  // Stops at the first ok operation: counting all would walk a million scattered operations once more.
+  if (operations.some((operation) => operation.status === 'ok')) return result;
   const counts = { ok: 0, fail: 0, info: 0 };
   for (const operation of operations) counts[operation.status] += 1;
-  if (counts.ok > 0) return result;
   const what =
     operations.length === 0
       ? 'the history has no client operations'
