@@ -130,8 +130,8 @@ const OVERHEAD_BYTES = 160;
 
 export class ExploredCache<State> {
   private readonly table = new Map<number, Stored<State>>();
-  /** Every stored snapshot, end to end: one allocation instead of a typed array each. */
-  private arena = new Uint32Array(INITIAL_ARENA_WORDS);
+  /** Every stored snapshot, end to end: one allocation instead of a typed array each; none until the first. */
+  private arena = new Uint32Array(0);
   private arenaUsed = 0;
   size = 0;
   bytes = 0;
@@ -172,7 +172,7 @@ export class ExploredCache<State> {
   private reserve(length: number): number {
     const offset = this.arenaUsed;
     if (offset + length > this.arena.length) {
-      const grown = new Uint32Array(Math.max(2 * this.arena.length, offset + length));
+      const grown = new Uint32Array(Math.max(2 * this.arena.length, offset + length, INITIAL_ARENA_WORDS));
       grown.set(this.arena.subarray(0, offset));
       this.arena = grown;
     }

@@ -10,27 +10,35 @@ import type { Operation } from '../../common/history/types.js';
 import { combineVerdicts, compareKeys } from '../checker.js';
 import {
   checkParts,
+  createPartClaims,
   createViolationSignal,
   rankParts,
   type CheckOptions,
   type LinearizabilityResult,
+  type PartClaims,
   type RankedPart,
   type ViolationSignal,
 } from './check.js';
 import type { Model, ModelOptions } from './model.js';
 import { createModel } from './models/index.js';
-import { packPart, type PackedPart } from './transfer.js';
+import { packPart, transferables, type PackedPart } from './transfer.js';
 
 /** In-process search time per key before a key counts as hard and may go to a worker. */
 export const EASY_KEY_BUDGET_MS = 250;
 /**
- * From this many operations a history with several keys is split across the
- * threads up front. Measured on 2 shared cores, a worker's start, its own JIT
- * warm-up and the copy of its share (about 1.5 s of CPU for 500k kv
- * operations) cost more than the split saved at 100k (0.45 s -> 1.0 s) and at
- * 1M operations (6.0 s -> 6.4 s, and +300 MiB), so it is reserved for larger ones.
+ * From this many operations a history with several keys is shared with
+ * workers from the start: each worker is sent a share of the keys (the last
+ * ones in key order) and takes them from the last down, while this thread
+ * takes every key from the first up, those in a worker's share included, so
+ * whichever thread is slower (a worker still starting, a busy core) leaves
+ * its keys to the other. Below it, packing and copying a share cost more than
+ * the worker saves: on 2 shared cores (load 8) the search of a 1M-op kv
+ * history took 4.7-6.3 s split this way against 1.1-2.3 s in one thread, the
+ * parent spending 1.6 s packing and posting 500k operations.
  */
 export const UPFRONT_SPLIT_OPERATIONS = 4_000_000;
+/** Young generation of a checking worker: the default one collects the copied operations many times over. */
+const WORKER_YOUNG_GENERATION_MIB = 64;
 
 export interface ParallelOptions extends CheckOptions {
   /** Worker threads to use at most; default: one per core. */
@@ -50,6 +58,10 @@ export interface WorkerRequest {
   maxCacheBytes?: number;
   firstViolation: boolean;
   signal: ViolationSignal;
+  /** Given, the parts are taken from the last down, each only when no other thread took it (see checkParts). */
+  claims?: PartClaims;
+  /** This worker's mark in claims (2 and up; 1 is the parent's). */
+  thread?: number;
 }
 
 /**
@@ -74,7 +86,7 @@ export async function checkLinearizableParallel(
   const upfront = operations.length >= (options.upfrontSplitOperations ?? UPFRONT_SPLIT_OPERATIONS) && options.easyKeyBudgetMs !== 0;
   const shipping = { modelName, modelOptions, options, signal };
   const { results, keysInWorkers } = upfront
-    ? await checkSplit(model, deal(parts, Math.min(workers, parts.length)), shipping)
+    ? await checkSplit(model, parts, workers, shipping)
     : await checkEasyFirst(model, parts, workers, shipping);
   const combined = combine(results, operations.length, options.nowMs() - started, options.firstViolation === true);
   return { ...combined, keysInWorkers };
@@ -92,14 +104,47 @@ interface Checked {
   keysInWorkers: number;
 }
 
-/** The first group is checked here while workers check the others. */
-async function checkSplit(model: Model<unknown, unknown>, groups: RankedPart[][], shipping: Shipping): Promise<Checked> {
+/**
+ * Workers are started first (their start overlaps the packing), each sent a
+ * share of the keys from the end; this thread checks every key it can claim
+ * in key order. Each key is checked by exactly one thread, so the verdicts
+ * are those of one thread, and combine() reports the first violated key.
+ */
+async function checkSplit(model: Model<unknown, unknown>, parts: RankedPart[], workers: number, shipping: Shipping): Promise<Checked> {
   const { options } = shipping;
-  const share = options.maxCacheBytes === undefined ? {} : { maxCacheBytes: Math.floor(options.maxCacheBytes / groups.length) };
-  const shipped = groups.slice(1).map((group) => ship(group, shipping, options.timeoutMs, share));
-  const here = checkParts(model, groups[0]!, 0, { ...options, ...share }, shipping.signal);
-  const keysInWorkers = groups.slice(1).reduce((sum, group) => sum + group.length, 0);
-  return { results: [here, ...(await Promise.all(shipped))], keysInWorkers };
+  const shares = workerShares(parts, workers);
+  const share = options.maxCacheBytes === undefined ? {} : { maxCacheBytes: Math.floor(options.maxCacheBytes / (shares.length + 1)) };
+  const claims = createPartClaims(parts.length);
+  const started = shares.map(() => startWorker());
+  const shipped = shares.map((group, index) => started[index]!.send({ ...workerRequest(group, shipping, options.timeoutMs, share), claims, thread: index + 2 }));
+  const here = checkParts(model, parts, 0, { ...options, ...share }, shipping.signal, claims);
+  // Every key is claimed now: a worker that took none (still starting) has nothing to wait for.
+  const working = shipped.filter((_, index) => {
+    const busy = claims.includes(index + 2);
+    if (!busy) void started[index]!.stop();
+    return busy;
+  });
+  const results = [here, ...(await Promise.all(working))];
+  return { results, keysInWorkers: results.slice(1).reduce((sum, result) => sum + result.keys, 0) };
+}
+
+/**
+ * The keys each worker is sent: from the end of the key order, a share of
+ * the operations as large as this thread's, the last share nearest the end.
+ */
+function workerShares(parts: RankedPart[], workers: number): RankedPart[][] {
+  const threads = Math.min(workers, parts.length);
+  const total = parts.reduce((sum, part) => sum + part.operations.length, 0);
+  const shares: RankedPart[][] = [];
+  let end = parts.length;
+  for (let share = 1; share < threads && end > 1; share++) {
+    let size = 0;
+    let start = end;
+    while (start > 1 && size < total / threads) size += parts[--start]!.operations.length;
+    shares.push(parts.slice(start, end));
+    end = start;
+  }
+  return shares;
 }
 
 async function checkEasyFirst(model: Model<unknown, unknown>, parts: RankedPart[], workers: number, shipping: Shipping): Promise<Checked> {
@@ -131,7 +176,11 @@ async function checkEasyFirst(model: Model<unknown, unknown>, parts: RankedPart[
 }
 
 function ship(group: RankedPart[], shipping: Shipping, timeoutMs: number | undefined, share: { maxCacheBytes?: number }): Promise<LinearizabilityResult> {
-  return runWorker({
+  return startWorker().send(workerRequest(group, shipping, timeoutMs, share));
+}
+
+function workerRequest(group: RankedPart[], shipping: Shipping, timeoutMs: number | undefined, share: { maxCacheBytes?: number }): WorkerRequest {
+  return {
     modelName: shipping.modelName,
     modelOptions: shipping.modelOptions,
     parts: group.map(packPart),
@@ -140,7 +189,7 @@ function ship(group: RankedPart[], shipping: Shipping, timeoutMs: number | undef
     ...share,
     firstViolation: shipping.options.firstViolation === true,
     signal: shipping.signal,
-  });
+  };
 }
 
 /**
@@ -163,9 +212,20 @@ export type WorkerReply =
   | { result: LinearizabilityResult }
   | { error: { code: ErrorCode; message: string; where: string | undefined; hint: string | undefined } };
 
-function runWorker(request: WorkerRequest): Promise<LinearizabilityResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: request });
+interface StartedWorker {
+  /** Sends the request (its typed arrays moved, not copied) and resolves to the worker's result. */
+  send(request: WorkerRequest): Promise<LinearizabilityResult>;
+  /** Ends the worker; its result is not waited for. */
+  stop(): Promise<number>;
+}
+
+/** A worker started now, to be sent its request when it is ready: its start overlaps the caller's work. */
+function startWorker(): StartedWorker {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB },
+  });
+  let stopping = false;
+  const result = new Promise<LinearizabilityResult>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
       if ('result' in reply) return resolve(reply.result);
       const { code, message, where, hint } = reply.error;
@@ -173,9 +233,19 @@ function runWorker(request: WorkerRequest): Promise<LinearizabilityResult> {
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`linearizability worker exited with code ${code}`));
+      if (code !== 0 && !stopping) reject(new Error(`linearizability worker exited with code ${code}`));
     });
   });
+  return {
+    send(request) {
+      worker.postMessage(request, request.parts.flatMap(transferables));
+      return result;
+    },
+    stop() {
+      stopping = true;
+      return worker.terminate();
+    },
+  };
 }
 
 function combine(results: LinearizabilityResult[], ops: number, checkMs: number, firstViolation: boolean): LinearizabilityResult {

@@ -65,6 +65,11 @@ export function packPart(part: RankedPart): PackedPart {
   return packed;
 }
 
+/** The buffers postMessage can move instead of copying. */
+export function transferables(packed: PackedPart): ArrayBuffer[] {
+  return [packed.numbers.buffer, packed.status.buffer, packed.outputIsInput.buffer] as ArrayBuffer[];
+}
+
 export function unpackPart(packed: PackedPart): RankedPart {
   const { numbers } = packed;
   const count = packed.status.length;
@@ -90,3 +95,17 @@ export function unpackPart(packed: PackedPart): RankedPart {
   for (const [index, error] of packed.errors) operations[index]!.error = error;
   return { key: packed.key, rank: packed.rank, operations };
 }
+
+/**
+ * As in pairing (common/history/pair.ts): operations unpacked once here with
+ * times that are not integers make the time fields doubles from the start, so
+ * a time past 2^31 does not move every operation unpacked before it.
+ */
+function settleTimeFields(): void {
+  for (const error of [undefined, 'error']) {
+    const operation: Operation = { id: 0, process: 0, f: 'f', key: 'key', input: null, output: null, status: 'ok', callIndex: 0, returnIndex: 1, callTime: 0.5, returnTime: 1.5 };
+    if (error !== undefined) operation.error = error;
+    unpackPart(packPart({ key: 'key', rank: 0, operations: [operation] }));
+  }
+}
+settleTimeFields();
