@@ -75,7 +75,7 @@ export async function shrinkStoredRun(given: string, options: ShrinkOptions): Pr
 async function attempt(config: RunConfig, scratch: string, tries: number, stopped: () => boolean): Promise<Trial> {
   let last: Trial | undefined;
   for (let attemptIndex = 0; attemptIndex < tries; attemptIndex++) {
-    const outcome = await runTest({ ...config, out: scratch, faultSchedule: undefined }, new Date(), () => !stopped());
+    const outcome = await runTest({ ...config, out: scratch, faultSchedule: undefined }, new Date(), () => !stopped(), undefined, { drawReport: false });
     if (last !== undefined) rmSync(last.directory, { recursive: true, force: true });
     const violated = outcome.report.incomplete?.startsWith('interrupted') === true ? [] : comparedKinds(outcome.results);
     last = { violated, operations: countOperations(outcome.directory), violationMs: firstViolationSeconds(outcome.results, outcome.report) * 1000, directory: outcome.directory };
