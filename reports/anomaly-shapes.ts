@@ -9,6 +9,7 @@ import { convergenceShape, describeConvergence, type ConvergenceAnomaly } from '
 import { crashShape, describeCrash, type NodeCrash } from '../checkers/crash/index.js';
 import { describeOrphan, orphanShape, type OrphanEphemeral } from '../checkers/ephemerals/index.js';
 import { linearizabilityShape, type Counterexample } from '../checkers/linearizability/counterexample.js';
+import { observedAnomaly } from '../checkers/linearizability/explain.js';
 import { describeOverlap, describeStale, overlapShape, staleShape, type LockOverlap, type StaleToken } from '../checkers/lock/index.js';
 import { backInTimeShape, describeBackInTime, describeInventedValue, inventedValueShape, SEQUENTIAL_READS, WRITTEN_VALUES, type BackInTime, type InventedValue } from '../checkers/read-promises/index.js';
 import { CONSENSUS_INVARIANTS, invariantShape } from '../common/invariant-violation.js';
@@ -78,4 +79,13 @@ export function shapesOf(checker: string, anomalies: unknown, fallbackSentence: 
   }
   if (found.size === 0) return [{ shape: UNREADABLE_SHAPE, sentence: fallbackSentence }];
   return [...found].map(([shape, sentence]) => ({ shape, sentence }));
+}
+
+/**
+ * A shape as shrink compares it: the same anomaly, whichever operation
+ * observed it (a stale value a read returned or a cas expected, explain.ts
+ * observedAnomaly); every other checker's shape as it is.
+ */
+export function comparedShape(checker: string, shape: string): string {
+  return explainerOf(checker) === LINEARIZABILITY ? observedAnomaly(shape) : shape;
 }

@@ -3,4 +3,4 @@ export { renderRunReport, writeRunReport } from './run-report.js';
 export { readRunFiles, RUN_FILES } from './run-files.js';
 export type { ReportEnvironment, RunFiles, RunReportInput, StoredConfig, StoredResults } from './report-types.js';
 export { shellWord } from './summary.js';
-export { shapesOf, type ShapedAnomaly } from './anomaly-shapes.js';
+export { comparedShape, shapesOf, type ShapedAnomaly } from './anomaly-shapes.js';

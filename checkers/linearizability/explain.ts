@@ -45,13 +45,27 @@ export function explain(input: ExplainInput): Explanation {
   return { sentence, shape: `${input.model.name} ${blocking.f} that no order allows` };
 }
 
+const RETURNED = 'returned';
+const EXPECTED = 'expected';
+
 /** The value a register operation needed to see, or undefined if it observes nothing. */
 function observedValue(operation: Operation): { value: unknown; verb: string } | undefined {
-  if (operation.f === 'read' || operation.f === 'get') return { value: operation.output ?? null, verb: 'returned' };
+  if (operation.f === 'read' || operation.f === 'get') return { value: operation.output ?? null, verb: RETURNED };
   if (operation.f === 'cas' && Array.isArray(operation.input)) {
-    return { value: operation.input[0] ?? null, verb: 'expected' };
+    return { value: operation.input[0] ?? null, verb: EXPECTED };
   }
   return undefined;
+}
+
+/**
+ * A register shape without the operation that observed the value: a read that
+ * returned an overwritten value and a cas that expected one (and so succeeded
+ * on it) saw the same stale value, one anomaly told through two operations.
+ * Other shapes come back unchanged.
+ */
+export function observedAnomaly(shape: string): string {
+  const match = new RegExp(`^\\S+ (?:${RETURNED}|${EXPECTED}) (.+)$`).exec(shape);
+  return match === null ? shape : `an operation saw ${match[1]}`;
 }
 
 /** The value a register operation leaves behind, or undefined if it writes nothing. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CheckerResult } from '../../checkers/checker.js';
 import { InvariantViolation } from '../../common/invariant-violation.js';
 import type { RunResults } from './check-run.js';
-import { violatedCheckers, violationKinds } from './detection.js';
+import { comparedKinds, violatedCheckers, violationKinds } from './detection.js';
 
 function failed(checker: string, anomalies: unknown[], extra: Partial<CheckerResult> = {}): CheckerResult {
   return { checker, valid: false, anomalies, stats: {}, sentence: `${checker} failed`, ...extra };
@@ -39,4 +39,17 @@ test('the same checker with another shape of anomaly is another kind, so shrink 
 test('a violation expected under the read mode is not a kind of the run', () => {
   const expected = failed('linearizability:cas-register', [{ shape: 'read returned an overwritten value' }], { expectedUnder: { name: 'sequential', promises: [] } as never });
   assert.deepEqual(violationKinds(results({ 'linearizability:cas-register': expected })), []);
+});
+
+test('shrink compares a stale value a read returned and one a cas expected as one kind, and keeps other shapes apart', () => {
+  const model = 'linearizability:cas-register';
+  const kindsOf = (shape: string): string[] => comparedKinds(results({ [model]: failed(model, [{ shape, sentence: '...' }]) }));
+  const byCas = kindsOf('cas expected an overwritten value');
+  assert.deepEqual(kindsOf('read returned an overwritten value'), byCas);
+  assert.notDeepEqual(kindsOf('read returned a value no operation wrote'), byCas);
+  assert.notDeepEqual(kindsOf('cas expected a value written only later'), byCas);
+  assert.deepEqual(kindsOf('cas-register write that no order allows'), [`${model}: cas-register write that no order allows`]);
+  // Other checkers' shapes are compared as they are.
+  const lock = failed('lock', [{ kind: 'overlap', key: 'a', processes: [1, 2], from: { index: 3, seconds: 1 }, to: { index: 5, seconds: 2 } }]);
+  assert.deepEqual(comparedKinds(results({ lock })), violationKinds(results({ lock })));
 });

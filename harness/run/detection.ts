@@ -5,7 +5,7 @@
  * and cuts at (faults after the first violation cannot have caused it).
  */
 import type { CheckerResult } from '../../checkers/checker.js';
-import { shapesOf } from '../../reports/index.js';
+import { comparedShape, shapesOf } from '../../reports/index.js';
 import type { RunResults } from './check-run.js';
 
 /** Seconds into the run of the first violation a checker points at; the run's end when none says. */
@@ -35,10 +35,23 @@ export function violatedCheckers(results: RunResults): string[] {
  * anomaly a shrunk run must keep showing.
  */
 export function violationKinds(results: RunResults): string[] {
+  return kindsOf(results, (_checker, shape) => shape);
+}
+
+/**
+ * The kinds as shrink compares them: one anomaly counts as one kind whichever
+ * operation observed it (reports' comparedShape), so a smaller run that shows
+ * the original's stale value through a read instead of a cas is kept.
+ */
+export function comparedKinds(results: RunResults): string[] {
+  return kindsOf(results, comparedShape);
+}
+
+function kindsOf(results: RunResults, shapeAs: (checker: string, shape: string) => string): string[] {
   const kinds = new Set<string>();
   for (const checker of violatedCheckers(results)) {
     const result = results.checkers[checker] as CheckerResult;
-    for (const { shape } of shapesOf(checker, result.anomalies, result.sentence ?? '')) kinds.add(`${checker}: ${shape}`);
+    for (const { shape } of shapesOf(checker, result.anomalies, result.sentence ?? '')) kinds.add(`${checker}: ${shapeAs(checker, shape)}`);
   }
   return [...kinds].sort();
 }

@@ -28,8 +28,14 @@ export interface TestRunOutcome {
 /** Limits for the check stage of a run, so a pathological history ends as unknown. */
 const CHECK_TIMEOUT_MS = 120_000;
 
+/** What a run stores besides its history and results. */
+export interface RunTestOptions {
+  /** False for a run nobody reads unless it is kept (a shrink candidate): report.html is drawn only when kept. */
+  drawReport?: boolean;
+}
+
 /** Runs one test; phases hears each stage as it begins (the simulator's run is one stage: it takes seconds). */
-export async function runTest(config: RunConfig, startedAt: Date, progress: Progress, phases: PhaseListener = IGNORE_PHASES): Promise<TestRunOutcome> {
+export async function runTest(config: RunConfig, startedAt: Date, progress: Progress, phases: PhaseListener = IGNORE_PHASES, options: RunTestOptions = {}): Promise<TestRunOutcome> {
   const directory = createRunDirectory(config, startedAt);
   let report: RunReport;
   try {
@@ -39,12 +45,12 @@ export async function runTest(config: RunConfig, startedAt: Date, progress: Prog
     directory.close();
   }
   phases({ phase: 'checking', detail: `${report.events} events` });
-  const results = await checkRunDirectory(directory.path, config, report.invariantViolation, report.incomplete);
+  const results = await checkRunDirectory(directory.path, config, report.invariantViolation, report.incomplete, options.drawReport ?? true);
   return { config, directory: directory.path, results, report };
 }
 
 /** Runs the workload's checkers on a stored run and writes its results.json. */
-export async function checkRunDirectory(path: string, config: RunConfig, invariantViolation?: string, incomplete?: string): Promise<RunResults> {
+export async function checkRunDirectory(path: string, config: RunConfig, invariantViolation?: string, incomplete?: string, drawReport = true): Promise<RunResults> {
   const { input, cut } = await loadCheckerInput(path);
   const workload = workloadNamed(config.workload);
   // A history cut mid-line means the run was killed: what it holds is judged, and a pass is at best unknown.
@@ -65,7 +71,7 @@ export async function checkRunDirectory(path: string, config: RunConfig, invaria
     results.valid = false;
   }
   writeResults(path, results);
-  await writeReport(path);
+  if (drawReport) await writeReport(path);
   return results;
 }
 

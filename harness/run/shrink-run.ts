@@ -12,7 +12,7 @@ import { FaultlineError } from '../../common/errors.js';
 import type { RunConfig } from '../../common/run-config.js';
 import { writeRunReport } from '../../reports/index.js';
 import type { RunResults } from './check-run.js';
-import { firstViolationSeconds, violationKinds } from './detection.js';
+import { comparedKinds, firstViolationSeconds } from './detection.js';
 import { runTest } from './execute.js';
 import { FILES, readRunConfig } from './run-store.js';
 import { shrinkRun, type ShrinkBounds, type ShrinkResult, type Trial } from './shrink.js';
@@ -50,7 +50,7 @@ export async function shrinkStoredRun(given: string, options: ShrinkOptions): Pr
   const runDirectory = existsSync(given) ? realpathSync(given) : given;
   const config = readRunConfig(runDirectory);
   const results = readResults(runDirectory);
-  const violated = violationKinds(results);
+  const violated = comparedKinds(results);
   if (violated.length === 0) {
     throw new FaultlineError('E_USAGE', `the run found no violation (verdict ${String(results.valid)}): there is nothing to shrink`, { where: runDirectory, hint: 'shrink a run whose verdict is VIOLATION' });
   }
@@ -75,9 +75,9 @@ export async function shrinkStoredRun(given: string, options: ShrinkOptions): Pr
 async function attempt(config: RunConfig, scratch: string, tries: number, stopped: () => boolean): Promise<Trial> {
   let last: Trial | undefined;
   for (let attemptIndex = 0; attemptIndex < tries; attemptIndex++) {
-    const outcome = await runTest({ ...config, out: scratch, faultSchedule: undefined }, new Date(), () => !stopped());
+    const outcome = await runTest({ ...config, out: scratch, faultSchedule: undefined }, new Date(), () => !stopped(), undefined, { drawReport: false });
     if (last !== undefined) rmSync(last.directory, { recursive: true, force: true });
-    const violated = outcome.report.incomplete?.startsWith('interrupted') === true ? [] : violationKinds(outcome.results);
+    const violated = outcome.report.incomplete?.startsWith('interrupted') === true ? [] : comparedKinds(outcome.results);
     last = { violated, operations: countOperations(outcome.directory), violationMs: firstViolationSeconds(outcome.results, outcome.report) * 1000, directory: outcome.directory };
     if (violated.length > 0) return last;
   }

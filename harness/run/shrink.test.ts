@@ -1,6 +1,6 @@
 /** Shrinking: the search keeps exactly what the failure needs, within its bounds; a simulated bug run shrinks to a tenth of its operations and at most two faults. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
@@ -8,7 +8,9 @@ import { resolveConfig } from './config.js';
 import { FILES } from './run-store.js';
 import { shrinkRun, type ShrinkBounds, type Trial } from './shrink.js';
 import { shrinkStoredRun } from './shrink-run.js';
+import { runTest } from './execute.js';
 import { simRun } from './testing/sim-runs.js';
+import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
 
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
@@ -105,4 +107,14 @@ test('a swarm run shrinks over the faults it applied: no candidate keeps its swa
     const { version: _version, ...stored } = JSON.parse(JSON.stringify(candidate)) as RunConfig;
     assert.deepEqual(resolveConfig('test', candidate.seed, stored).schedule, candidate.schedule);
   }
+});
+
+test('a shrink candidate is judged without drawing its report, which only the kept run gets', async () => {
+  const out = temporaryDirectory('faultline-shrink-candidate-');
+  const config = resolveConfig('test', 1, { runtime: 'sim', timeLimitSeconds: 1, warmupSeconds: 0, recoverySeconds: 0, out });
+  const candidate = await runTest(config, new Date(), () => {}, undefined, { drawReport: false });
+  assert.ok(existsSync(join(candidate.directory, FILES.results)));
+  assert.ok(!existsSync(join(candidate.directory, FILES.report)));
+  const ordinary = await runTest(config, new Date(), () => {});
+  assert.ok(existsSync(join(ordinary.directory, FILES.report)));
 });

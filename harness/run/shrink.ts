@@ -18,7 +18,7 @@ import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-step
 
 /** What one candidate run showed. */
 export interface Trial {
-  /** The kinds of violation that count, "checker: shape" (see detection.ts violationKinds). */
+  /** The kinds of violation that count, "checker: shape" (see detection.ts comparedKinds). */
   violated: string[];
   /** Client operations invoked. */
   operations: number;
@@ -72,6 +72,7 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
       const config = seed === candidate.config.seed ? candidate.config : { ...candidate.config, seed };
       const trial = await attempt(config);
       if (!fails(trial)) {
+        bounds.progress(`run ${result.runs}: passes (${trial.operations} ops, ${config.schedule?.length ?? 0} faults, ${config.timeLimitSeconds} s${trial.violated.length === 0 ? '' : `, shows only ${trial.violated.join('; ')}`})${candidate.change === '' ? '' : `: ${candidate.change}`}${seed === candidate.config.seed ? '' : ` (seed ${seed})`}`);
         discard(trial);
         continue;
       }
