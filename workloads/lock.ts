@@ -36,7 +36,7 @@
 import type { Completion, GeneratorContext, KeyOptions, OperationGenerator, Step, Workload } from './index.js';
 
 /** Mean time a holder keeps the lock after its critical section's first step. */
-const MEAN_HOLD_MS = 50;
+const MEAN_HOLD_MS = 250;
 
 interface WorkerCycle {
   process: number;

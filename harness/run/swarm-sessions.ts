@@ -12,7 +12,7 @@ import type { RunConfig } from '../../common/run-config.js';
 export const SWARM_SESSIONS_STREAM = 'harness:swarm-sessions';
 
 /** From the service's smallest session timeout to the client's default. */
-export const DRAWN_SESSION_TIMEOUT_MS = { min: 1000, max: 5000 } as const;
+export const DRAWN_SESSION_TIMEOUT_MS = { min: 1000, max: 3000 } as const;
 
 const LOCK_WORKLOADS: readonly string[] = ['lock', 'lock-fencing'];
 

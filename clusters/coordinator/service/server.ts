@@ -299,6 +299,10 @@ export class CoordinatorServer implements ServerCore {
       case 'service.touch':
         if (Array.isArray(message.sessionIds)) this.tracker.touchedElsewhere(message.sessionIds);
         return;
+      case 'service.revalidate': {
+        const live = this.state.session(message.sessionId) !== null && this.tracker.revalidate(message.sessionId);
+        return this.send(from, { type: 'service.read-index-reply', readId: message.readId, ok: live, position: 0, reason: live ? '' : 'session-expired' });
+      }
       default:
         return;
     }

@@ -48,6 +48,19 @@ export class SessionTracker {
     for (const sessionId of sessionIds) if (Number.isInteger(sessionId)) this.lastHeardMs.set(sessionId, now);
   }
 
+  /**
+   * Leader: a client reconnects with this session. True, and the session is
+   * heard from now, unless its expiry is already under way: ZooKeeper's
+   * leader answers a follower's revalidation the same way (touchSession is
+   * false for a closing session), so a client never reconnects to a session
+   * that is about to end unannounced to it.
+   */
+  revalidate(sessionId: number): boolean {
+    if (!this.options.isLeader() || this.expiring.has(sessionId)) return false;
+    this.lastHeardMs.set(sessionId, this.elapsedMs());
+    return true;
+  }
+
   sessionEnded(sessionId: number): void {
     this.lastHeardMs.delete(sessionId);
     this.expiring.delete(sessionId);
