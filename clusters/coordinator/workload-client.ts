@@ -27,16 +27,11 @@
  * A session that expired fails every call, so the next operation opens a new
  * client (and session) through `open`; locks of the old session are lost.
  *
- * A holder looks at its lock between slices of its work, every twentieth of
- * the session timeout (as often as the ZooKeeper client's watchdog in
- * clusters/zookeeper/session.ts looks at its connection): once it sees the lock
- * lost or in doubt the client is `urgent` and wakes its worker, which ends
- * its hold then (exit, release). A correct service gives it that time: the
- * client is in doubt a third of the session timeout before the session can
- * expire (client/client.ts reads time out at two thirds). A service that
- * expires a session its client still hears from (wall-clock-session-expiry)
- * or never tells it (lock-skips-lease-check) grants the lock again while the
- * holder works on: two holders in the history (see workloads/lock.ts).
+ * A holder hears of its lock's loss (or doubt) when it happens, not at its
+ * next operation: the client is then `urgent` and wakes its worker, which
+ * ends its hold at once (exit, release). Otherwise the history would show it
+ * holding on after its client was told, and the lock service's next grant
+ * would look like a second holder (see workloads/lock.ts).
  */
 import assert from 'node:assert/strict';
 import type { OperationOutcome, OperationRequest, WorkloadClient } from '../../workloads/index.js';
@@ -47,7 +42,7 @@ import type { Callback, Outcome } from './client/types.js';
 import { BUG_LOCK_SKIPS_LEASE_CHECK } from './service/handlers.js';
 import { joinPath } from './service/paths.js';
 import type { GetDataValue, ReadMode, Stat } from './service/types.js';
-import type { Clock, TimerHandle } from './world.js';
+import type { Clock } from './world.js';
 
 export interface CoordinatorWorkloadOptions {
   /** A client with a fresh session: called at once, and again after the session expires. */
@@ -58,8 +53,6 @@ export interface CoordinatorWorkloadOptions {
   readMode?: ReadMode;
   /** A waiting acquire ends info after this long. */
   acquireTimeoutMs?: number;
-  /** The session timeout the clients of `open` ask for, when not the client's default: a holder looks at its lock every twentieth of it. */
-  sessionTimeoutMs?: number;
   /** The deployment's bug modes; the client side of lock-skips-lease-check is in the lock recipe. */
   bugs?: readonly string[];
   resourceRoot?: string;
@@ -79,13 +72,7 @@ interface Session {
 interface HeldLock {
   generation: number;
   path: string;
-  /** The holder's next look at its lock; null once it has seen the lock lost or in doubt. */
-  checkTimer: TimerHandle | null;
 }
-
-/** The client's default (client/client.ts). */
-const DEFAULT_SESSION_TIMEOUT_MS = 5000;
-const HOLDER_CHECKS_PER_SESSION_TIMEOUT = 20;
 
 export function coordinatorWorkloadClient(options: CoordinatorWorkloadOptions): WorkloadClient {
   return new CoordinatorWorkloadClient(options);
@@ -134,7 +121,6 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
   }
 
   close(): void {
-    for (const key of [...this.held.keys()]) this.forget(key);
     this.session.client.close();
   }
 
@@ -142,28 +128,10 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
     this.wake = wake;
   }
 
-  /** True while this client holds a lock it has seen lost or in doubt. */
+  /** True while this client holds a lock it knows is lost or in doubt. */
   urgent(): boolean {
-    for (const lock of this.held.values()) if (lock.checkTimer === null) return true;
+    for (const key of this.held.keys()) if (this.lockTrouble(this.session, key) !== null) return true;
     return false;
-  }
-
-  /** The holder's periodic look at its lock: trouble it sees wakes its worker. */
-  private watchHeld(key: string, lock: HeldLock): void {
-    const intervalMs = Math.max(1, Math.floor((this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) / HOLDER_CHECKS_PER_SESSION_TIMEOUT));
-    lock.checkTimer = this.options.clock.setTimer(intervalMs, () => {
-      if (this.held.get(key) !== lock) return;
-      if (this.lockTrouble(this.session, key) === null) return this.watchHeld(key, lock);
-      lock.checkTimer = null;
-      this.wake();
-    });
-  }
-
-  private forget(key: string): HeldLock | undefined {
-    const lock = this.held.get(key);
-    if (lock?.checkTimer !== null && lock?.checkTimer !== undefined) this.options.clock.clearTimer(lock.checkTimer);
-    this.held.delete(key);
-    return lock;
   }
 
   private openSession(generation: number): Session {
@@ -173,6 +141,9 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
       checkOwnNode: !(this.options.bugs ?? []).includes(BUG_LOCK_SKIPS_LEASE_CHECK),
     });
     const registers = new RegisterRecipe(client, this.options.readMode === undefined ? {} : { readMode: this.options.readMode });
+    client.onSessionEvent(() => {
+      if (this.urgent()) this.wake();
+    });
     return { client, registers, sequences: new SequenceRecipe(client), locks, generation };
   }
 
@@ -210,9 +181,7 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
     session.locks.acquire(key, (outcome) => {
       if (outcome.type !== 'ok') return done(this.mapped(session, outcome));
       const path = outcome.value;
-      const lock: HeldLock = { generation: session.generation, path, checkTimer: null };
-      this.held.set(key, lock);
-      this.watchHeld(key, lock);
+      this.held.set(key, { generation: session.generation, path });
       const acquired = this.mapped(session, outcome, () => ({ path }));
       session.client.submit(requests.exists(path), (stat) => {
         const czxid = stat.type === 'ok' ? (stat.value as Stat | null)?.czxid : undefined;
@@ -222,7 +191,8 @@ export class CoordinatorWorkloadClient implements WorkloadClient {
   }
 
   private release(session: Session, key: string, done: Done): void {
-    const lock = this.forget(key);
+    const lock = this.held.get(key);
+    this.held.delete(key);
     if (lock === undefined) return done({ type: 'fail', error: 'not-held' });
     if (lock.generation !== session.generation) return done({ type: 'info', error: 'lock-lost' });
     session.locks.release(key, (outcome) => {

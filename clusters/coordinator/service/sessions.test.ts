@@ -65,3 +65,36 @@ test('a wall-clock jump back still expires a session silent for longer than its 
 test('wall-clock-session-expiry: after the jump back it lives on', () => {
   assert.deepEqual(expiriesAfterJump(true, -60_000, TIMEOUT_MS + 500), []);
 });
+
+/** A leader tracking session 7, silent since it was first seen. */
+function silentSessionTracker(): { tracker: SessionTracker; clock: ReturnType<typeof jumpingClock>; proposed: number[] } {
+  const clock = jumpingClock();
+  const proposed: number[] = [];
+  const tracker = new SessionTracker({
+    clock,
+    isLeader: () => true,
+    liveSessions: () => [{ sessionId: 7, owner: 'c1', timeoutMs: TIMEOUT_MS }],
+    proposeExpiry: (sessionId) => proposed.push(sessionId) > 0,
+    forwardTouches: () => assert.fail('a leader forwards nothing'),
+  });
+  tracker.tick();
+  return { tracker, clock, proposed };
+}
+
+test('a reconnect revalidated by the leader keeps the session alive a full timeout from then', () => {
+  const { tracker, clock, proposed } = silentSessionTracker();
+  clock.advance(TIMEOUT_MS - 100);
+  assert.equal(tracker.revalidate(7), true);
+  clock.advance(TIMEOUT_MS - 100);
+  tracker.tick();
+  assert.deepEqual(proposed, []);
+});
+
+test('a reconnect to a session whose expiry the leader already proposed is refused', () => {
+  const { tracker, clock, proposed } = silentSessionTracker();
+  clock.advance(TIMEOUT_MS + 100);
+  tracker.tick();
+  assert.deepEqual(proposed, [7]);
+  // Accepted, the client would hear "connected" and act on its lock while the expiry commits.
+  assert.equal(tracker.revalidate(7), false);
+});

@@ -24,7 +24,7 @@ export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedH
       let clientCount = 0;
       const timeout = settings.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: settings.sessionTimeoutMs };
       const clients = openSimulatedClient(coordinator, () => `c${++clientCount}`, timeout);
-      return () => coordinatorWorkloadClient({ ...clients, ...timeout, readMode: settings.readMode as ReadMode, bugs: settings.bugs });
+      return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode, bugs: settings.bugs });
     },
     // Crashed nodes are restarted by the heal on the simulator: every replica must agree.
     converged: () => coordinator.converged(),
