@@ -32,6 +32,8 @@ export interface SystemSettings {
   harnessVersion: string;
   /** The run will skew clocks: a system that must prepare its nodes for it (libfaketime in ZooKeeper's JVM) does so at start. */
   clockFaults: boolean;
+  /** The session timeout (lease TTL) clients ask for, where the system takes it; its own default otherwise. */
+  sessionTimeoutMs?: number;
   /** A user's own install of the system (a release directory, a binary), instead of the host's packages. */
   install?: string;
 }

@@ -50,6 +50,12 @@ export interface RunConfig {
   readMode: ReadModeChoice;
   /** Faults on at once (each on its own resource: network, process, clock). */
   maxActiveFaults: number;
+  /**
+   * The bundled coordinator on the simulator: the session timeout its clients
+   * ask for (default 5000 ms), as a ZooKeeper session timeout or an etcd lease
+   * TTL; swarm runs of the lock workloads draw it (swarm-sessions.ts).
+   */
+  sessionTimeoutMs?: number;
   /** Directory that holds run directories. */
   out: string;
   /** Docker runtime: the node image; faultline builds faultline-node:local itself when it is missing. */

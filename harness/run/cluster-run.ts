@@ -71,6 +71,7 @@ export async function runOnCluster(config: RunConfig, directory: RunDirectory, p
       harnessVersion: config.version,
       clockFaults: parseNemesisSpec(config.nemesis).includes('clock'),
       ...(config.install === undefined ? {} : { install: config.install }),
+      ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
     });
     await recordSetup(config, directory, cluster, deployment, report, startedMs, listener);
     await runAndFinish(config, directory, cluster, deployment, report, progress, listener);

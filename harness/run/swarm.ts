@@ -25,6 +25,7 @@ import { UsageError } from '../../common/errors.js';
 import { CLOCK_CHANGES, FAULT_KINDS, NODE_TARGETS, PARTITION_TARGETS, createNemeses, parseNemesisSpec, type FaultKind, type NemesisOptions } from '../../nemesis/index.js';
 import { LIMITS } from './config.js';
 import { nodeNames } from './streams.js';
+import { drawSessionTimeout } from './swarm-sessions.js';
 
 export const SWARM_STREAM = 'harness:swarm';
 
@@ -120,6 +121,7 @@ export function swarmDraw(config: RunConfig): RunConfig {
     rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 2)), config.rate * 2)),
     concurrency: Math.min(LIMITS.concurrency, random.integer(config.concurrency * 2, config.concurrency * 4 + 1)),
     keys: Math.min(LIMITS.keys, random.integer(1, config.keys + 1)),
+    ...drawSessionTimeout(config),
   };
 }
 

@@ -148,12 +148,33 @@ function connect(core: ServerCore, request: PendingRequest, message: ConnectMess
   const lastSeen = Number.isFinite(message.lastZxidSeen) ? message.lastZxidSeen : 0;
   core.waits.whenApplied(request, core.state.appliedPosition, lastSeen, () => {
     const session = core.state.session(message.sessionId as number);
-    if (session !== null) return attach(session);
     // The bug: the client's word is taken for a session that expired, so it never learns its lease is gone.
-    if (core.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK)) return attach({ sessionId: message.sessionId as number, owner: connection.client, timeoutMs });
-    core.sendToClient(connection, { type: 'server.session-expired' });
-    core.closeConnection(connection);
+    if (core.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK)) return attach(session ?? { sessionId: message.sessionId as number, owner: connection.client, timeoutMs });
+    if (session === null) return expired(core, connection);
+    revalidate(core, request, session.sessionId, (live) => (live ? attach(session) : expired(core, connection)));
   });
+}
+
+function expired(core: ServerCore, connection: PendingRequest['connection']): void {
+  core.sendToClient(connection, { type: 'server.session-expired' });
+  core.closeConnection(connection);
+}
+
+/**
+ * Asks the leader, which alone expires sessions, whether a reconnecting
+ * client's session lives on (ZooKeeper's revalidateSession): a follower's
+ * own copy may not yet show an expiry the leader already proposed. Without
+ * an answer the connect times out and the client tries another server.
+ */
+function revalidate(core: ServerCore, request: PendingRequest, sessionId: number, then: (live: boolean) => void): void {
+  const status = core.engine.status();
+  if (status.role === 'leader') return then(core.tracker.revalidate(sessionId));
+  if (status.leader === null || status.leader === core.world.self) return core.resetConnection(request.connection);
+  const readId = core.waits.awaitReadIndex(request, (ok, _position, reason) => {
+    if (ok || reason === 'session-expired') then(ok);
+    else core.resetConnection(request.connection);
+  });
+  core.world.transport.send(status.leader, { type: 'service.revalidate', readId, sessionId });
 }
 
 function write(core: ServerCore, request: PendingRequest, message: RequestMessage, operation: WriteOperation): void {

@@ -91,7 +91,9 @@ export type PeerMessage =
   | { type: 'service.read-index'; readId: number }
   | { type: 'service.read-index-reply'; readId: number; ok: boolean; position: Position; reason: string }
   /** A follower tells the leader which sessions it heard from. */
-  | { type: 'service.touch'; sessionIds: number[] };
+  | { type: 'service.touch'; sessionIds: number[] }
+  /** A follower asks the leader whether a reconnecting client's session lives on (answered with a read-index-reply, position 0). */
+  | { type: 'service.revalidate'; readId: number; sessionId: number };
 
 export function isClientMessage(message: Message): message is ClientMessage {
   return message.type.startsWith('client.');

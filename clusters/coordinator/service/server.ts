@@ -34,7 +34,11 @@ import { findBugMode } from '../bugs.js';
 
 /** A planted crash: the node process dies when it finds it no longer leads. */
 export const BUG_CRASH_ON_LEADER_LOSS = 'crash-on-leader-loss';
-assert.ok(findBugMode(BUG_CRASH_ON_LEADER_LOSS) !== undefined, `service bug ${BUG_CRASH_ON_LEADER_LOSS} is missing from bugs.ts`);
+/** ZOOKEEPER-1366: session ages read the wall clock, so a clock jump expires sessions early (or late). */
+export const BUG_WALL_CLOCK_SESSION_EXPIRY = 'wall-clock-session-expiry';
+for (const name of [BUG_CRASH_ON_LEADER_LOSS, BUG_WALL_CLOCK_SESSION_EXPIRY]) {
+  assert.ok(findBugMode(name) !== undefined, `service bug ${name} is missing from bugs.ts`);
+}
 import type { ServiceCommand, Stat } from './types.js';
 
 export interface ServerOptions {
@@ -79,6 +83,7 @@ export class CoordinatorServer implements ServerCore {
         const leader = this.engine.status().leader;
         if (leader !== null && leader !== this.world.self) this.send(leader, { type: 'service.touch', sessionIds });
       },
+      wallClockAges: this.bugs.has(BUG_WALL_CLOCK_SESSION_EXPIRY),
     });
   }
 
@@ -294,6 +299,10 @@ export class CoordinatorServer implements ServerCore {
       case 'service.touch':
         if (Array.isArray(message.sessionIds)) this.tracker.touchedElsewhere(message.sessionIds);
         return;
+      case 'service.revalidate': {
+        const live = this.state.session(message.sessionId) !== null && this.tracker.revalidate(message.sessionId);
+        return this.send(from, { type: 'service.read-index-reply', readId: message.readId, ok: live, position: 0, reason: live ? '' : 'session-expired' });
+      }
       default:
         return;
     }

@@ -14,6 +14,8 @@ export interface SessionTrackerOptions {
   proposeExpiry(sessionId: number): boolean;
   /** Follower: sends the ids of sessions heard from to the leader. */
   forwardTouches(sessionIds: number[]): void;
+  /** The wall-clock-session-expiry bug: ages read the wall clock, which jumps. */
+  wallClockAges?: boolean;
 }
 
 export class SessionTracker {
@@ -32,7 +34,7 @@ export class SessionTracker {
    * session at once (a drifting clock still ages them faster or slower).
    */
   private elapsedMs(): number {
-    return monotonicNowMs(this.options.clock);
+    return this.options.wallClockAges === true ? this.options.clock.nowMs() : monotonicNowMs(this.options.clock);
   }
 
   touch(sessionId: number): void {
@@ -44,6 +46,19 @@ export class SessionTracker {
     if (!this.options.isLeader()) return;
     const now = this.elapsedMs();
     for (const sessionId of sessionIds) if (Number.isInteger(sessionId)) this.lastHeardMs.set(sessionId, now);
+  }
+
+  /**
+   * Leader: a client reconnects with this session. True, and the session is
+   * heard from now, unless its expiry is already under way: ZooKeeper's
+   * leader answers a follower's revalidation the same way (touchSession is
+   * false for a closing session), so a client never reconnects to a session
+   * that is about to end unannounced to it.
+   */
+  revalidate(sessionId: number): boolean {
+    if (!this.options.isLeader() || this.expiring.has(sessionId)) return false;
+    this.lastHeardMs.set(sessionId, this.elapsedMs());
+    return true;
   }
 
   sessionEnded(sessionId: number): void {

@@ -13,7 +13,7 @@ import { readRegisters } from '../node.js';
 import type { ReadMode } from '../service/types.js';
 import { coordinatorWorkloadClient } from '../workload-client.js';
 import type { Clock } from '../world.js';
-import { CoordinatorCluster } from './cluster.js';
+import { CoordinatorCluster, type ClientSettings } from './cluster.js';
 
 export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedHosts, engine: EngineKind, settings: SystemSettings): Promise<Deployment> {
   const coordinator = new CoordinatorCluster({ simulation, engine, nodes: cluster.nodes.length, bugs: settings.bugs });
@@ -22,7 +22,8 @@ export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedH
     sampleRoles: (timeNs) => roleSamples(coordinator, timeNs()),
     openClients: () => {
       let clientCount = 0;
-      const clients = openSimulatedClient(coordinator, () => `c${++clientCount}`);
+      const timeout = settings.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: settings.sessionTimeoutMs };
+      const clients = openSimulatedClient(coordinator, () => `c${++clientCount}`, timeout);
       return () => coordinatorWorkloadClient({ ...clients, readMode: settings.readMode as ReadMode, bugs: settings.bugs });
     },
     // Crashed nodes are restarted by the heal on the simulator: every replica must agree.
@@ -52,11 +53,15 @@ export async function deployOnSimulator(cluster: Cluster, simulation: SimulatedH
  * A client host of its own per process: the deployment calls open() once as
  * it is made, and again only after a session expires.
  */
-function openSimulatedClient(cluster: CoordinatorCluster, nextAddress: () => string): { open(): CoordinatorClient; clock: Pick<Clock, 'setTimer' | 'clearTimer'> } {
+function openSimulatedClient(
+  cluster: CoordinatorCluster,
+  nextAddress: () => string,
+  settings: ClientSettings,
+): { open(): CoordinatorClient; clock: Pick<Clock, 'setTimer' | 'clearTimer'> } {
   let clock: Clock | undefined;
   const open = (): CoordinatorClient => {
     let client: CoordinatorClient | undefined;
-    cluster.addClient(nextAddress(), {}, (booted, world) => {
+    cluster.addClient(nextAddress(), settings, (booted, world) => {
       client = booted;
       // Timers stay on the first host (client hosts never crash), so a handle is always cleared where it was set.
       clock ??= world.clock;
