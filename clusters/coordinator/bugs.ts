@@ -102,14 +102,6 @@ export const BUG_MODES: readonly BugMode[] = [
     // The lease must run out unnoticed: a partition that outlasts the session timeout.
     nemesis: 'partition',
   },
-  {
-    name: 'wall-clock-session-expiry',
-    description:
-      'ZOOKEEPER-1366 (and etcd 3.0 leases on time.Now, etcd-io/etcd#6700, #12291): the leader ages sessions on its wall clock instead of the ' +
-      'monotonic one (service/sessions.ts), so a clock jump expires live sessions at once, or keeps dead ones alive',
-    workload: 'lock',
-    nemesis: 'clock',
-  },
 ];
 
 export function findBugMode(name: string): BugMode | undefined {

@@ -35,8 +35,6 @@ const EXPECTED: Record<string, { checkers: readonly string[]; sentence?: RegExp;
   'sync-ack-before-durable': { checkers: [...CONSENSUS, 'crash'] },
   'ephemeral-outlives-session': { checkers: ['ephemerals'], sentence: /still holds the ephemeral \/locks\/.* of session \d+ after recovery/ },
   'lock-skips-lease-check': { checkers: ['lock', 'linearizability:mutex'], beside: 'lease-bugs.test.ts' },
-  // Expiries it causes are announced at once and holds are short: the lock checkers seldom see it (see the bench).
-  'wall-clock-session-expiry': { checkers: ['lock', 'linearizability:mutex'], beside: 'clusters/coordinator/service/sessions.test.ts' },
 };
 
 /** The run settings the bug names, as bench:detect uses them. */

@@ -34,11 +34,7 @@ import { findBugMode } from '../bugs.js';
 
 /** A planted crash: the node process dies when it finds it no longer leads. */
 export const BUG_CRASH_ON_LEADER_LOSS = 'crash-on-leader-loss';
-/** ZOOKEEPER-1366: session ages read the wall clock, so a clock jump expires sessions early (or late). */
-export const BUG_WALL_CLOCK_SESSION_EXPIRY = 'wall-clock-session-expiry';
-for (const name of [BUG_CRASH_ON_LEADER_LOSS, BUG_WALL_CLOCK_SESSION_EXPIRY]) {
-  assert.ok(findBugMode(name) !== undefined, `service bug ${name} is missing from bugs.ts`);
-}
+assert.ok(findBugMode(BUG_CRASH_ON_LEADER_LOSS) !== undefined, `service bug ${BUG_CRASH_ON_LEADER_LOSS} is missing from bugs.ts`);
 import type { ServiceCommand, Stat } from './types.js';
 
 export interface ServerOptions {
@@ -83,7 +79,6 @@ export class CoordinatorServer implements ServerCore {
         const leader = this.engine.status().leader;
         if (leader !== null && leader !== this.world.self) this.send(leader, { type: 'service.touch', sessionIds });
       },
-      wallClockAges: this.bugs.has(BUG_WALL_CLOCK_SESSION_EXPIRY),
     });
   }
 

@@ -14,8 +14,6 @@ export interface SessionTrackerOptions {
   proposeExpiry(sessionId: number): boolean;
   /** Follower: sends the ids of sessions heard from to the leader. */
   forwardTouches(sessionIds: number[]): void;
-  /** The wall-clock-session-expiry bug: ages read the wall clock, which jumps. */
-  wallClockAges?: boolean;
 }
 
 export class SessionTracker {
@@ -34,7 +32,7 @@ export class SessionTracker {
    * session at once (a drifting clock still ages them faster or slower).
    */
   private elapsedMs(): number {
-    return this.options.wallClockAges === true ? this.options.clock.nowMs() : monotonicNowMs(this.options.clock);
+    return monotonicNowMs(this.options.clock);
   }
 
   touch(sessionId: number): void {
