@@ -120,6 +120,10 @@ export function handleAppendReply(node: RaftNode, from: Address, reply: AppendRe
     else if (nextIndex <= node.log.lastIndex) sendAppend(node, from, leader.rounds.currentRound);
     return;
   }
+  // A rejection of an entry the follower has acknowledged since is stale: it was overtaken by the
+  // acknowledgement (etcd's maybeDecrTo ignores it too). Winding back on it would resend from
+  // matchIndex + 1 at network speed against a follower that lost what it acknowledged (a planted bug).
+  if (reply.rejectedIndex <= matchIndex) return;
   const retryIndex = Math.max(matchIndex + 1, Math.min(reply.hintIndex, reply.rejectedIndex));
   if (retryIndex >= (leader.nextIndex.get(from) as number)) return;
   leader.nextIndex.set(from, retryIndex);
