@@ -127,7 +127,7 @@ function drawPhases(random: SeededRandom, allowed: readonly FaultKind[], faultsM
 }
 
 /** The kinds a phase uses: its mix's, and a compound's partition and leader fault. */
-function phaseKinds(phase: SwarmPhase, where?: string): FaultKind[] {
+export function phaseKinds(phase: SwarmPhase, where?: string): FaultKind[] {
   const kinds = parseNemesisSpec(phase.nemesis, where);
   return phase.compound === undefined ? kinds : [...new Set<FaultKind>([...kinds, 'partition', phase.compound])];
 }
