@@ -21,6 +21,8 @@ export interface SwarmPhase {
   nemesis: string;
   maxActiveFaults: number;
   nemesisOptions: Record<string, Record<string, unknown>>;
+  /** When set, the phase's mix makes way in its second half for one compound fault (nemesis/compound.ts): a follower cut off, then the leader killed or paused. */
+  compound?: 'kill' | 'pause';
 }
 
 export interface RunConfig {

@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { checkAbilities, CompoundSchedule, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -39,11 +39,22 @@ export function createRunSchedule(config: RunConfig, nodes: readonly string[], a
 function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?: ReadonlySet<FaultAbility>): FaultSchedule {
   const random = runStreams(config.seed).nemesis;
   const phases = (config.swarmPhases ?? []).map((phase, index) => {
+    const phaseRandom = random.fork(`phase ${index}`);
     const timing = { ...config.faultTiming, maxActiveFaults: phase.maxActiveFaults };
-    const schedule = createSchedule({ nemesis: phase.nemesis, nodes, timing, options: phase.nemesisOptions as NemesisOptions }, random.fork(`phase ${index}`), abilities, config.runtime);
-    return { durationMs: phase.durationMs, schedule };
+    const mix = (mixRandom: SeededRandom): FaultSchedule => createSchedule({ nemesis: phase.nemesis, nodes, timing, options: phase.nemesisOptions as NemesisOptions }, mixRandom, abilities, config.runtime);
+    const schedule = mix(phaseRandom);
+    if (phase.compound === undefined) return { durationMs: phase.durationMs, schedule };
+    const mixes = { before: schedule, after: mix(phaseRandom.fork('after compound')) };
+    return { durationMs: phase.durationMs, schedule: compoundSchedule(phase.compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
   });
   return new PhasedSchedule(phases);
+}
+
+/** A phase whose own mix makes way, at a drawn point, for one compound fault. */
+function compoundSchedule(leaderFault: 'kill' | 'pause', random: SeededRandom, config: RunConfig, mixes: { before: FaultSchedule; after: FaultSchedule }, phaseMs: number, abilities?: ReadonlySet<FaultAbility>): CompoundSchedule {
+  const schedule = new CompoundSchedule(leaderFault, random, config.faultTiming, mixes, phaseMs);
+  if (abilities !== undefined) checkAbilities(schedule.nemeses(), abilities, config.runtime);
+  return schedule;
 }
 
 /** Starts the schedule when warm-up ends and heals at the time limit, both on the run's own clock. */

@@ -8,6 +8,7 @@ import { temporaryDirectory } from '../../common/testing/temporary-directory.js'
 import { FAULT_KINDS, parseNemesisSpec } from '../../nemesis/index.js';
 import { readConfigFile, resolveConfig, type RunConfig } from './config.js';
 import { planRun } from './plan.js';
+import { phaseKinds } from './swarm.js';
 
 const folder = temporaryDirectory('faultline-swarm-test-');
 
@@ -33,6 +34,33 @@ test('a swarm seed replays exactly from its stored config: the same phases, the 
     assert.deepEqual(planRun(replayed).faults, planRun(drawn).faults);
     assert.ok(planRun(drawn).faults.length > 0, 'the run has faults');
   }
+  assert.ok([1, 2, 3].some((seed) => (swarmConfig(seed).swarmPhases ?? []).some((phase) => phase.compound !== undefined)), 'the seeds replayed include a compound phase');
+});
+
+test('over seeds, some phases end with a compound fault and some do not; a compound cuts a follower, then loses a node, heals the cut, then brings the node back', () => {
+  const configs = Array.from({ length: 10 }, (_, index) => swarmConfig(index + 1));
+  const phases = configs.flatMap((config) => config.swarmPhases ?? []);
+  assert.ok(phases.some((phase) => phase.compound === 'kill') && phases.some((phase) => phase.compound === 'pause'));
+  assert.ok(phases.some((phase) => phase.compound === undefined));
+  for (const config of configs) {
+    const faults = planRun(config).faults;
+    const cuts = faults.filter((fault) => (fault.value as { target?: string }).target === 'isolate-follower');
+    assert.equal(cuts.length, (config.swarmPhases ?? []).filter((phase) => phase.compound !== undefined).length, `seed ${config.seed}: one cut per compound phase`);
+    for (const cut of cuts) {
+      const lost = faults.find((fault) => (fault.kind === 'kill' || fault.kind === 'pause') && fault.startMs > cut.startMs && fault.startMs < cut.stopMs);
+      assert.ok(lost !== undefined && lost.stopMs > cut.stopMs, `seed ${config.seed}: a node lost while the follower is cut off, and back only after the cut heals`);
+    }
+  }
+});
+
+test('a compound phase whose run leaves out its leader fault is refused, naming it', () => {
+  const drawn = swarmConfig(1);
+  const phases = [{ durationMs: 5000, nemesis: 'partition', maxActiveFaults: 1, nemesisOptions: {}, compound: 'kill' as const }];
+  assert.throws(
+    () => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound.json'), nemesis: 'partition', swarmPhases: phases }),
+    (error: unknown) => error instanceof FaultlineError && /phase 1 uses kill, which the run's nemesis "partition" leaves out/.test(error.message),
+  );
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound-kind.json'), swarmPhases: [{ ...phases[0]!, compound: 'clock' as never }] }), /compound \(optional: kill or pause\)/);
 });
 
 test('each phase runs only its own kinds, and its faults end by the time the next phase begins', () => {
@@ -44,7 +72,7 @@ test('each phase runs only its own kinds, and its faults end by the time the nex
       const offsetMs = fault.startMs - plan.times.warmUpMs;
       const index = Math.min(phases.length - 1, Math.floor(offsetMs / phases[0]!.durationMs));
       const phase = phases[index]!;
-      assert.ok(parseNemesisSpec(phase.nemesis).includes(fault.kind), `seed ${seed}: a ${fault.kind} fault in phase ${index + 1} (${phase.nemesis})`);
+      assert.ok(phaseKinds(phase).includes(fault.kind), `seed ${seed}: a ${fault.kind} fault in phase ${index + 1} (${phase.nemesis}, compound ${phase.compound})`);
       if (index + 1 < phases.length) assert.ok(fault.stopMs - plan.times.warmUpMs <= (index + 1) * phase.durationMs, `seed ${seed}: a fault of phase ${index + 1} outlives it`);
     }
   }

@@ -22,7 +22,7 @@
 import { SeededRandom, type Random } from '../../common/random.js';
 import type { FaultTiming, RunConfig, SwarmPhase } from '../../common/run-config.js';
 import { UsageError } from '../../common/errors.js';
-import { CLOCK_CHANGES, FAULT_KINDS, NODE_TARGETS, PARTITION_TARGETS, createNemeses, parseNemesisSpec, type FaultKind, type NemesisOptions } from '../../nemesis/index.js';
+import { CLOCK_CHANGES, COMPOUND_LEADER_FAULTS, FAULT_KINDS, NODE_TARGETS, PARTITION_TARGETS, createNemeses, parseNemesisSpec, type CompoundLeaderFault, type FaultKind, type NemesisOptions } from '../../nemesis/index.js';
 import { LIMITS } from './config.js';
 import { nodeNames } from './streams.js';
 import { drawSessionTimeout } from './swarm-sessions.js';
@@ -46,6 +46,20 @@ const KEEP_ODDS: Readonly<Record<string, number>> = {
   majority: 0.25,
 };
 const DEFAULT_KEEP_ODDS = 0.5;
+
+/**
+ * Odds a phase ends with a compound fault (nemesis/compound.ts: a follower
+ * cut off, then the leader lost while it is out, the follower healed first)
+ * in its second half, when the run allows a partition and a kill or pause:
+ * the order of faults a stale node's election needs, which independent draws
+ * almost never line up. Measured with bench:detect --swarm: fewer leave
+ * stale-election bugs to few seeds; a compound in every phase, or two, cuts
+ * the single-fault mixes short enough to slow other bugs.
+ */
+const COMPOUND_ODDS = 0.7;
+
+/** Odds the compound's leader is killed rather than paused, when both are allowed: a crash also loses what the leader had not synced. */
+const COMPOUND_KILL_ODDS = 0.75;
 
 /** Faults on at once never exceed the resources (network, process, clock) they hold. */
 const MAX_ACTIVE_FAULTS = 3;
@@ -97,11 +111,26 @@ function drawPhase(random: Random, allowed: readonly FaultKind[], durationMs: nu
   return { durationMs, nemesis: kinds.length === 0 ? 'none' : kinds.join(','), maxActiveFaults: drawActiveFaults(random, kinds.length), nemesisOptions };
 }
 
-/** The phases, equally long, that together last the faults phase. */
-function drawPhases(random: Random, allowed: readonly FaultKind[], faultsMs: number): SwarmPhase[] {
+/** The phase with a compound fault added, with COMPOUND_ODDS, when the run allows one. */
+function maybeCompound(random: Random, allowed: readonly FaultKind[], phase: SwarmPhase): SwarmPhase {
+  const leaderFaults = COMPOUND_LEADER_FAULTS.filter((kind) => allowed.includes(kind));
+  if (!allowed.includes('partition') || leaderFaults.length === 0 || random.next() >= COMPOUND_ODDS) return phase;
+  const compound = leaderFaults.length === 1 || random.next() < COMPOUND_KILL_ODDS ? (leaderFaults[0] as CompoundLeaderFault) : 'pause';
+  return { ...phase, compound };
+}
+
+/** The phases, equally long, that together last the faults phase; compound ones drawn from their own stream, so the rest draw as before. */
+function drawPhases(random: SeededRandom, allowed: readonly FaultKind[], faultsMs: number): SwarmPhase[] {
+  const compoundRandom = random.fork('compound');
   const count = random.integer(PHASES.min, PHASES.max + 1);
   const durationMs = Math.max(1, Math.floor(faultsMs / count));
-  return Array.from({ length: count }, () => drawPhase(random, allowed, durationMs));
+  return Array.from({ length: count }, () => maybeCompound(compoundRandom, allowed, drawPhase(random, allowed, durationMs)));
+}
+
+/** The kinds a phase uses: its mix's, and a compound's partition and leader fault. */
+export function phaseKinds(phase: SwarmPhase, where?: string): FaultKind[] {
+  const kinds = parseNemesisSpec(phase.nemesis, where);
+  return phase.compound === undefined ? kinds : [...new Set<FaultKind>([...kinds, 'partition', phase.compound])];
 }
 
 /** The seed's own draw, applied to a resolved config whose nemesis names the fault kinds allowed. */
@@ -109,13 +138,14 @@ export function swarmDraw(config: RunConfig): RunConfig {
   const random = new SeededRandom(config.seed).fork(SWARM_STREAM);
   const allowed = parseNemesisSpec(config.nemesis);
   const phases = allowed.length === 0 ? [] : drawPhases(random, allowed, config.timeLimitSeconds * 1000);
-  const used = FAULT_KINDS.filter((kind) => phases.some((phase) => parseNemesisSpec(phase.nemesis).includes(kind)));
+  const used = FAULT_KINDS.filter((kind) => phases.some((phase) => phaseKinds(phase).includes(kind)));
   const { nemesisOptions: _replaced, ...rest } = config;
   return {
     ...rest,
     swarm: 'drawn',
     nemesis: used.length === 0 ? 'none' : used.join(','),
-    maxActiveFaults: Math.max(1, ...phases.map((phase) => phase.maxActiveFaults)),
+    // A compound holds two faults at once.
+    maxActiveFaults: Math.max(1, ...phases.map((phase) => (phase.compound === undefined ? phase.maxActiveFaults : Math.max(2, phase.maxActiveFaults)))),
     faultTiming: drawTiming(random, config.faultTiming),
     ...(phases.length === 0 ? {} : { swarmPhases: phases }),
     rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 2)), config.rate * 2)),
@@ -132,9 +162,8 @@ export function checkSwarmPhases(config: RunConfig, where: string): void {
   if (config.schedule !== undefined) throw new UsageError('a run with a schedule runs exactly its faults: it cannot also have swarm phases', { where, hint: 'leave out the schedule or swarmPhases' });
   const runKinds = parseNemesisSpec(config.nemesis);
   for (const [index, phase] of phases.entries()) {
-    const kinds = parseNemesisSpec(phase.nemesis, `${where}[${index}].nemesis`);
-    const foreign = kinds.filter((kind) => !runKinds.includes(kind));
+    const foreign = phaseKinds(phase, `${where}[${index}].nemesis`).filter((kind) => !runKinds.includes(kind));
     if (foreign.length > 0) throw new UsageError(`phase ${index + 1} uses ${foreign.join(', ')}, which the run's nemesis "${config.nemesis}" leaves out`, { where, hint: 'name every kind the phases use in nemesis' });
-    createNemeses(kinds, nodeNames(config.nodes), phase.nemesisOptions as NemesisOptions);
+    createNemeses(parseNemesisSpec(phase.nemesis), nodeNames(config.nodes), phase.nemesisOptions as NemesisOptions);
   }
 }

@@ -1,0 +1,81 @@
+/** Compound faults: a follower cut off, then the leader lost while it is out, the follower healed first; the phase's mixes run only before and after. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SeededRandom } from '../common/random.js';
+import { ManualScheduler } from '../common/testing/manual-scheduler.js';
+import { CompoundSchedule, type CompoundLeaderFault } from './compound.js';
+import { RecordingFaultControl } from './fakes.js';
+import type { NemesisEvent } from './schedule.js';
+import { createSchedule } from './spec.js';
+
+const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const TIMING = { faultMs: { min: 1_000, max: 4_000 }, quietMs: { min: 100, max: 1_000 } };
+const PHASE_MS = 20_000;
+
+interface TimedEvent extends NemesisEvent {
+  atMs: number;
+  /** Which schedule reported it. */
+  from: 'before' | 'compound' | 'after';
+}
+
+function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: number): { events: TimedEvent[]; control: RecordingFaultControl } {
+  const control = new RecordingFaultControl(NODES);
+  const scheduler = new ManualScheduler();
+  const random = new SeededRandom(seed);
+  const mix = (name: string) => createSchedule({ nemesis: 'clock', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
+  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS);
+  const events: TimedEvent[] = [];
+  let compoundDone = false;
+  schedule.start({
+    scheduler,
+    control,
+    view: () => ({ nodes: NODES, leader: 'n3' }),
+    onEvent: (event) => {
+      const compound = event.f !== 'start-clock' && event.f !== 'stop-clock';
+      const seenCompound = events.some((earlier) => earlier.from === 'compound');
+      if (compound && event.f === `stop-${leaderFault}`) compoundDone = true;
+      events.push({ ...event, atMs: scheduler.nowMs(), from: compound ? 'compound' : seenCompound && compoundDone ? 'after' : 'before' });
+    },
+  });
+  scheduler.run(runMs);
+  schedule.healAll(control);
+  return { events, control };
+}
+
+for (const leaderFault of ['kill', 'pause'] as const) {
+  test(`a compound with a ${leaderFault}: a follower cut, the leader lost, the follower healed, the leader back, in that order, in the phase's second half`, () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const { events, control } = runCompound(leaderFault, seed, PHASE_MS);
+      const compound = events.filter((event) => event.from === 'compound');
+      assert.deepEqual(compound.map((event) => event.f), ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`], `seed ${seed}`);
+      const [cut, lost, healed, back] = compound as [TimedEvent, TimedEvent, TimedEvent, TimedEvent];
+      assert.equal((cut.value as { target: string }).target, 'isolate-follower');
+      const lonely = (cut.value as { groups: string[][] }).groups.find((group) => group.length === 1);
+      assert.ok(lonely !== undefined && lonely[0] !== 'n3', `seed ${seed}: the cut node is a follower`);
+      assert.deepEqual(lost.value, { target: 'leader', nodes: ['n3'] });
+      assert.ok(cut.atMs < lost.atMs && lost.atMs < healed.atMs && healed.atMs < back.atMs, `seed ${seed}: steps in order`);
+      assert.ok(cut.atMs >= (PHASE_MS - TIMING.faultMs.max - TIMING.quietMs.max) / 2, `seed ${seed}: the compound comes in the phase's second half`);
+      for (const event of events.filter((each) => each.from === 'before')) assert.ok(event.atMs <= cut.atMs, `seed ${seed}: the first mix is over before the compound`);
+      for (const event of events.filter((each) => each.from === 'after')) assert.ok(event.atMs >= back.atMs, `seed ${seed}: the second mix starts after it`);
+      assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
+    }
+  });
+}
+
+test('healed in the middle of a compound, nothing stays broken and nothing more starts', () => {
+  for (const seed of [5, 6, 7, 8, 9]) {
+    const control = new RecordingFaultControl(NODES);
+    const scheduler = new ManualScheduler();
+    const random = new SeededRandom(seed);
+    const mix = (name: string) => createSchedule({ nemesis: 'partition,kill', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 2 } }, random.fork(name), control.abilities);
+    const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000);
+    const starts: number[] = [];
+    schedule.start({ scheduler, control, view: () => ({ nodes: NODES, leader: 'n1' }), onEvent: (event) => event.f.startsWith('start-') && starts.push(scheduler.nowMs()) });
+    scheduler.run(1_500 + seed * 300);
+    schedule.healAll(control);
+    assert.ok(control.whole(), `seed ${seed}: something still broken`);
+    const startsBefore = starts.length;
+    scheduler.run(60_000);
+    assert.equal(starts.length, startsBefore, `seed ${seed}: a fault started after healAll`);
+  }
+});

@@ -1,0 +1,171 @@
+/**
+ * A compound fault, as Jepsen composes nemeses: a follower is cut off, then
+ * the leader is lost (killed or paused) while the follower is still out, then
+ * the follower's cut heals while the leader is still down, and last the
+ * leader comes back. The stale follower then stands for election against
+ * nodes that hold writes it missed: the corner where an election that ignores
+ * logs loses committed writes. Single faults, or two drawn to overlap by
+ * chance, almost never line up in this order.
+ *
+ * A compound comes at a drawn point in a phase's second half: the phase's own mix runs
+ * before it and is healed in time for a quiet gap and the compound fault
+ * (drawn from the run's fault timing), and a second mix (from a stream of its
+ * own) runs after it to the phase's end, so the mix keeps the rest of the
+ * phase. The leader is lost a quarter of the way into the compound fault, the
+ * follower healed halfway, the leader back at the end: the leader stays down
+ * for half a fault, which outlasts an election.
+ */
+import assert from 'node:assert/strict';
+import type { SeededRandom } from '../common/random.js';
+import type { FaultControl } from '../harness/runtimes/index.js';
+import type { Fault, FaultDescription, FaultKind, Nemesis } from './index.js';
+import { killNemesis } from './kill.js';
+import { partitionNemesis } from './partition.js';
+import { pauseNemesis } from './pause.js';
+import type { DurationRangeMs, FaultSchedule, ScheduleContext } from './schedule.js';
+
+/** How the leader is lost in a compound fault. */
+export type CompoundLeaderFault = 'kill' | 'pause';
+
+export const COMPOUND_LEADER_FAULTS: readonly CompoundLeaderFault[] = ['kill', 'pause'];
+
+interface Step {
+  nemesis: Nemesis;
+  fault: Fault;
+}
+
+export class CompoundSchedule implements FaultSchedule {
+  private readonly cut: Nemesis = partitionNemesis({ targets: ['isolate-follower'], customGroups: [] });
+  private readonly lose: Nemesis;
+  private readonly timingRandom: SeededRandom;
+  private readonly targetRandom: SeededRandom;
+  /** Faults on now, oldest first. */
+  private readonly active: Step[] = [];
+  private context: ScheduleContext | null = null;
+  private halted = false;
+  /** The mix on now, if any. */
+  private mixOn: FaultSchedule | null = null;
+
+  constructor(
+    leaderFault: CompoundLeaderFault,
+    random: SeededRandom,
+    readonly timing: { faultMs: DurationRangeMs; quietMs: DurationRangeMs },
+    /** The phase's own mix, run before the compound and, a second one, after it. */
+    readonly mixes: { before: FaultSchedule; after: FaultSchedule },
+    /** How long the phase lasts. */
+    readonly phaseMs: number,
+  ) {
+    assert.ok(timing.faultMs.min >= 1 && timing.faultMs.max >= timing.faultMs.min, `bad fault range ${JSON.stringify(timing.faultMs)}`);
+    assert.ok(timing.quietMs.min >= 0 && timing.quietMs.max >= timing.quietMs.min, `bad quiet range ${JSON.stringify(timing.quietMs)}`);
+    assert.ok(Number.isInteger(phaseMs) && phaseMs >= 1, `a phase lasts whole ms >= 1, got ${phaseMs}`);
+    this.lose = leaderFault === 'kill' ? killNemesis({ targets: ['leader'] }) : pauseNemesis({ targets: ['leader'] });
+    this.timingRandom = random.fork('nemesis-timing');
+    this.targetRandom = random.fork('nemesis-targets');
+  }
+
+  /** The nemeses it uses, for the runtime's abilities check. */
+  nemeses(): Nemesis[] {
+    return [this.cut, this.lose];
+  }
+
+  start(context: ScheduleContext): void {
+    assert.equal(this.context, null, 'a schedule starts once');
+    this.context = context;
+    const quietMs = this.draw(this.timing.quietMs);
+    const durationMs = this.draw(this.timing.faultMs);
+    // In the phase's second half: the mix keeps the phase's opening, where most single faults show.
+    const spanMs = Math.max(0, this.phaseMs - quietMs - durationMs);
+    const offsetMs = this.draw({ min: Math.floor(spanMs / 2), max: spanMs });
+    if (offsetMs > 0) this.startMix(this.mixes.before);
+    context.scheduler.after(offsetMs, 'nemesis', () => {
+      if (this.halted) return;
+      this.stopMix(context.control);
+      context.scheduler.after(quietMs, 'nemesis', () => this.compound(durationMs));
+    });
+  }
+
+  activeFaults(): FaultKind[] {
+    return this.mixOn !== null ? this.mixOn.activeFaults() : this.active.map((step) => step.nemesis.name);
+  }
+
+  /** Stops every fault still on, newest first, and starts no more; the first error is rethrown. */
+  healAll(control: FaultControl): void {
+    this.halted = true;
+    const errors: unknown[] = [];
+    try {
+      this.stopMix(control);
+    } catch (error) {
+      errors.push(error);
+    }
+    while (this.active.length > 0) {
+      try {
+        this.stop(this.active[this.active.length - 1] as Step, control);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+
+  private startMix(mix: FaultSchedule): void {
+    this.mixOn = mix;
+    mix.start(this.requireContext());
+  }
+
+  private stopMix(control: FaultControl): void {
+    const mix = this.mixOn;
+    this.mixOn = null;
+    mix?.healAll(control);
+  }
+
+  /** The four steps: cut a follower, lose the leader, heal the follower, bring the leader back. */
+  private compound(durationMs: number): void {
+    if (this.halted) return;
+    const context = this.requireContext();
+    const targets = this.targetRandom.fork('compound');
+    const loseAtMs = Math.floor(durationMs / 4);
+    const healAtMs = Math.floor(durationMs / 2);
+    const cut = this.begin(this.cut, targets, healAtMs);
+    context.scheduler.after(loseAtMs, 'nemesis', () => {
+      if (this.halted) return;
+      const lost = this.begin(this.lose, targets, durationMs - loseAtMs);
+      context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
+      context.scheduler.after(durationMs - loseAtMs, 'nemesis', () => {
+        this.stopIfOn(lost);
+        if (!this.halted) this.startMix(this.mixes.after);
+      });
+    });
+  }
+
+  private begin(nemesis: Nemesis, targets: SeededRandom, plannedDurationMs: number): Step {
+    const context = this.requireContext();
+    const step: Step = { nemesis, fault: nemesis.fault() };
+    const description = step.fault.start(context.control, targets, context.view());
+    this.active.push(step);
+    this.report(description, 'start', plannedDurationMs);
+    return step;
+  }
+
+  private stopIfOn(step: Step): void {
+    // healAll may have stopped it already.
+    if (this.active.includes(step)) this.stop(step, this.requireContext().control);
+  }
+
+  private stop(step: Step, control: FaultControl): void {
+    this.active.splice(this.active.indexOf(step), 1);
+    this.report(step.fault.stop(control), 'stop');
+  }
+
+  private report(description: FaultDescription, phase: 'start' | 'stop', plannedDurationMs?: number): void {
+    this.context?.onEvent({ f: `${phase}-${description.kind}`, value: description.value, ...(plannedDurationMs === undefined ? {} : { plannedDurationMs }) });
+  }
+
+  private draw(range: DurationRangeMs): number {
+    return this.timingRandom.integer(range.min, range.max + 1);
+  }
+
+  private requireContext(): ScheduleContext {
+    assert.ok(this.context !== null, 'the schedule has not started');
+    return this.context;
+  }
+}
