@@ -6,6 +6,7 @@ export const BUG_TIME_LIMIT_SECONDS = 30;
 
 export function bugRunSettings(bug: BugMode): Partial<RunConfig> {
   const extra = bug as BugMode & Partial<Pick<RunConfig, 'readMode' | 'maxActiveFaults'>>;
+  const partition = bug.partitionTargets === undefined ? {} : { nemesisOptions: { partition: { targets: [...bug.partitionTargets] } } };
   return {
     workload: bug.workload as RunConfig['workload'],
     nemesis: bug.nemesis,
@@ -13,5 +14,7 @@ export function bugRunSettings(bug: BugMode): Partial<RunConfig> {
     timeLimitSeconds: BUG_TIME_LIMIT_SECONDS,
     ...(extra.readMode === undefined ? {} : { readMode: extra.readMode }),
     ...(extra.maxActiveFaults === undefined ? {} : { maxActiveFaults: extra.maxActiveFaults }),
+    ...(bug.nodes === undefined ? {} : { nodes: bug.nodes }),
+    ...partition,
   };
 }

@@ -4,6 +4,7 @@
  * default. Engine bugs are implemented in engines/, service bugs in service/.
  */
 
+import type { PartitionTargetName } from '../../nemesis/index.js';
 import type { WorkloadName } from '../../workloads/index.js';
 
 export interface BugMode {
@@ -17,6 +18,10 @@ export interface BugMode {
   readMode?: 'linearizable' | 'sequential' | 'lease';
   /** Faults on at once, when the bug needs more than one (--max-active-faults). */
   maxActiveFaults?: number;
+  /** Cluster size, when the bug needs more than three nodes (--nodes). */
+  nodes?: number;
+  /** Partition shapes to draw from, when the bug needs particular ones (nemesisOptions.partition.targets). */
+  partitionTargets?: readonly PartitionTargetName[];
 }
 
 export const BUG_MODES: readonly BugMode[] = [
@@ -101,6 +106,23 @@ export const BUG_MODES: readonly BugMode[] = [
     workload: 'lock',
     // The lease must run out unnoticed: a partition that outlasts the session timeout.
     nemesis: 'partition',
+  },
+  {
+    name: 'follower-applies-uncommitted',
+    description:
+      'ZOOKEEPER-1549 "Data inconsistency when follower is receiving a DIFF with a dirty snapshot": a follower applied (and ' +
+      'snapshotted) proposals that never committed; a new leader truncated them from its log, but they stayed in its state. ' +
+      'Here a follower applies each proposal as soon as it logs it (ZAB: engines/zab/follower.ts handleProposal; Raft: ' +
+      'engines/raft/follower.ts handleAppend), and a ZAB follower applies a DIFF\'s uncommitted tail as it syncs, so a ' +
+      'create a new leader drops stays in that replica (its sequence counter runs ahead of the others\'), and Raft never ' +
+      'applies the entry that replaced it',
+    workload: 'sequence',
+    // A follower logs only what a majority will not have when it is cut off with the leader on the minority side,
+    // which three nodes cannot do (the leader and one follower are a majority); seven leave the leader a minority
+    // of three more often than five do, so more runs truncate what a follower applied.
+    nemesis: 'partition',
+    nodes: 7,
+    partitionTargets: ['halves'],
   },
 ];
 

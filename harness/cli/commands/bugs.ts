@@ -14,8 +14,17 @@ export const bugsCommand: CommandModule<object, BugsArguments> = {
   handler: (argv) => {
     if (argv.json) {
       for (const bug of BUG_MODES) {
-        const { name, description, workload, nemesis, readMode, maxActiveFaults } = bug;
-        const line = { name, description, workload, nemesis, ...(readMode === undefined ? {} : { readMode }), ...(maxActiveFaults === undefined ? {} : { maxActiveFaults }) };
+        const { name, description, workload, nemesis, readMode, maxActiveFaults, nodes, partitionTargets } = bug;
+        const line = {
+          name,
+          description,
+          workload,
+          nemesis,
+          ...(readMode === undefined ? {} : { readMode }),
+          ...(maxActiveFaults === undefined ? {} : { maxActiveFaults }),
+          ...(nodes === undefined ? {} : { nodes }),
+          ...(partitionTargets === undefined ? {} : { partitionTargets }),
+        };
         process.stdout.write(`${JSON.stringify(line)}\n`);
       }
       return;
@@ -25,6 +34,9 @@ export const bugsCommand: CommandModule<object, BugsArguments> = {
       const extras = [
         ...(bug.readMode === undefined ? [] : [`--read-mode ${bug.readMode}`]),
         ...(bug.maxActiveFaults === undefined ? [] : [`--max-active-faults ${bug.maxActiveFaults}`]),
+        ...(bug.nodes === undefined ? [] : [`--nodes ${bug.nodes}`]),
+        // No flag picks partition shapes: a --config file's nemesisOptions does.
+        ...(bug.partitionTargets === undefined ? [] : [`partitions ${bug.partitionTargets.join('/')} (nemesisOptions)`]),
       ];
       process.stdout.write(`${bug.name.padEnd(width)}  ${bug.description} (${[bug.workload, bug.nemesis, ...extras].join(', ')})\n`);
     }

@@ -61,6 +61,7 @@ export function handleAppend(node: RaftNode, from: Address, request: AppendReque
   // Acknowledged entries must survive a crash: the leader counts on them.
   node.log.sync();
   node.setCommitIndex(Math.min(request.leaderCommit, request.previousIndex + request.entries.length));
+  if (hasBug(node.options, 'follower-applies-uncommitted')) node.applyLogged(request.previousIndex + request.entries.length);
   reply(node, from, { success: true, matchIndex, rejectedIndex: 0, hintIndex: 0, round: request.round });
 }
 
@@ -77,6 +78,7 @@ function appendEntries(node: RaftNode, request: AppendRequest): void {
     const existingTerm = log.termAt(entry.index);
     if (existingTerm === entry.term) continue;
     if (existingTerm !== undefined) {
+      if (entry.index <= node.appliedIndex) node.world.log(`raft: ${node.self} overwrites applied entry ${entry.index} (bug mode)`);
       node.forgetCommitsFrom(entry.index);
       log.truncateFrom(entry.index);
     }

@@ -143,7 +143,20 @@ export class RaftNode {
   }
 
   applyCommitted(): void {
-    while (this.appliedIndex < this.commitIndex) {
+    this.applyThrough(this.commitIndex);
+  }
+
+  /**
+   * The follower-applies-uncommitted bug (ZOOKEEPER-1549): entries up to
+   * `index` are applied as soon as they are logged, committed or not, so one
+   * a new leader overwrites stays applied, and its replacement never is.
+   */
+  applyLogged(index: number): void {
+    this.applyThrough(Math.min(index, this.log.lastIndex));
+  }
+
+  private applyThrough(lastIndex: number): void {
+    while (this.appliedIndex < lastIndex) {
       const index = this.appliedIndex + 1;
       const entry = this.log.entryAt(index);
       if (entry === undefined) assert.fail(`committed entry ${index} missing from the log`);

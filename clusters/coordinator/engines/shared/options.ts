@@ -30,6 +30,7 @@ export const ENGINE_BUG_NAMES = [
   'minority-commit',
   'stale-lease-read',
   'sync-ack-before-durable',
+  'follower-applies-uncommitted',
 ] as const;
 
 export type EngineBugName = (typeof ENGINE_BUG_NAMES)[number];

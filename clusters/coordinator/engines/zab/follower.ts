@@ -106,6 +106,8 @@ export function handleSync(node: ZabNode, from: Address, message: SyncHistory): 
   follower.phase = 'synced';
   acknowledgeNewLeader(node, follower);
   applyLeaderCommit(node, follower, message.commitZxid);
+  // ZOOKEEPER-1549's own path: a DIFF's proposals the new leader has not committed yet go into the state too.
+  if (hasBug(node.options, 'follower-applies-uncommitted')) node.deliverLogged();
 }
 
 function applySync(node: ZabNode, message: SyncHistory): void {
@@ -169,6 +171,7 @@ export function handleProposal(node: ZabNode, from: Address, message: Proposal):
   if (message.zxid > history.lastZxid && message.previousZxid === history.lastZxid) {
     history.append({ zxid: message.zxid, command: message.command });
     history.sync();
+    if (hasBug(node.options, 'follower-applies-uncommitted')) node.deliverLogged();
   }
   if (message.type === 'zab.proposal') {
     node.send(from, { type: 'zab.ack', connection: follower.connection, epoch: follower.epoch, zxid: history.lastZxid });

@@ -157,6 +157,19 @@ export class ZabNode {
     const target = Math.min(zxid, this.history.lastZxid);
     if (target <= this.lastCommitted) return;
     this.lastCommitted = target;
+    this.deliverThrough(target);
+  }
+
+  /**
+   * The follower-applies-uncommitted bug (ZOOKEEPER-1549): every logged
+   * proposal is delivered at once, committed or not, so one a new leader
+   * truncates stays in this replica's state.
+   */
+  deliverLogged(): void {
+    this.deliverThrough(this.history.lastZxid);
+  }
+
+  private deliverThrough(target: number): void {
     const history = this.history;
     for (let index = history.indexAfter(this.appliedZxid); ; index++) {
       const entry = history.entryAt(index);
