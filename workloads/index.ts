@@ -117,6 +117,11 @@ export interface Workload {
   finalOperations(keys: readonly string[]): OperationRequest[];
   /** Names of the checkers (in checkers/) that judge this workload's history. */
   checkers: readonly string[];
+  /**
+   * Checkers of state a system may record after recovery (final-ephemerals.json): they join
+   * `checkers` in runs that recorded it, and only for workloads whose clients make that state.
+   */
+  recordedStateCheckers?: readonly string[];
 }
 
 export { WORKLOAD_NAMES, type WorkloadName } from './names.js';

@@ -115,6 +115,8 @@ export const lockWorkload: Workload = {
   keyGenerator: (options) => new LockKeyGenerator(options, false),
   finalOperations: () => [],
   checkers: ['linearizability:mutex', 'lock', 'perf'],
+  // Each lock is an ephemeral node: none may outlive its session.
+  recordedStateCheckers: ['ephemerals'],
 };
 
 /**
@@ -130,4 +132,5 @@ export const lockFencingWorkload: Workload = {
   keyGenerator: (options) => new LockKeyGenerator(options, true),
   finalOperations: () => [],
   checkers: ['fencing', 'perf'],
+  recordedStateCheckers: ['ephemerals'],
 };

@@ -33,7 +33,8 @@ function runWorkload(workload: Workload, seed: number, options: Partial<RunPhase
 describe('a workload run through its phases', () => {
   for (const workload of Object.values(WORKLOADS)) {
     it(`${workload.name}: passes its checkers against a correct system`, () => {
-      const { input, plan } = runWorkload(workload, 21);
+      // A lock is held for half a second on average (as a user does work under it): a longer run gets as many ops.
+      const { input, plan } = runWorkload(workload, 21, workload.name.startsWith('lock') ? { faultsMs: 15_000 } : {});
       assert.ok(input.operations.length > 150, `${input.operations.length} operations`);
       assert.ok(plan.keysUsed().length > 4, 'keys rotate');
       const names = new Set(input.operations.map((operation) => operation.f));

@@ -82,8 +82,6 @@ export function runCheckers(input: CheckerInput, checkerNames: readonly string[]
   for (const name of plan.checkers) checkers[name] = runNamedChecker(name, input, limits);
   // A run records crashes.json only when a node crashed; the crash check then judges it, whatever the workload.
   if (input.crashes !== undefined && !checkerNames.includes('crash')) checkers['crash'] = runNamedChecker('crash', input, limits);
-  // So does final-ephemerals.json, where the system can read its ephemerals: none may outlive its session.
-  if (input.finalEphemerals !== undefined && !checkerNames.includes('ephemerals')) checkers['ephemerals'] = runNamedChecker('ephemerals', input, limits);
   if (readMode !== undefined) checkers = markExpected(checkers, plan, readMode.promises);
   let valid = combineVerdicts(Object.values(checkers));
   if (incomplete !== undefined && valid === true) valid = 'unknown';

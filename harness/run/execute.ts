@@ -56,7 +56,9 @@ export async function checkRunDirectory(path: string, config: RunConfig, invaria
   // A history cut mid-line means the run was killed: what it holds is judged, and a pass is at best unknown.
   const cutShort = [incomplete, cut].filter((reason) => reason !== undefined).join('; ');
   // Register reads are judged by what the run's read mode promises, read from the system's description.
-  const results = runCheckers(input, workload.checkers, { timeoutMs: CHECK_TIMEOUT_MS }, cutShort === '' ? undefined : cutShort, readModeJudged(config));
+  // Checkers of recorded state (the final ephemerals) judge only runs that recorded it.
+  const checkerNames = input.finalEphemerals === undefined ? workload.checkers : [...workload.checkers, ...(workload.recordedStateCheckers ?? [])];
+  const results = runCheckers(input, checkerNames, { timeoutMs: CHECK_TIMEOUT_MS }, cutShort === '' ? undefined : cutShort, readModeJudged(config));
   const stored = readStoredInvariants(path);
   const violation = invariantViolation ?? stored;
   if (violation !== undefined) {
