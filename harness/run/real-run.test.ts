@@ -78,7 +78,9 @@ for (const [workload, system] of [
     const outcome = await run({ runtime: 'local', system, workload, nemesis: 'all', maxActiveFaults: 2, timeLimitSeconds: 10 }, 5);
     assert.equal(outcome.report.infrastructureError, undefined, explain(outcome));
     assert.equal(outcome.results.valid, true, explain(outcome));
-    assert.ok(outcome.results.ops > 100, `only ${outcome.results.ops} operations`);
+    // A lock is held half a second on average, so a 10 s lock run has fewer operations than a sequence run.
+    const floor = workload === 'lock' ? 40 : 100;
+    assert.ok(outcome.results.ops > floor, `only ${outcome.results.ops} operations`);
     await assertNothingLeft();
   });
 }
