@@ -22,7 +22,7 @@ import type { Fault, FaultDescription, FaultKind, Nemesis } from './index.js';
 import { killNemesis } from './kill.js';
 import { partitionNemesis } from './partition.js';
 import { pauseNemesis } from './pause.js';
-import type { DurationRangeMs, FaultSchedule, ScheduleContext } from './schedule.js';
+import { faultEvent, type DurationRangeMs, type FaultSchedule, type ScheduleContext } from './schedule.js';
 
 /** How the leader is lost in a compound fault. */
 export type CompoundLeaderFault = 'kill' | 'pause';
@@ -157,7 +157,7 @@ export class CompoundSchedule implements FaultSchedule {
   }
 
   private report(description: FaultDescription, phase: 'start' | 'stop', plannedDurationMs?: number): void {
-    this.context?.onEvent({ f: `${phase}-${description.kind}`, value: description.value, ...(plannedDurationMs === undefined ? {} : { plannedDurationMs }) });
+    this.context?.onEvent(faultEvent(description, phase, plannedDurationMs));
   }
 
   private draw(range: DurationRangeMs): number {

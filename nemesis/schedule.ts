@@ -167,7 +167,7 @@ export class NemesisSchedule implements FaultSchedule {
   }
 
   private report(description: FaultDescription, phase: 'start' | 'stop', plannedDurationMs?: number): void {
-    this.context?.onEvent({ f: `${phase}-${description.kind}`, value: description.value, ...(plannedDurationMs === undefined ? {} : { plannedDurationMs }) });
+    this.context?.onEvent(faultEvent(description, phase, plannedDurationMs));
   }
 
   private draw(range: DurationRangeMs): number {
@@ -178,6 +178,11 @@ export class NemesisSchedule implements FaultSchedule {
     assert.ok(this.context !== null, 'the schedule has not started');
     return this.context;
   }
+}
+
+/** The history's event for a fault starting or stopping: one form for every schedule. */
+export function faultEvent(description: FaultDescription, phase: 'start' | 'stop', plannedDurationMs?: number): NemesisEvent {
+  return { f: `${phase}-${description.kind}`, value: description.value, ...(plannedDurationMs === undefined ? {} : { plannedDurationMs }) };
 }
 
 function assertRange(name: string, range: DurationRangeMs, minimumMs: number): void {

@@ -25,8 +25,8 @@ function jumpingClock(): Clock & { advance(ms: number): void; jump(ms: number): 
   };
 }
 
-/** The expiries proposed once the wall clock jumped by jumpMs and the session then stayed silent for silentMs. */
-function expiriesAfterJump(jumpMs: number, silentMs = 0): number[] {
+/** A leader tracking session 7, with the expiries it proposes. */
+function leaderTracker(): { tracker: SessionTracker; clock: ReturnType<typeof jumpingClock>; proposed: number[] } {
   const clock = jumpingClock();
   const proposed: number[] = [];
   const tracker = new SessionTracker({
@@ -36,6 +36,12 @@ function expiriesAfterJump(jumpMs: number, silentMs = 0): number[] {
     proposeExpiry: (sessionId) => proposed.push(sessionId) > 0,
     forwardTouches: () => assert.fail('a leader forwards nothing'),
   });
+  return { tracker, clock, proposed };
+}
+
+/** The expiries proposed once the wall clock jumped by jumpMs and the session then stayed silent for silentMs. */
+function expiriesAfterJump(jumpMs: number, silentMs = 0): number[] {
+  const { tracker, clock, proposed } = leaderTracker();
   // Heard from every 100 ms for 2 s; then the wall clock jumps.
   for (let tick = 0; tick < 20; tick++) {
     tracker.touch(7);
@@ -58,18 +64,10 @@ test('a wall-clock jump back still expires a session silent for longer than its 
 });
 
 /** A leader tracking session 7, silent since it was first seen. */
-function silentSessionTracker(): { tracker: SessionTracker; clock: ReturnType<typeof jumpingClock>; proposed: number[] } {
-  const clock = jumpingClock();
-  const proposed: number[] = [];
-  const tracker = new SessionTracker({
-    clock,
-    isLeader: () => true,
-    liveSessions: () => [{ sessionId: 7, owner: 'c1', timeoutMs: TIMEOUT_MS }],
-    proposeExpiry: (sessionId) => proposed.push(sessionId) > 0,
-    forwardTouches: () => assert.fail('a leader forwards nothing'),
-  });
-  tracker.tick();
-  return { tracker, clock, proposed };
+function silentSessionTracker(): ReturnType<typeof leaderTracker> {
+  const tracked = leaderTracker();
+  tracked.tracker.tick();
+  return tracked;
 }
 
 test('a reconnect revalidated by the leader keeps the session alive a full timeout from then', () => {
