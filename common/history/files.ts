@@ -3,9 +3,10 @@
  * into HistoryErrors, and handing events over in batches so that the
  * per-event cost of async iteration is paid once per batch.
  */
+import assert from 'node:assert/strict';
 import { open, stat } from 'node:fs/promises';
 import { FaultlineError, HistoryError } from '../errors.js';
-import { readLineChunks } from './lines.js';
+import { type ByteRange, LINE_CHUNK_BYTES, readLineChunks } from './lines.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { HistoryValidator } from './validate.js';
 
@@ -98,50 +99,113 @@ export interface LineReadOptions {
   onCut?: (cut: CutLine) => void;
 }
 
+/** The first line that did not parse, and whether any line (even a blank one) follows it. */
+export interface UnparsedLine {
+  line: number;
+  text: string;
+  followed: boolean;
+  /** The parse error, when the thread that parsed it could keep it; else the line is parsed again for it. */
+  error?: unknown;
+}
+
+/** Parsed lines in order: each line's record (undefined for a line that holds none) and number. */
+export interface RecordChunk {
+  records: unknown[];
+  lines: ArrayLike<number>;
+}
+
+/** Record chunks up to the end or the first line that did not parse; returns that line and the lines read. */
+export type RecordSource = AsyncGenerator<RecordChunk, { lineCount: number; unparsed?: UnparsedLine }, undefined>;
+
+export type ToRecord = (line: string, source: EventSource) => unknown;
+
+/**
+ * The lines of a file (or of a range of it) parsed by toRecord in this
+ * thread, stopping at the first that does not parse once it is known whether
+ * another line follows it.
+ */
+export async function* parseLines(file: string, toRecord: ToRecord, range?: ByteRange): RecordSource {
+  const source: EventSource = { file, line: 0 };
+  let unparsed: UnparsedLine | undefined;
+  for await (const lines of readLineChunks(file, LINE_CHUNK_BYTES, range)) {
+    const chunk: RecordChunk = { records: [], lines: [] };
+    const numbers = chunk.lines as number[];
+    for (const line of lines) {
+      source.line += 1;
+      if (unparsed !== undefined) {
+        yield chunk;
+        return { lineCount: source.line, unparsed: { ...unparsed, followed: true } };
+      }
+      try {
+        chunk.records.push(toRecord(line, source));
+        numbers.push(source.line);
+      } catch (error) {
+        unparsed = { line: source.line, text: line, followed: false, error };
+      }
+    }
+    yield chunk;
+  }
+  return unparsed === undefined ? { lineCount: source.line } : { lineCount: source.line, unparsed };
+}
+
 /**
  * Validated events of a line-oriented history, in batches: toRecord turns a
  * line into a raw event record, or undefined for a line that holds none.
  * When a line is bad, the events before it are handed over before the error,
  * so a reader that shows what it can (the report) needs no second parser.
  */
-export async function* readLineBatches(
-  file: string,
-  toRecord: (line: string, source: EventSource) => unknown,
-  options: LineReadOptions = {},
-): EventBatches {
+export function readLineBatches(file: string, toRecord: ToRecord, options: LineReadOptions = {}): EventBatches {
+  return acceptRecords(file, parseLines(file, toRecord), toRecord, options);
+}
+
+/**
+ * The records of a source validated in order and handed over in batches. A
+ * last line that does not parse is a cut (options.onCut) only if nothing, not
+ * even a newline, follows it; any other is an error naming file:line.
+ */
+export async function* acceptRecords(file: string, records: RecordSource, toRecord: ToRecord, options: LineReadOptions): EventBatches {
   const validator = new HistoryValidator();
   const source: EventSource = { file, line: 0 };
   let batch: HistoryEvent[] = [];
-  // A line that did not parse: a cut only if nothing, not even a newline, follows it.
-  let unparsed: { error: unknown; line: number } | undefined;
+  let cut: number | undefined;
   try {
-    for await (const lines of readLineChunks(file)) {
-      for (const line of lines) {
-        source.line += 1;
-        if (unparsed !== undefined) throw unparsed.error;
-        let record: unknown;
-        try {
-          record = toRecord(line, source);
-        } catch (error) {
-          if (options.onCut === undefined) throw error;
-          unparsed = { error, line: source.line };
-          continue;
-        }
+    let step = await records.next();
+    for (; step.done !== true; step = await records.next()) {
+      const { records: items, lines } = step.value;
+      for (let at = 0; at < items.length; at++) {
+        const record = items[at];
         if (record === undefined) continue;
+        source.line = lines[at]!;
         batch.push(validator.accept(record, source));
-        if (batch.length >= BATCH_SIZE) {
-          yield batch;
-          batch = [];
-        }
+        if (batch.length < BATCH_SIZE) continue;
+        yield batch;
+        batch = [];
       }
     }
-    if (unparsed !== undefined && (await endsWithNewline(file))) throw unparsed.error;
+    const unparsed = step.value.unparsed;
+    if (unparsed !== undefined) {
+      if (options.onCut === undefined || unparsed.followed || (await endsWithNewline(file))) throw parseError(file, unparsed, toRecord);
+      cut = unparsed.line;
+    }
   } catch (error) {
     if (batch.length > 0) yield batch;
     throw readFailure(error, file);
+  } finally {
+    await records.return({ lineCount: 0 });
   }
-  if (unparsed !== undefined) options.onCut?.(cutLine(file, unparsed.line));
+  if (cut !== undefined) options.onCut?.(cutLine(file, cut));
   if (batch.length > 0) yield batch;
+}
+
+/** The error of a line that did not parse, parsing it again where the error stayed in another thread. */
+function parseError(file: string, unparsed: UnparsedLine, toRecord: ToRecord): unknown {
+  if (unparsed.error !== undefined) return unparsed.error;
+  try {
+    toRecord(unparsed.text, { file, line: unparsed.line });
+  } catch (error) {
+    return error;
+  }
+  assert.fail(`${file}:${unparsed.line} did not parse in a worker but parses here`);
 }
 
 function cutLine(file: string, line: number): CutLine {

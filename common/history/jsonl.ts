@@ -6,13 +6,28 @@
  */
 import { HistoryError } from '../errors.js';
 import { parseExactEvent } from './exact-json.js';
-import { type EventBatches, flattenBatches, isBlankLine, type LineReadOptions, readLineBatches } from './files.js';
+import { acceptRecords, type EventBatches, flattenBatches, isBlankLine, type LineReadOptions, parseLines, type RecordSource } from './files.js';
+import { parallelRecords, type ParallelParseOptions, parseRanges } from './jsonl-parallel.js';
 import type { EventSource, HistoryEvent } from './types.js';
 import { locate } from './validate.js';
 
+export interface JsonlReadOptions extends LineReadOptions {
+  /** How a large file is parsed on several threads (jsonl-parallel.ts); threads 1 parses in this thread only. */
+  parallel?: ParallelParseOptions;
+}
+
+function toRecord(line: string, source: EventSource): unknown {
+  return isBlankLine(line) ? undefined : parseLine(line, source);
+}
+
 /** Validated events of a JSONL history, in batches. */
-export function readJsonlBatches(file: string, options: LineReadOptions = {}): EventBatches {
-  return readLineBatches(file, (line, source) => (isBlankLine(line) ? undefined : parseLine(line, source)), options);
+export function readJsonlBatches(file: string, options: JsonlReadOptions = {}): EventBatches {
+  return acceptRecords(file, jsonlRecords(file, options.parallel ?? {}), toRecord, options);
+}
+
+async function* jsonlRecords(file: string, parallel: ParallelParseOptions): RecordSource {
+  const ranges = await parseRanges(file, parallel);
+  return yield* ranges.length > 1 ? parallelRecords(file, toRecord, ranges) : parseLines(file, toRecord);
 }
 
 /** Validated events of a JSONL history, one at a time. */

@@ -14,16 +14,28 @@ export const LINE_CHUNK_BYTES = 256 * 1024;
 
 const RETURN = 13;
 
-/** The lines of a file, in order, an array at a time. */
-export async function* readLineChunks(file: string, chunkBytes = LINE_CHUNK_BYTES): AsyncGenerator<string[], void, undefined> {
+/** Bytes [start, end) of a file; a range starts at the file's start or just after a \n, so at a line's start. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** The lines of a file (or of a range of it), in order, an array at a time. */
+export async function* readLineChunks(
+  file: string,
+  chunkBytes = LINE_CHUNK_BYTES,
+  range: ByteRange = { start: 0, end: Number.POSITIVE_INFINITY },
+): AsyncGenerator<string[], void, undefined> {
   const handle = await open(file, 'r');
   try {
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(chunkBytes);
     let carry = '';
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+    for (let position = range.start; position < range.end; ) {
+      const want = Math.min(chunkBytes, range.end - position);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
       if (bytesRead === 0) break;
+      position += bytesRead;
       const decoded = decoder.write(buffer.subarray(0, bytesRead));
       const firstBreak = decoded.indexOf('\n');
       // No line ends here: the carried text grows by concatenation, not a copy per chunk.

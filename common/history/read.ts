@@ -9,6 +9,7 @@ import { readEdnBatches } from './edn.js';
 import { type CutLine, type EventBatches, checkHistoryFile, flattenBatches, readFailure } from './files.js';
 import { readJepsenLogBatches } from './jepsen-log.js';
 import { readJsonlBatches } from './jsonl.js';
+import type { ParallelParseOptions } from './jsonl-parallel.js';
 import { OperationPairer, type PairedHistory } from './pair.js';
 import type { HistoryEvent } from './types.js';
 
@@ -26,6 +27,8 @@ export interface ReadHistoryOptions {
    * parse) ends the history instead of failing it, and is told here.
    */
   onCut?: (cut: CutLine) => void;
+  /** JSONL only: how a large file is parsed on several threads; default: one per core. */
+  parallel?: ParallelParseOptions;
 }
 
 const EXTENSION_FORMATS: Readonly<Record<string, HistoryFormat>> = {
@@ -106,7 +109,7 @@ export async function* readHistoryBatches(file: string, options: ReadHistoryOpti
   const lineOptions = options.onCut === undefined ? {} : { onCut: options.onCut };
   const batches =
     format === 'jsonl'
-      ? readJsonlBatches(file, lineOptions)
+      ? readJsonlBatches(file, options.parallel === undefined ? lineOptions : { ...lineOptions, parallel: options.parallel })
       : format === 'edn'
         ? readEdnBatches(file, options.independent === undefined ? {} : { independent: options.independent })
         : readJepsenLogBatches(file, lineOptions);

@@ -1,0 +1,234 @@
+/**
+ * Parsed JSONL records packed into columns, so that a thread that parsed a
+ * part of a history can hand it over for the cost of moving a few buffers:
+ * posting the records themselves costs a structured clone per object, about
+ * as much as parsing them again. Records of the common shape (DESIGN.md's
+ * fields with their usual types) go into typed arrays and a string table;
+ * anything else, whole records included, goes as a cloned value, so the
+ * round trip is exact for every record (event-columns.test.ts).
+ */
+import assert from 'node:assert/strict';
+
+/** What a slot holds; a record's shape says where to find the rest. */
+const enum Shape {
+  /** A line that holds no record (a blank line). */
+  Empty = 0,
+  Packed = 1,
+  /** Cloned whole: not an object, or a field outside the common shape. */
+  Cloned = 2,
+}
+
+/** How an optional field is held: absent, a number, a string in the table, or a cloned value. */
+const enum Slot {
+  Absent = 0,
+  Number = 1,
+  String = 2,
+  Null = 3,
+  Cloned = 4,
+}
+
+/** One batch of records, every array owned by the batch (transferable). */
+export interface PackedRecords {
+  count: number;
+  /** Line numbers within the part, 1-based. */
+  lines: Uint32Array;
+  shapes: Uint8Array;
+  index: Float64Array;
+  time: Float64Array;
+  /** Slot kinds of process, key, value, error and node, five per record. */
+  slots: Uint8Array;
+  /** Numbers of process, key and value, three per record. */
+  numbers: Float64Array;
+  /** String-table positions of type, f, process, key, value, error and node, seven per record. */
+  strings: Int32Array;
+  /** Strings first seen in this batch, appended to the table both sides keep. */
+  newStrings: string[];
+  cloned: unknown[];
+}
+
+const FIELDS: ReadonlySet<string> = new Set(['index', 'time', 'process', 'type', 'f', 'key', 'value', 'error', 'node']);
+const SLOTS = 5;
+const NUMBERS = 3;
+const STRINGS = 7;
+
+/** Whether a parsed record has only DESIGN.md's fields, each with its common type. */
+function isCommonShape(record: Record<string, unknown>): boolean {
+  for (const name in record) if (!FIELDS.has(name)) return false;
+  const { index, time, type, f, node } = record;
+  return (
+    (index === undefined || typeof index === 'number') &&
+    (time === undefined || typeof time === 'number') &&
+    typeof type === 'string' &&
+    typeof f === 'string' &&
+    (node === undefined || typeof node === 'string')
+  );
+}
+
+/** Packs records one at a time; take() hands over a batch and starts the next. */
+export class RecordPacker {
+  private readonly table = new Map<string, number>();
+  private readonly capacity: number;
+  private batch: PackedRecords;
+
+  constructor(capacity: number) {
+    assert.ok(Number.isInteger(capacity) && capacity > 0, 'a batch holds at least one record');
+    this.capacity = capacity;
+    this.batch = emptyBatch(capacity);
+  }
+
+  get count(): number {
+    return this.batch.count;
+  }
+
+  get full(): boolean {
+    return this.batch.count === this.capacity;
+  }
+
+  add(record: unknown, line: number): void {
+    assert.ok(!this.full, 'take() a full batch before adding to it');
+    const batch = this.batch;
+    const at = batch.count;
+    batch.count += 1;
+    batch.lines[at] = line;
+    if (record === undefined) {
+      batch.shapes[at] = Shape.Empty;
+    } else if (typeof record !== 'object' || record === null || Array.isArray(record) || !isCommonShape(record as Record<string, unknown>)) {
+      batch.shapes[at] = Shape.Cloned;
+      batch.strings[at * STRINGS] = batch.cloned.length;
+      batch.cloned.push(record);
+    } else {
+      this.pack(record as Record<string, unknown>, at);
+    }
+  }
+
+  /** The records added since the last take. */
+  take(): PackedRecords {
+    const full = this.batch;
+    this.batch = emptyBatch(this.capacity);
+    return trim(full);
+  }
+
+  private pack(record: Record<string, unknown>, at: number): void {
+    const batch = this.batch;
+    batch.shapes[at] = Shape.Packed;
+    batch.index[at] = record['index'] === undefined ? Number.NaN : (record['index'] as number);
+    batch.time[at] = record['time'] === undefined ? Number.NaN : (record['time'] as number);
+    batch.strings[at * STRINGS] = this.intern(record['type'] as string);
+    batch.strings[at * STRINGS + 1] = this.intern(record['f'] as string);
+    this.slot(record['process'], at, 0);
+    this.slot(record['key'], at, 1);
+    this.slot(record['value'], at, 2);
+    this.slot(record['error'], at, 3);
+    this.slot(record['node'], at, 4);
+  }
+
+  /** Field `field` (0 process, 1 key, 2 value, 3 error, 4 node) of the record at `at`. */
+  private slot(value: unknown, at: number, field: number): void {
+    const batch = this.batch;
+    const where = at * SLOTS + field;
+    if (value === undefined) {
+      batch.slots[where] = Slot.Absent;
+    } else if (value === null) {
+      batch.slots[where] = Slot.Null;
+    } else if (typeof value === 'number' && field < NUMBERS) {
+      batch.slots[where] = Slot.Number;
+      batch.numbers[at * NUMBERS + field] = value;
+    } else if (typeof value === 'string') {
+      batch.slots[where] = Slot.String;
+      batch.strings[at * STRINGS + 2 + field] = this.intern(value);
+    } else {
+      batch.slots[where] = Slot.Cloned;
+      batch.strings[at * STRINGS + 2 + field] = batch.cloned.length;
+      batch.cloned.push(value);
+    }
+  }
+
+  private intern(text: string): number {
+    const known = this.table.get(text);
+    if (known !== undefined) return known;
+    const position = this.table.size;
+    this.table.set(text, position);
+    this.batch.newStrings.push(text);
+    return position;
+  }
+}
+
+function emptyBatch(capacity: number): PackedRecords {
+  return {
+    count: 0,
+    lines: new Uint32Array(capacity),
+    shapes: new Uint8Array(capacity),
+    index: new Float64Array(capacity),
+    time: new Float64Array(capacity),
+    slots: new Uint8Array(capacity * SLOTS),
+    numbers: new Float64Array(capacity * NUMBERS),
+    strings: new Int32Array(capacity * STRINGS),
+    newStrings: [],
+    cloned: [],
+  };
+}
+
+/** A last, partly filled batch copied down to its size, so no unused buffer is sent. */
+function trim(batch: PackedRecords): PackedRecords {
+  if (batch.count === batch.lines.length) return batch;
+  const count = batch.count;
+  return {
+    ...batch,
+    lines: batch.lines.slice(0, count),
+    shapes: batch.shapes.slice(0, count),
+    index: batch.index.slice(0, count),
+    time: batch.time.slice(0, count),
+    slots: batch.slots.slice(0, count * SLOTS),
+    numbers: batch.numbers.slice(0, count * NUMBERS),
+    strings: batch.strings.slice(0, count * STRINGS),
+  };
+}
+
+/** The buffers of a batch, to be moved rather than copied by postMessage. */
+export function packedBuffers(batch: PackedRecords): ArrayBuffer[] {
+  const arrays = [batch.lines, batch.shapes, batch.index, batch.time, batch.slots, batch.numbers, batch.strings];
+  return arrays.map((array) => array.buffer as ArrayBuffer);
+}
+
+/** Unpacks batches in the order they were taken, keeping the string table they build. */
+export class RecordUnpacker {
+  private readonly table: string[] = [];
+
+  /** The batch's records (undefined for a line without one) and line numbers. */
+  unpack(batch: PackedRecords): { records: unknown[]; lines: Uint32Array } {
+    for (const text of batch.newStrings) this.table.push(text);
+    const records: unknown[] = new Array(batch.count);
+    for (let at = 0; at < batch.count; at++) {
+      const shape = batch.shapes[at];
+      if (shape === Shape.Empty) records[at] = undefined;
+      else if (shape === Shape.Cloned) records[at] = batch.cloned[batch.strings[at * STRINGS]!];
+      else records[at] = this.record(batch, at);
+    }
+    return { records, lines: batch.lines };
+  }
+
+  private record(batch: PackedRecords, at: number): Record<string, unknown> {
+    const record: Record<string, unknown> = {};
+    const index = batch.index[at]!;
+    const time = batch.time[at]!;
+    if (!Number.isNaN(index)) record['index'] = index;
+    if (!Number.isNaN(time)) record['time'] = time;
+    this.field(record, 'process', batch, at, 0);
+    record['type'] = this.table[batch.strings[at * STRINGS]!];
+    record['f'] = this.table[batch.strings[at * STRINGS + 1]!];
+    this.field(record, 'key', batch, at, 1);
+    this.field(record, 'value', batch, at, 2);
+    this.field(record, 'error', batch, at, 3);
+    this.field(record, 'node', batch, at, 4);
+    return record;
+  }
+
+  private field(record: Record<string, unknown>, name: string, batch: PackedRecords, at: number, field: number): void {
+    const slot = batch.slots[at * SLOTS + field];
+    if (slot === Slot.Absent) return;
+    if (slot === Slot.Null) record[name] = null;
+    else if (slot === Slot.Number) record[name] = batch.numbers[at * NUMBERS + field];
+    else if (slot === Slot.String) record[name] = this.table[batch.strings[at * STRINGS + 2 + field]!];
+    else record[name] = batch.cloned[batch.strings[at * STRINGS + 2 + field]!];
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A large JSONL history parsed on every core: JSON.parse is most of the
+ * cost of reading one (half of `faultline check` on a 1M-operation history),
+ * and its lines are independent. The file is cut into byte ranges at line
+ * breaks; this thread parses the first while a worker per other range parses
+ * that one and posts its records packed in columns (event-columns.ts). The
+ * records are then validated here in history order, so verdicts, errors and
+ * cuts are those of the one-thread reader (jsonl-parallel.test.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { HistoryError } from '../errors.js';
+import { type PackedRecords, RecordUnpacker } from './event-columns.js';
+import { parseLines, type RecordSource, type ToRecord, type UnparsedLine } from './files.js';
+import type { ByteRange } from './lines.js';
+
+/**
+ * The least bytes worth a worker: below about this much (30k events) the
+ * worker's start and the unpacking cost more than the parse it takes over.
+ */
+export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
+/** Bytes read at a time while looking for the line break after a cut. */
+const BREAK_SEARCH_BYTES = 64 * 1024;
+const NEWLINE = 10;
+
+export interface ParallelParseOptions {
+  /** Threads parsing at most, this one included; default: one per core. */
+  threads?: number;
+  /** Overrides MIN_RANGE_BYTES. */
+  minRangeBytes?: number;
+}
+
+export interface ParseRequest {
+  file: string;
+  range: ByteRange;
+}
+
+export type ParseReply =
+  | { kind: 'records'; batch: PackedRecords }
+  | { kind: 'end'; lineCount: number; unparsed?: UnparsedLine }
+  | { kind: 'failure'; message: string };
+
+/** The byte ranges to parse in parallel: one per thread, each at least minRangeBytes, cut just after a \n. */
+export async function parseRanges(file: string, options: ParallelParseOptions = {}): Promise<ByteRange[]> {
+  const { size } = await stat(file);
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const parts = Math.max(1, Math.min(threads, Math.floor(size / Math.max(1, options.minRangeBytes ?? MIN_RANGE_BYTES))));
+  const starts = [0];
+  if (parts > 1) {
+    const handle = await open(file, 'r');
+    try {
+      for (let part = 1; part < parts; part++) {
+        const start = await lineStartFrom(handle, Math.max(Math.floor((size * part) / parts), starts[starts.length - 1]!), size);
+        if (start < size && start > starts[starts.length - 1]!) starts.push(start);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return starts.map((start, at) => ({ start, end: starts[at + 1] ?? size }));
+}
+
+/** The position just after the first \n at or after `from`; size when there is none. */
+async function lineStartFrom(handle: Awaited<ReturnType<typeof open>>, from: number, size: number): Promise<number> {
+  const buffer = Buffer.allocUnsafe(BREAK_SEARCH_BYTES);
+  for (let position = from; position < size; ) {
+    const { bytesRead } = await handle.read(buffer, 0, BREAK_SEARCH_BYTES, position);
+    if (bytesRead === 0) break;
+    const at = buffer.subarray(0, bytesRead).indexOf(NEWLINE);
+    if (at !== -1) return position + at + 1;
+    position += bytesRead;
+  }
+  return size;
+}
+
+/** Replies of one worker, in order, awaited one at a time. */
+class ReplyQueue {
+  private readonly replies: ParseReply[] = [];
+  private waiting: ((reply: ParseReply) => void) | undefined;
+
+  push(reply: ParseReply): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting === undefined) this.replies.push(reply);
+    else waiting(reply);
+  }
+
+  next(): Promise<ParseReply> {
+    const reply = this.replies.shift();
+    if (reply !== undefined) return Promise.resolve(reply);
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+}
+
+interface Parser {
+  worker: Worker;
+  replies: ReplyQueue;
+}
+
+function startParser(request: ParseRequest): Parser {
+  const replies = new ReplyQueue();
+  const worker = new Worker(new URL('./jsonl-parse-worker.js', import.meta.url), { workerData: request });
+  let ended = false;
+  worker.on('message', (reply: ParseReply) => {
+    ended ||= reply.kind !== 'records';
+    replies.push(reply);
+  });
+  worker.on('error', (error) => replies.push({ kind: 'failure', message: error.message }));
+  worker.on('exit', (code) => {
+    if (!ended) replies.push({ kind: 'failure', message: `a parsing worker exited with code ${code} before it finished` });
+  });
+  return { worker, replies };
+}
+
+/** Line numbers of a worker's range moved past the lines before it. */
+function fileLines(lines: Uint32Array, before: number): Float64Array {
+  const moved = new Float64Array(lines.length);
+  for (let at = 0; at < lines.length; at++) moved[at] = lines[at]! + before;
+  return moved;
+}
+
+/** Records of every range in file order: the first parsed here by toRecord, the others by workers. */
+export async function* parallelRecords(file: string, toRecord: ToRecord, ranges: readonly ByteRange[]): RecordSource {
+  const parsers = ranges.slice(1).map((range) => startParser({ file, range }));
+  try {
+    const first = yield* parseLines(file, toRecord, ranges[0]);
+    // A bad line in a range other than the last is followed by the next range's lines.
+    if (first.unparsed !== undefined) return { lineCount: first.lineCount, unparsed: { ...first.unparsed, followed: true } };
+    let before = first.lineCount;
+    for (const [position, parser] of parsers.entries()) {
+      const unpacker = new RecordUnpacker();
+      for (let reply = await parser.replies.next(); ; reply = await parser.replies.next()) {
+        if (reply.kind === 'failure') throw new HistoryError(`cannot read ${file}: ${reply.message}`, { where: file, hint: 'check that the file is readable and was not changed while it was read' });
+        if (reply.kind === 'records') {
+          const { records, lines } = unpacker.unpack(reply.batch);
+          yield { records, lines: fileLines(lines, before) };
+          continue;
+        }
+        const lineCount = before + reply.lineCount;
+        if (reply.unparsed !== undefined) {
+          const followed = reply.unparsed.followed || position < parsers.length - 1;
+          return { lineCount, unparsed: { ...reply.unparsed, line: before + reply.unparsed.line, followed } };
+        }
+        before = lineCount;
+        break;
+      }
+    }
+    return { lineCount: before };
+  } finally {
+    await Promise.all(parsers.map((parser) => parser.worker.terminate()));
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A worker thread of the parallel JSONL reader (jsonl-parallel.ts): parses
+ * one byte range of a history and posts its records packed in columns.
+ * Records are only parsed here; the reading thread validates them in history
+ * order, since pairing and index order run across ranges.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isBlankLine } from './files.js';
+import { LINE_CHUNK_BYTES, readLineChunks } from './lines.js';
+import { packedBuffers, RecordPacker } from './event-columns.js';
+import { parseExactEvent } from './exact-json.js';
+import type { ParseRequest, ParseReply } from './jsonl-parallel.js';
+
+/** Records per posted batch: small enough that the reader can start on them early, large enough to cost one message each. */
+const BATCH_RECORDS = 16_384;
+
+function post(reply: ParseReply): void {
+  parentPort?.postMessage(reply, reply.kind === 'records' ? packedBuffers(reply.batch) : []);
+}
+
+async function parseRange(request: ParseRequest): Promise<void> {
+  const packer = new RecordPacker(BATCH_RECORDS);
+  let line = 0;
+  let unparsed: { line: number; text: string } | undefined;
+  for await (const lines of readLineChunks(request.file, LINE_CHUNK_BYTES, request.range)) {
+    for (const text of lines) {
+      line += 1;
+      if (unparsed !== undefined) break;
+      let record: unknown;
+      try {
+        record = isBlankLine(text) ? undefined : parseExactEvent(text);
+      } catch {
+        unparsed = { line, text };
+        continue;
+      }
+      packer.add(record, line);
+      if (packer.full) post({ kind: 'records', batch: packer.take() });
+    }
+    if (unparsed !== undefined && line > unparsed.line) break;
+  }
+  if (packer.count > 0) post({ kind: 'records', batch: packer.take() });
+  post(unparsed === undefined ? { kind: 'end', lineCount: line } : { kind: 'end', lineCount: line, unparsed: { ...unparsed, followed: line > unparsed.line } });
+}
+
+parseRange(workerData as ParseRequest).catch((error: unknown) => {
+  post({ kind: 'failure', message: error instanceof Error ? error.message : String(error) });
+});
