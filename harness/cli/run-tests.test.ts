@@ -70,6 +70,7 @@ test('run option mistakes exit 3 with one clear message', () => {
     [['--workload', 'queue'], /--workload must be one of register, .*; got "queue"/],
     [['--nemesis', 'flood'], /flood/],
     [['--config', join(out, 'missing.json')], /config file not found/],
+    [['--partitions', 'halves,nope'], /--partitions: "nope" is not a partition shape\n.*isolate-leader, halves/],
   ];
   for (const [args, pattern] of cases) {
     const run = faultline('test', '--time-limit', '1', '--out', out, ...args);
@@ -78,6 +79,17 @@ test('run option mistakes exit 3 with one clear message', () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(run.stderr.match(/faultline:/g)?.length, 1, `one message: ${run.stderr}`);
   }
+});
+
+test('--partitions picks the partition shapes and keeps the other nemesis options of a --config file', () => {
+  const config = join(out, 'nemesis-options.json');
+  writeFileSync(config, JSON.stringify({ nemesis: 'partition,kill', nemesisOptions: { kill: { targets: ['leader'] }, partition: { targets: ['one-way'] } } }));
+  const run = faultline('test', '--config', config, '--partitions', 'halves, bridge', '--time-limit', '6', '--seed', '4', '--out', out);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const stored = JSON.parse(readFileSync(join(out, 'latest', 'config.json'), 'utf8')) as { nemesisOptions: unknown; faultSchedule: { kind: string; value?: { target?: string } }[] };
+  assert.deepEqual(stored.nemesisOptions, { kill: { targets: ['leader'] }, partition: { targets: ['halves', 'bridge'] } });
+  const shapes = stored.faultSchedule.filter((fault) => fault.kind === 'partition').map((fault) => fault.value?.target);
+  assert.ok(shapes.length > 0 && shapes.every((shape) => shape === 'halves' || shape === 'bridge'), JSON.stringify(stored.faultSchedule));
 });
 
 test('Ctrl-C stops a run, which is healed, stored and checked, and exits 2 (unknown)', async () => {

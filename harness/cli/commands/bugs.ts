@@ -35,8 +35,7 @@ export const bugsCommand: CommandModule<object, BugsArguments> = {
         ...(bug.readMode === undefined ? [] : [`--read-mode ${bug.readMode}`]),
         ...(bug.maxActiveFaults === undefined ? [] : [`--max-active-faults ${bug.maxActiveFaults}`]),
         ...(bug.nodes === undefined ? [] : [`--nodes ${bug.nodes}`]),
-        // No flag picks partition shapes: a --config file's nemesisOptions does.
-        ...(bug.partitionTargets === undefined ? [] : [`partitions ${bug.partitionTargets.join('/')} (nemesisOptions)`]),
+        ...(bug.partitionTargets === undefined ? [] : [`--partitions ${bug.partitionTargets.join(',')}`]),
       ];
       process.stdout.write(`${bug.name.padEnd(width)}  ${bug.description} (${[bug.workload, bug.nemesis, ...extras].join(', ')})\n`);
     }

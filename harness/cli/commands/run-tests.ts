@@ -14,6 +14,10 @@ import type { StoredRun } from '../../../reports/index-runs.js';
 import { UsageError } from '../../../common/errors.js';
 import { parseShard, shardLabel, shardSeeds } from '../shard.js';
 import { sshFlagsOf, withSshFlags, type SshArguments } from './ssh-flags.js';
+import { PARTITION_TARGETS, type NemesisOptions } from '../../../nemesis/index.js';
+
+/** The shapes a generated schedule draws from; custom is told apart, since it needs groups from a file. */
+const PARTITION_SHAPES = PARTITION_TARGETS.filter((shape) => shape !== 'custom');
 
 interface TestArguments extends SshArguments {
   system?: string;
@@ -28,6 +32,7 @@ interface TestArguments extends SshArguments {
   bug?: string[];
   'read-mode'?: string;
   'max-active-faults'?: number;
+  partitions?: string;
   out?: string;
   image?: string;
   install?: string;
@@ -59,6 +64,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('bug', { type: 'string', array: true, describe: 'switch on a deliberate coordinator bug (see faultline bugs)' })
     .option('read-mode', { type: 'string', describe: "how the system serves register reads: one of its read modes (default its first; faultline systems lists them)" })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
+    .option('partitions', { type: 'string', describe: `partition shapes to draw from, a comma list of ${PARTITION_SHAPES.join(', ')} (default: all but custom)` })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
     .option('swarm', { type: 'boolean', describe: "draw each seed's own fault kinds, their settings and load from those allowed (recorded in its config); with --test-count and --nemesis all" })
     .option('install', { type: 'string', describe: "a system's own install instead of the host's packages: a ZooKeeper release directory, an etcd binary" })
@@ -71,6 +77,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('junit', { type: 'string', describe: 'write JUnit XML here: one test case per run and checker, rewritten after each run' })
     .example('$0 test', 'a 30 s register run on the simulated Raft coordinator with partitions')
     .example('$0 test --system coordinator-zab --bug follower-local-read --seed 7', 'watch a checker catch a bug')
+    .example('$0 test --bug follower-applies-uncommitted --nodes 7 --partitions halves', "a bug's own settings (faultline bugs lists them)")
     .example('$0 test --seed 1 --test-count 2000 --shard 3/8', 'the third of 8 CI runners sweeping seeds 1-2000')
     .strict();
   return withSshFlags(built) as unknown as Argv<TestArguments>;
@@ -80,8 +87,22 @@ export function testCommand(setExitCode: (code: number) => void): CommandModule<
   return { command: 'test', describe: 'Run a workload against a cluster under faults, then check it', builder: build, handler: async (argv) => setExitCode(await runTests(argv)) };
 }
 
-function flagsOf(argv: TestArguments): Partial<RunConfig> {
+/** --partitions sets the partition shapes and keeps every other nemesis option a --config file gives. */
+function nemesisOptionsOf(argv: TestArguments, fileLayer: Partial<RunConfig>): Pick<RunConfig, 'nemesisOptions'> {
+  if (argv.partitions === undefined) return {};
+  const targets = argv.partitions.split(',').map((shape) => shape.trim()).filter((shape) => shape.length > 0);
+  const unknown = targets.filter((shape) => !(PARTITION_TARGETS as readonly string[]).includes(shape));
+  if (targets.length === 0 || unknown.length > 0) {
+    const shown = unknown.length > 0 ? `"${unknown.join('", "')}" is not a partition shape` : 'no partition shape is named';
+    throw new UsageError(shown, { where: '--partitions', hint: `name one or more of ${PARTITION_SHAPES.join(', ')} (custom also needs partition.customGroups in a --config file)` });
+  }
+  const fileOptions = (fileLayer.nemesisOptions ?? {}) as NemesisOptions;
+  return { nemesisOptions: { ...fileOptions, partition: { ...fileOptions.partition, targets } } as RunConfig['nemesisOptions'] };
+}
+
+function flagsOf(argv: TestArguments, fileLayer: Partial<RunConfig>): Partial<RunConfig> {
   return {
+    ...nemesisOptionsOf(argv, fileLayer),
     system: argv.system as RunConfig['system'] | undefined,
     runtime: argv.runtime as RunConfig['runtime'] | undefined,
     workload: argv.workload as RunConfig['workload'] | undefined,
@@ -141,7 +162,7 @@ async function runSeeds(argv: TestArguments, fileLayer: Partial<RunConfig>, inte
   const junitRuns: StoredRun[] = [];
   let infrastructureFailed = false;
   for (const seed of seeds) {
-    const config = resolveConfig(VERSION, seed, fileLayer, flagsOf(argv));
+    const config = resolveConfig(VERSION, seed, fileLayer, flagsOf(argv, fileLayer));
     const progress = progressReporter(config, argv.json);
     const onProgress = (nowMs: number, events: number, faults: readonly string[]): boolean => {
       progress.tick(nowMs, events, faults);
