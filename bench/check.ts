@@ -4,9 +4,10 @@
  * - shared histories: parse time of all 108, check time of the 102 etcd ones,
  *   of kv c50-ok, of kv c50-bad (every key explained, and --first-violation);
  *   every verdict must match index.tsv;
- * - the search (parse excluded) of generated 100k- and 1M-operation kv
- *   histories, and `faultline check --model kv` on the 1M one as a whole
- *   process (wall time and peak RSS), each in a fresh process.
+ * - the parse of a generated 1M-operation kv history in one thread and on
+ *   every core, the search (parse excluded) of it and of a 100k-operation
+ *   one, and `faultline check --model kv` on the 1M one as a whole process
+ *   (wall time and peak RSS), each in a fresh process.
  * With --baseline, that commit is built in a temporary worktree and measured
  * the same way in the same run, rounds alternating; medians and ratios printed.
  */
@@ -84,6 +85,7 @@ function measureTree(root: string, files: { medium: string; large: string }): Re
   return {
     ...shared,
     'search 100k kv ms': medium.searchMs!,
+    'parse 1M kv one thread ms': large.parseOneThreadMs!,
     'parse 1M kv ms': large.parseMs!,
     'search 1M kv ms': large.searchMs!,
     'search 1M peak MiB': large.peakMiB!,
