@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { HistoryError } from '../errors.js';
 import type { CutLine } from './files.js';
 import { collect, SHARED_HISTORIES, temporaryDirectory } from './fixtures.js';
-import { parseRanges } from './jsonl-parallel.js';
+import { parseRanges, type ParallelParseOptions } from './jsonl-parallel.js';
 import { readHistory, readHistoryBatches } from './read.js';
 import type { HistoryEvent } from './types.js';
 
@@ -27,7 +27,7 @@ interface Outcome {
 }
 
 /** Every event handed over before an error, the error, and any cut. */
-async function outcome(path: string, parallel: { threads: number; minRangeBytes?: number }, onCut = true): Promise<Outcome> {
+async function outcome(path: string, parallel: ParallelParseOptions, onCut = true): Promise<Outcome> {
   const cuts: CutLine[] = [];
   const events: HistoryEvent[] = [];
   try {
@@ -39,10 +39,20 @@ async function outcome(path: string, parallel: { threads: number; minRangeBytes?
   return { events, cuts };
 }
 
+/** Small batches, and workers that fail (as one out of memory would) after their first one or none. */
+const FAILING_WORKERS = [
+  { batchRecords: 50 },
+  { batchRecords: 50, failAfterBatches: 1 },
+  { batchRecords: 50, failAfterBatches: 0 },
+];
+
 async function assertSameOnEveryThreadCount(path: string, onCut = true): Promise<Outcome> {
   const expected = await outcome(path, ONE_THREAD, onCut);
   for (const threads of [2, 3, 4, 7]) {
     assert.deepStrictEqual(await outcome(path, { ...SPLIT, threads }, onCut), expected, `${path} on ${threads} threads`);
+  }
+  for (const workers of FAILING_WORKERS) {
+    assert.deepStrictEqual(await outcome(path, { ...SPLIT, ...workers }, onCut), expected, `${path} with workers ${JSON.stringify(workers)}`);
   }
   return expected;
 }

@@ -10,9 +10,9 @@
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { HistoryError } from '../errors.js';
 import { type PackedRecords, RecordUnpacker } from './event-columns.js';
-import { parseLines, type RecordSource, type ToRecord, type UnparsedLine } from './files.js';
+import { isBlankLine, parseLines, type RecordChunk, type RecordSource, type ToRecord, type UnparsedLine } from './files.js';
+import { parseExactEvent } from './exact-json.js';
 import type { ByteRange } from './lines.js';
 
 /**
@@ -20,6 +20,8 @@ import type { ByteRange } from './lines.js';
  * worker's start and the unpacking cost more than the parse it takes over.
  */
 export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
+/** Young generation of a parsing worker: parsing makes short-lived strings and objects, and the default one collects them often. */
+const WORKER_YOUNG_GENERATION_MIB = 64;
 /** Bytes read at a time while looking for the line break after a cut. */
 const BREAK_SEARCH_BYTES = 64 * 1024;
 const NEWLINE = 10;
@@ -29,11 +31,17 @@ export interface ParallelParseOptions {
   threads?: number;
   /** Overrides MIN_RANGE_BYTES. */
   minRangeBytes?: number;
+  /** Records per batch a worker posts (tests: several batches from a small file). */
+  batchRecords?: number;
+  /** Tests: each worker fails after posting this many batches, as a worker that runs out of memory would. */
+  failAfterBatches?: number;
 }
 
 export interface ParseRequest {
   file: string;
   range: ByteRange;
+  batchRecords?: number;
+  failAfterBatches?: number;
 }
 
 export type ParseReply =
@@ -102,7 +110,10 @@ interface Parser {
 
 function startParser(request: ParseRequest): Parser {
   const replies = new ReplyQueue();
-  const worker = new Worker(new URL('./jsonl-parse-worker.js', import.meta.url), { workerData: request });
+  const worker = new Worker(new URL('./jsonl-parse-worker.js', import.meta.url), {
+    workerData: request,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB },
+  });
   let ended = false;
   worker.on('message', (reply: ParseReply) => {
     ended ||= reply.kind !== 'records';
@@ -116,40 +127,84 @@ function startParser(request: ParseRequest): Parser {
 }
 
 /** Line numbers of a worker's range moved past the lines before it. */
-function fileLines(lines: Uint32Array, before: number): Float64Array {
+function fileLines(lines: ArrayLike<number>, before: number): Float64Array {
   const moved = new Float64Array(lines.length);
   for (let at = 0; at < lines.length; at++) moved[at] = lines[at]! + before;
   return moved;
 }
 
+/** How a worker parses a line; this thread parses a worker's range the same way when the worker fails. */
+export function rangeRecord(line: string): unknown {
+  return isBlankLine(line) ? undefined : parseExactEvent(line);
+}
+
+type RangeChunks = AsyncGenerator<RecordChunk, { lineCount: number; unparsed?: UnparsedLine }, undefined>;
+
+/** A worker's records, line numbers within its range; if the worker fails, this thread parses the rest. */
+async function* workerRange(file: string, parser: Parser, range: ByteRange): RangeChunks {
+  const unpacker = new RecordUnpacker();
+  let consumedLines = 0;
+  for (;;) {
+    const reply = await parser.replies.next();
+    if (reply.kind === 'end') return reply.unparsed === undefined ? { lineCount: reply.lineCount } : { lineCount: reply.lineCount, unparsed: reply.unparsed };
+    if (reply.kind === 'failure') return yield* rangeInThisThread(file, range, consumedLines);
+    const chunk = unpacker.unpack(reply.batch);
+    consumedLines = chunk.lines[chunk.lines.length - 1] ?? consumedLines;
+    yield chunk;
+  }
+}
+
+/** The lines of a range after the first `consumedLines`, parsed here as a worker parses them. */
+async function* rangeInThisThread(file: string, range: ByteRange, consumedLines: number): RangeChunks {
+  const lines = parseLines(file, rangeRecord, range);
+  let step = await lines.next();
+  try {
+    for (; step.done !== true; step = await lines.next()) {
+      const numbers = Array.from(step.value.lines);
+      const from = numbers.findIndex((line) => line > consumedLines);
+      if (from !== -1) yield { records: step.value.records.slice(from), lines: numbers.slice(from) };
+    }
+  } finally {
+    // Closes the file when the reader stops early (a bad event before the range's end).
+    await lines.return({ lineCount: 0 });
+  }
+  const { lineCount, unparsed } = step.value;
+  // The error names a line within the range: leave it out, so the reader parses the line again at its place in the file.
+  return unparsed === undefined ? { lineCount } : { lineCount, unparsed: { line: unparsed.line, text: unparsed.text, followed: unparsed.followed } };
+}
+
 /** Records of every range in file order: the first parsed here by toRecord, the others by workers. */
-export async function* parallelRecords(file: string, toRecord: ToRecord, ranges: readonly ByteRange[]): RecordSource {
-  const parsers = ranges.slice(1).map((range) => startParser({ file, range }));
+export async function* parallelRecords(file: string, toRecord: ToRecord, ranges: readonly ByteRange[], options: ParallelParseOptions = {}): RecordSource {
+  const parsers = ranges.slice(1).map((range) => startParser({ file, range, ...testingOptions(options) }));
   try {
     const first = yield* parseLines(file, toRecord, ranges[0]);
     // A bad line in a range other than the last is followed by the next range's lines.
     if (first.unparsed !== undefined) return { lineCount: first.lineCount, unparsed: { ...first.unparsed, followed: true } };
     let before = first.lineCount;
     for (const [position, parser] of parsers.entries()) {
-      const unpacker = new RecordUnpacker();
-      for (let reply = await parser.replies.next(); ; reply = await parser.replies.next()) {
-        if (reply.kind === 'failure') throw new HistoryError(`cannot read ${file}: ${reply.message}`, { where: file, hint: 'check that the file is readable and was not changed while it was read' });
-        if (reply.kind === 'records') {
-          const { records, lines } = unpacker.unpack(reply.batch);
-          yield { records, lines: fileLines(lines, before) };
-          continue;
-        }
-        const lineCount = before + reply.lineCount;
-        if (reply.unparsed !== undefined) {
-          const followed = reply.unparsed.followed || position < parsers.length - 1;
-          return { lineCount, unparsed: { ...reply.unparsed, line: before + reply.unparsed.line, followed } };
-        }
-        before = lineCount;
-        break;
+      const range = workerRange(file, parser, ranges[position + 1]!);
+      let step = await range.next();
+      try {
+        for (; step.done !== true; step = await range.next()) yield { records: step.value.records, lines: fileLines(step.value.lines, before) };
+      } finally {
+        await range.return({ lineCount: 0 });
       }
+      const { lineCount, unparsed } = step.value;
+      if (unparsed !== undefined) {
+        const followed = unparsed.followed || position < parsers.length - 1;
+        return { lineCount: before + lineCount, unparsed: { ...unparsed, line: before + unparsed.line, followed } };
+      }
+      before += lineCount;
     }
     return { lineCount: before };
   } finally {
     await Promise.all(parsers.map((parser) => parser.worker.terminate()));
   }
+}
+
+function testingOptions(options: ParallelParseOptions): Pick<ParseRequest, 'batchRecords' | 'failAfterBatches'> {
+  return {
+    ...(options.batchRecords === undefined ? {} : { batchRecords: options.batchRecords }),
+    ...(options.failAfterBatches === undefined ? {} : { failAfterBatches: options.failAfterBatches }),
+  };
 }

@@ -5,21 +5,23 @@
  * order, since pairing and index order run across ranges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isBlankLine } from './files.js';
 import { LINE_CHUNK_BYTES, readLineChunks } from './lines.js';
 import { packedBuffers, RecordPacker } from './event-columns.js';
-import { parseExactEvent } from './exact-json.js';
-import type { ParseRequest, ParseReply } from './jsonl-parallel.js';
+import { rangeRecord, type ParseRequest, type ParseReply } from './jsonl-parallel.js';
 
 /** Records per posted batch: small enough that the reader can start on them early, large enough to cost one message each. */
 const BATCH_RECORDS = 16_384;
 
-function post(reply: ParseReply): void {
+let batchesPosted = 0;
+
+function post(reply: ParseReply, failAfterBatches = Number.POSITIVE_INFINITY): void {
+  if (reply.kind === 'records' && batchesPosted === failAfterBatches) throw new Error(`failing after ${failAfterBatches} batches, as asked`);
+  if (reply.kind === 'records') batchesPosted += 1;
   parentPort?.postMessage(reply, reply.kind === 'records' ? packedBuffers(reply.batch) : []);
 }
 
 async function parseRange(request: ParseRequest): Promise<void> {
-  const packer = new RecordPacker(BATCH_RECORDS);
+  const packer = new RecordPacker(request.batchRecords ?? BATCH_RECORDS);
   let line = 0;
   let unparsed: { line: number; text: string } | undefined;
   for await (const lines of readLineChunks(request.file, LINE_CHUNK_BYTES, request.range)) {
@@ -28,17 +30,17 @@ async function parseRange(request: ParseRequest): Promise<void> {
       if (unparsed !== undefined) break;
       let record: unknown;
       try {
-        record = isBlankLine(text) ? undefined : parseExactEvent(text);
+        record = rangeRecord(text);
       } catch {
         unparsed = { line, text };
         continue;
       }
       packer.add(record, line);
-      if (packer.full) post({ kind: 'records', batch: packer.take() });
+      if (packer.full) post({ kind: 'records', batch: packer.take() }, request.failAfterBatches);
     }
     if (unparsed !== undefined && line > unparsed.line) break;
   }
-  if (packer.count > 0) post({ kind: 'records', batch: packer.take() });
+  if (packer.count > 0) post({ kind: 'records', batch: packer.take() }, request.failAfterBatches);
   post(unparsed === undefined ? { kind: 'end', lineCount: line } : { kind: 'end', lineCount: line, unparsed: { ...unparsed, followed: line > unparsed.line } });
 }
 

@@ -27,7 +27,7 @@ export function readJsonlBatches(file: string, options: JsonlReadOptions = {}): 
 
 async function* jsonlRecords(file: string, parallel: ParallelParseOptions): RecordSource {
   const ranges = await parseRanges(file, parallel);
-  return yield* ranges.length > 1 ? parallelRecords(file, toRecord, ranges) : parseLines(file, toRecord);
+  return yield* ranges.length > 1 ? parallelRecords(file, toRecord, ranges, parallel) : parseLines(file, toRecord);
 }
 
 /** Validated events of a JSONL history, one at a time. */
