@@ -78,7 +78,7 @@ function build(yargs: Argv): Argv<CheckArguments> {
     })
     .option('workers', {
       type: 'number',
-      describe: 'worker threads for keys that prove hard (default: one per core; 1 checks in one thread)',
+      describe: 'threads for parsing a large JSONL file and for keys that prove hard (default: one per core; 1 reads and checks in one thread)',
     })
     .example('$0 check run/history.jsonl --model cas-register', 'check one history')
     .example('$0 check examples/jepsen-cas-register.edn --init 0', 'a Jepsen history, as Knossos judges it')
@@ -163,7 +163,8 @@ async function checkFile(file: string, argv: CheckArguments, options: ParsedOpti
   const format = await detectFormat(file);
   const warnings: string[] = [];
   const onCut = (cut: CutLine): void => void warnings.push(cut.message);
-  const history = await readOperations(file, { format, independent: options.independent, onCut });
+  const parallel = argv.workers === undefined ? {} : { parallel: { threads: argv.workers } };
+  const history = await readOperations(file, { format, independent: options.independent, onCut, ...parallel });
   const parseMs = performance.now() - parseStarted;
   const semantics = options.semantics ?? DEFAULT_SEMANTICS[format];
   const modelOptions = { semantics, ...(options.initial === undefined ? {} : { initial: options.initial }) };
