@@ -3,7 +3,7 @@
  * part of a history can hand it over for the cost of moving a few buffers:
  * posting the records themselves costs a structured clone per object, about
  * as much as parsing them again. Records of the common shape (DESIGN.md's
- * fields with their usual types) go into typed arrays and a string table;
+ * fields with their usual types) go into typed arrays and string lists;
  * anything else, whole records included, goes as a cloned value, so the
  * round trip is exact for every record (event-columns.test.ts).
  */
@@ -18,7 +18,7 @@ const enum Shape {
   Cloned = 2,
 }
 
-/** How an optional field is held: absent, a number, a string in the table, or a cloned value. */
+/** How an optional field is held: absent, a number, a string, or a cloned value. */
 const enum Slot {
   Absent = 0,
   Number = 1,
@@ -39,13 +39,20 @@ export interface PackedRecords {
   slots: Uint8Array;
   /** Numbers of process, key and value, three per record. */
   numbers: Float64Array;
-  /** String-table positions of type, f, process, key, value, error and node, seven per record. */
+  /**
+   * Strings of type, f, process, key, value, error and node, seven per
+   * record: from 0 up a position in the few common strings both sides keep,
+   * below 0 one in this batch's texts (-1 the first).
+   */
   strings: Int32Array;
-  /** Strings first seen in this batch, appended to the table both sides keep. */
+  /** Common strings first seen in this batch, appended to those both sides keep. */
   newStrings: string[];
+  texts: string[];
   cloned: unknown[];
 }
 
+/** Common strings at most: a scan of this many is still cheaper than hashing a fresh string. */
+const MAX_COMMON_STRINGS = 16;
 const FIELDS: ReadonlySet<string> = new Set(['index', 'time', 'process', 'type', 'f', 'key', 'value', 'error', 'node']);
 const SLOTS = 5;
 const NUMBERS = 3;
@@ -66,9 +73,13 @@ function isCommonShape(record: Record<string, unknown>): boolean {
 
 /** Packs records one at a time; take() hands over a batch and starts the next. */
 export class RecordPacker {
-  // A prototype-less object, not a Map: a property lookup found a fresh string's position 2-6x faster here.
-  private readonly table: Record<string, number> = Object.create(null) as Record<string, number>;
-  private tableSize = 0;
+  /**
+   * The few strings of type, f, process, error and node, found by a scan:
+   * looking up a fresh string in a Map or dictionary hashes it first, which
+   * cost a quarter of a worker's time on a kv history; keys and values,
+   * which are many, go as texts.
+   */
+  private readonly common: string[] = [];
   private readonly capacity: number;
   private batch: PackedRecords;
 
@@ -115,8 +126,8 @@ export class RecordPacker {
     batch.shapes[at] = Shape.Packed;
     batch.index[at] = record['index'] === undefined ? Number.NaN : (record['index'] as number);
     batch.time[at] = record['time'] === undefined ? Number.NaN : (record['time'] as number);
-    batch.strings[at * STRINGS] = this.intern(record['type'] as string);
-    batch.strings[at * STRINGS + 1] = this.intern(record['f'] as string);
+    batch.strings[at * STRINGS] = this.code(record['type'] as string, true);
+    batch.strings[at * STRINGS + 1] = this.code(record['f'] as string, true);
     this.slot(record['process'], at, 0);
     this.slot(record['key'], at, 1);
     this.slot(record['value'], at, 2);
@@ -137,7 +148,7 @@ export class RecordPacker {
       batch.numbers[at * NUMBERS + field] = value;
     } else if (typeof value === 'string') {
       batch.slots[where] = Slot.String;
-      batch.strings[at * STRINGS + 2 + field] = this.intern(value);
+      batch.strings[at * STRINGS + 2 + field] = this.code(value, field !== 1 && field !== 2);
     } else {
       batch.slots[where] = Slot.Cloned;
       batch.strings[at * STRINGS + 2 + field] = batch.cloned.length;
@@ -145,14 +156,20 @@ export class RecordPacker {
     }
   }
 
-  private intern(text: string): number {
-    const known = this.table[text];
-    if (known !== undefined) return known;
-    const position = this.tableSize;
-    this.tableSize += 1;
-    this.table[text] = position;
-    this.batch.newStrings.push(text);
-    return position;
+  /** The string's code in `strings`: a common string's position, or its place in the batch's texts. */
+  private code(text: string, mayBeCommon: boolean): number {
+    if (mayBeCommon) {
+      const common = this.common;
+      for (let position = 0; position < common.length; position++) if (common[position] === text) return position;
+      if (common.length < MAX_COMMON_STRINGS) {
+        common.push(text);
+        this.batch.newStrings.push(text);
+        return common.length - 1;
+      }
+    }
+    const texts = this.batch.texts;
+    texts.push(text);
+    return -texts.length;
   }
 }
 
@@ -167,6 +184,7 @@ function emptyBatch(capacity: number): PackedRecords {
     numbers: new Float64Array(capacity * NUMBERS),
     strings: new Int32Array(capacity * STRINGS),
     newStrings: [],
+    texts: [],
     cloned: [],
   };
 }
@@ -193,13 +211,13 @@ export function packedBuffers(batch: PackedRecords): ArrayBuffer[] {
   return arrays.map((array) => array.buffer as ArrayBuffer);
 }
 
-/** Unpacks batches in the order they were taken, keeping the string table they build. */
+/** Unpacks batches in the order they were taken, keeping the common strings they name. */
 export class RecordUnpacker {
-  private readonly table: string[] = [];
+  private readonly common: string[] = [];
 
   /** The batch's records (undefined for a line without one) and line numbers. */
   unpack(batch: PackedRecords): { records: unknown[]; lines: Uint32Array } {
-    for (const text of batch.newStrings) this.table.push(text);
+    for (const text of batch.newStrings) this.common.push(text);
     const records: unknown[] = new Array(batch.count);
     for (let at = 0; at < batch.count; at++) {
       const shape = batch.shapes[at];
@@ -217,8 +235,8 @@ export class RecordUnpacker {
     if (!Number.isNaN(index)) record['index'] = index;
     if (!Number.isNaN(time)) record['time'] = time;
     this.field(record, 'process', batch, at, 0);
-    record['type'] = this.table[batch.strings[at * STRINGS]!];
-    record['f'] = this.table[batch.strings[at * STRINGS + 1]!];
+    record['type'] = this.text(batch, batch.strings[at * STRINGS]!);
+    record['f'] = this.text(batch, batch.strings[at * STRINGS + 1]!);
     this.field(record, 'key', batch, at, 1);
     this.field(record, 'value', batch, at, 2);
     this.field(record, 'error', batch, at, 3);
@@ -226,12 +244,16 @@ export class RecordUnpacker {
     return record;
   }
 
+  private text(batch: PackedRecords, code: number): string {
+    return code >= 0 ? this.common[code]! : batch.texts[-code - 1]!;
+  }
+
   private field(record: Record<string, unknown>, name: string, batch: PackedRecords, at: number, field: number): void {
     const slot = batch.slots[at * SLOTS + field];
     if (slot === Slot.Absent) return;
     if (slot === Slot.Null) record[name] = null;
     else if (slot === Slot.Number) record[name] = batch.numbers[at * NUMBERS + field];
-    else if (slot === Slot.String) record[name] = this.table[batch.strings[at * STRINGS + 2 + field]!];
+    else if (slot === Slot.String) record[name] = this.text(batch, batch.strings[at * STRINGS + 2 + field]!);
     else record[name] = batch.cloned[batch.strings[at * STRINGS + 2 + field]!];
   }
 }

@@ -20,6 +20,12 @@ import type { ByteRange } from './lines.js';
  * worker's start and the unpacking cost more than the parse it takes over.
  */
 export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
+/**
+ * The reading thread's range, as a share of a worker's: besides parsing its
+ * own range it unpacks, validates and pairs every record (on a 1M-op kv
+ * history, 1.9 s of CPU against a worker's 1.4 s with equal ranges).
+ */
+const READER_SHARE = 0.6;
 /** Young generation of a parsing worker: parsing makes short-lived strings and objects, and the default one collects them often. */
 const WORKER_YOUNG_GENERATION_MIB = 64;
 /** Bytes read at a time while looking for the line break after a cut. */
@@ -49,7 +55,7 @@ export type ParseReply =
   | { kind: 'end'; lineCount: number; unparsed?: UnparsedLine }
   | { kind: 'failure'; message: string };
 
-/** The byte ranges to parse in parallel: one per thread, each at least minRangeBytes, cut just after a \n. */
+/** The byte ranges to parse in parallel: one per thread (the first this one's, a little smaller), cut just after a \n. */
 export async function parseRanges(file: string, options: ParallelParseOptions = {}): Promise<ByteRange[]> {
   const { size } = await stat(file);
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
@@ -58,8 +64,10 @@ export async function parseRanges(file: string, options: ParallelParseOptions = 
   if (parts > 1) {
     const handle = await open(file, 'r');
     try {
+      const total = READER_SHARE + parts - 1;
       for (let part = 1; part < parts; part++) {
-        const start = await lineStartFrom(handle, Math.max(Math.floor((size * part) / parts), starts[starts.length - 1]!), size);
+        const nominal = Math.floor((size * (READER_SHARE + part - 1)) / total);
+        const start = await lineStartFrom(handle, Math.max(nominal, starts[starts.length - 1]!), size);
         if (start < size && start > starts[starts.length - 1]!) starts.push(start);
       }
     } finally {
