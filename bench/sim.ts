@@ -1,7 +1,8 @@
 /**
  * How fast the deterministic simulator runs the real coordinator: 3 nodes, 10
  * clients writing 100 ops/s in all, for 60 simulated seconds, with the
- * consensus invariants checked after every step. By default both engines
+ * consensus invariants (and the coordinator's state-machine invariants)
+ * checked after every step. By default both engines
  * run; each prints its speed-up over real time (best of several identical
  * runs, which must leave the same trace hash) by wall time and by CPU time,
  * and the last line reads `sim: <n>x real time` for the slower engine.
@@ -20,6 +21,7 @@ import type { EngineKind } from '../clusters/coordinator/engine.js';
 import { createCoordinatorNode, type CoordinatorNode } from '../clusters/coordinator/node.js';
 import type { Address, World } from '../clusters/coordinator/world.js';
 import { ConsensusInvariants, type EngineView } from '../clusters/coordinator/sim/invariants.js';
+import { checkServiceInvariants } from '../clusters/coordinator/sim/service-invariants.js';
 import { Simulation, type NodeEndpoint, type NodeFactory } from '../harness/runtimes/sim/index.js';
 import { toyClient, toyReplicaNode, type ToyNode } from '../harness/runtimes/sim/toys/replication.js';
 
@@ -31,12 +33,13 @@ interface BenchClientOptions {
   now(): number;
 }
 
-/** What the benchmark needs from a system: its server nodes, its clients, and each node's engine. */
+/** What the benchmark needs from a system: its server nodes, its clients, each node's engine, and its own step checks. */
 interface BenchSystem {
   name: string;
   node(members: readonly Address[]): NodeFactory;
   client(members: readonly Address[], options: BenchClientOptions): NodeFactory;
   engine(endpoint: NodeEndpoint): EngineView;
+  checkState?(endpoint: NodeEndpoint, address: Address): void;
 }
 
 const toySystem: BenchSystem = {
@@ -53,6 +56,7 @@ function coordinatorSystem(engineKind: EngineKind): BenchSystem {
     node: (members) => (world) => createCoordinatorNode({ world, engineKind, members: [...members] }),
     client: (members, options) => (world) => coordinatorWriter(world, members, options),
     engine: (endpoint) => (endpoint as CoordinatorNode).engine,
+    checkState: (endpoint, address) => checkServiceInvariants(address, endpoint as CoordinatorNode),
   };
 }
 
@@ -149,7 +153,10 @@ function timedRun(system: BenchSystem, settings: BenchSettings, seed: number): R
   };
   for (let index = 1; index <= CLIENT_COUNT; index++) simulation.addClient(`c${index}`, system.client(members, options));
   const invariants = new ConsensusInvariants();
-  simulation.addStepChecks((endpoint) => invariants.checkEngine(system.engine(endpoint)));
+  simulation.addStepChecks((endpoint, address) => {
+    invariants.checkEngine(system.engine(endpoint));
+    system.checkState?.(endpoint, address);
+  });
   const startedMs = performance.now();
   const startedCpu = process.cpuUsage();
   simulation.run(settings.simulatedMs);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { ConsensusEngine, EngineKind, EngineOptions, EngineStatus, LogEntry, Position, Snapshot } from './engine.js';
 import type { Address, Endpoint, Message, World } from './world.js';
-import { ServiceStateMachine } from './service/state-machine.js';
+import { ServiceStateMachine, type OrphanedEphemeral } from './service/state-machine.js';
 import { CoordinatorServer } from './service/server.js';
 import { DEFAULT_SERVICE_TIMING, type ServiceTiming } from './service/handlers.js';
 import type { OperationResult, ReadOperation, SessionInfo } from './service/types.js';
@@ -73,6 +73,8 @@ export interface CoordinatorNode extends Endpoint {
   service(): ServiceView;
   /** Client connections this node's server holds. */
   connectionCount(): number;
+  /** An ephemeral node whose owner session this replica no longer has (never, when it is correct), for the simulator's step checks. */
+  orphanedEphemeral(): OrphanedEphemeral | null;
 }
 
 /** This replica's register values (RegisterRecipe's keys), read from its own applied state: null for a key it lacks. */
@@ -150,5 +152,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
       ephemerals: () => state.ephemerals(),
     }),
     connectionCount: () => liveServer.connectionCount(),
+    // Asked after every simulation step: straight to the state machine, which keeps the answer until its state changes.
+    orphanedEphemeral: () => state.orphanedEphemeral(),
   };
 }

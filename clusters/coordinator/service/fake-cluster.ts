@@ -6,7 +6,8 @@
  * hold back on a replica, or make refuse read barriers): the exact control a
  * unit test of the service needs, which a real election cannot give. With
  * engine 'raft' or 'zab' the real engines run, checked after every step by
- * the simulator's ConsensusInvariants. The network is FIFO with 1 ms links
+ * the simulator's ConsensusInvariants; every node's state machine is checked
+ * after every step by the simulator's service invariants. The network is FIFO with 1 ms links
  * unless a test sets jitter, loss or duplication; every message sent is
  * recorded. Nothing here is used outside tests.
  */
@@ -18,6 +19,7 @@ import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } f
 import { CoordinatorClient, type ClientOptions } from '../client/client.js';
 import type { Callback, Outcome } from '../client/types.js';
 import { ConsensusInvariants } from '../sim/invariants.js';
+import { checkServiceInvariants } from '../sim/service-invariants.js';
 import { FakeConsensus, FakeEngine } from './fake-engine.js';
 
 /** The simulation's clock as the service tests use it. */
@@ -146,6 +148,7 @@ export class FakeCluster {
       const invariants = new ConsensusInvariants();
       this.simulation.addStepChecks((endpoint) => invariants.checkEngine((endpoint as CoordinatorNode).engine));
     }
+    this.simulation.addStepChecks((endpoint, address) => checkServiceInvariants(address, endpoint as CoordinatorNode));
   }
 
   private bootNode(hostWorld: World): CoordinatorNode {

@@ -1,5 +1,5 @@
 /** The coordination service: state machine, server, and the wire protocol clients speak. */
-export { ServiceStateMachine, DEDUP_RESULTS_PER_SESSION, type ApplyOutcome, type ServiceState } from './state-machine.js';
+export { ServiceStateMachine, DEDUP_RESULTS_PER_SESSION, type ApplyOutcome, type OrphanedEphemeral, type ServiceState } from './state-machine.js';
 export { CoordinatorServer, type ServerOptions } from './server.js';
 export {
   BUG_FOLLOWER_LOCAL_READ,

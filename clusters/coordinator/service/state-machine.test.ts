@@ -1,16 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ServiceStateMachine, DEDUP_RESULTS_PER_SESSION, type ApplyOutcome } from './state-machine.js';
+import { ServiceStateMachine, BUG_EPHEMERAL_OUTLIVES_SESSION, DEDUP_RESULTS_PER_SESSION, type ApplyOutcome } from './state-machine.js';
 import type { GetDataValue, OperationResult, ServiceCommand, Stat, WriteOperation } from './types.js';
 import { MAX_DATA_BYTES } from './types.js';
 
 class Machine {
-  readonly state = new ServiceStateMachine();
+  readonly state: ServiceStateMachine;
   private position = 0;
   private requestId = 0;
 
-  apply(command: ServiceCommand): ApplyOutcome {
-    return this.state.apply({ position: ++this.position, epoch: 1, command });
+  constructor(bugs: readonly string[] = []) {
+    this.state = new ServiceStateMachine(new Set(bugs));
+  }
+
+  /** engineEpoch above 1: the entry (of epoch 1) reaches this replica after a leader change. */
+  apply(command: ServiceCommand, engineEpoch = 1): ApplyOutcome {
+    return this.state.apply({ position: ++this.position, epoch: 1, command }, engineEpoch);
   }
 
   openSession(owner = 'c1', timeoutMs = 1000): number {
@@ -209,6 +214,29 @@ test('expiring or closing a session deletes its ephemerals and nothing else', ()
   const closed = machine.apply({ kind: 'close-session', sessionId: second, requestId: 1000 });
   assert.deepEqual([closed.result, closed.endedSessions], [{ ok: true, value: null }, [second]]);
   assert.deepEqual([machine.children('/p'), machine.state.liveSessions()], [[], []]);
+});
+
+test('no ephemeral outlives its session on a correct replica, even for ends applied late; with the ephemeral bug one does at once', () => {
+  for (const bugs of [[], [BUG_EPHEMERAL_OUTLIVES_SESSION]]) {
+    const machine = new Machine(bugs);
+    const [expired, closed, kept] = [machine.openSession('c1'), machine.openSession('c2'), machine.openSession('c3')];
+    for (const [index, session] of [expired, closed, kept].entries()) machine.write(session, { type: 'create', path: `/e${index}`, data: '', ephemeral: true });
+    const correctBefore = machine.state.takeSnapshot();
+    assert.equal(machine.state.orphanedEphemeral(), null);
+    // Both ends are entries of epoch 1 that reach this replica in epoch 2, as when it catches up after a leader change.
+    machine.apply({ kind: 'expire-session', sessionId: expired }, 2);
+    machine.apply({ kind: 'close-session', sessionId: closed, requestId: 100 }, 2);
+    const found = machine.state.orphanedEphemeral();
+    if (bugs.length === 0) {
+      assert.equal(found, null);
+      assert.deepEqual(machine.state.ephemerals(), [{ path: '/e2', owner: kept }]);
+      continue;
+    }
+    assert.deepEqual(found, { path: '/e0', owner: expired, position: machine.state.appliedPosition });
+    assert.equal(machine.state.orphanedEphemeral(), found, 'asked again with no change, the answer is the kept one');
+    machine.state.installSnapshot(correctBefore);
+    assert.equal(machine.state.orphanedEphemeral(), null, 'an installed snapshot replaces the state and the answer');
+  }
 });
 
 test('sessions: ids are positions, a replayed create-session yields the same session', () => {

@@ -63,6 +63,14 @@ export interface ApplyOutcome {
   endedSessions: number[];
 }
 
+/** An ephemeral node whose owner session the replica holding it no longer has. */
+export interface OrphanedEphemeral {
+  path: string;
+  owner: number;
+  /** The replica's applied position when it was seen. */
+  position: Position;
+}
+
 export function requestKey(sessionId: number, requestId: number): string {
   return `request:${sessionId}:${requestId}`;
 }
@@ -79,6 +87,8 @@ export class ServiceStateMachine {
   private epoch = 0;
   /** The digest of the state as it is; cleared by whatever changes the state (apply, installSnapshot). */
   private cachedDigest: string | undefined;
+  /** orphanedEphemeral's answer for the state as it is (null: none); cleared with the digest. */
+  private cachedOrphan: OrphanedEphemeral | null | undefined;
 
   /** Whether the entry being applied reaches this replica only after a newer leader took over. */
   private lateAcrossLeaderChange = false;
@@ -92,7 +102,7 @@ export class ServiceStateMachine {
   /** engineEpoch: the engine's epoch as it delivers the entry, later than the entry's own after a leader change. */
   apply(entry: LogEntry, engineEpoch = entry.epoch): ApplyOutcome {
     if (!(entry.position > this.position)) assert.fail(`entry ${entry.position} applied after ${this.position}`);
-    this.cachedDigest = undefined;
+    this.stateChanged();
     this.lateAcrossLeaderChange = engineEpoch > entry.epoch;
     this.position = entry.position;
     this.epoch = entry.epoch;
@@ -176,7 +186,7 @@ export class ServiceStateMachine {
   installSnapshot(snapshot: Snapshot): void {
     const state = snapshot.state as ServiceState;
     assert.ok(state !== null && typeof state === 'object' && Array.isArray(state.sessions), 'bad snapshot');
-    this.cachedDigest = undefined;
+    this.stateChanged();
     this.tree = DataTree.fromSnapshot(state.tree);
     this.sessions = new Map(state.sessions.map((record) => [record.sessionId, copySessionRecord(record)]));
     this.sessionsByConnection = new Map(
@@ -196,6 +206,28 @@ export class ServiceStateMachine {
     const snapshot = this.takeSnapshot();
     this.cachedDigest = `${snapshot.position}:${hashString(JSON.stringify(snapshot.state)).toString(16)}`;
     return this.cachedDigest;
+  }
+
+  /**
+   * An ephemeral node whose owner session this replica no longer has, or null.
+   * Ending a session deletes its ephemerals in the same entry, and only a live
+   * session creates one, so a correct replica never holds one at any moment.
+   * Kept until the state changes, as the digest is: the simulator asks after every step.
+   */
+  orphanedEphemeral(): OrphanedEphemeral | null {
+    if (this.cachedOrphan !== undefined) return this.cachedOrphan;
+    this.cachedOrphan = null;
+    for (const owner of this.tree.ephemeralOwners()) {
+      if (this.sessions.has(owner)) continue;
+      this.cachedOrphan = { path: this.tree.ephemeralsOf(owner)[0] as string, owner, position: this.position };
+      break;
+    }
+    return this.cachedOrphan;
+  }
+
+  private stateChanged(): void {
+    this.cachedDigest = undefined;
+    this.cachedOrphan = undefined;
   }
 
   private applySessionRequest(command: LogEntry['command'], outcome: ApplyOutcome): void {

@@ -103,6 +103,11 @@ export class DataTree {
     return [...(this.ephemerals.get(sessionId) ?? [])].sort();
   }
 
+  /** The sessions that own at least one ephemeral node. */
+  ephemeralOwners(): IterableIterator<number> {
+    return this.ephemerals.keys();
+  }
+
   /** Every ephemeral node and its owner session, in path order. */
   ephemeralNodes(): Array<{ path: string; owner: number }> {
     const found: Array<{ path: string; owner: number }> = [];

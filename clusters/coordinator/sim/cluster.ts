@@ -1,9 +1,10 @@
 /**
  * The bundled coordinator inside the deterministic simulator: N real nodes
  * (service + ZAB or Raft engine, with any bug modes on) booted into one
- * Simulation, the consensus invariants checked after every step, clients
- * added as simulated hosts, and the wait at the end of a run until every
- * replica holds the same state (the runtime heals the faults).
+ * Simulation, the consensus and state-machine invariants checked after
+ * every step, clients added as simulated hosts, and the wait at the end of
+ * a run until every replica holds the same state (the runtime heals the
+ * faults).
  *
  * The simulator is the sim runtime's (it owns virtual time, the network
  * and the trace); this adds the coordinator's hosts to it. The coordinator's
@@ -17,6 +18,7 @@ import type { EngineTuning } from '../engines/index.js';
 import { createCoordinatorNode, type CoordinatorNode, type CoordinatorTiming } from '../node.js';
 import type { Address, World } from '../world.js';
 import { ConsensusInvariants } from './invariants.js';
+import { checkServiceInvariants } from './service-invariants.js';
 
 export interface CoordinatorClusterOptions<S extends SimulatedHosts> {
   /** The simulator the runtime booted; the cluster adds its nodes and clients to it. */
@@ -60,7 +62,11 @@ export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
         }),
       );
     }
-    this.simulation.addStepChecks((endpoint) => this.invariants.checkEngine((endpoint as CoordinatorNode).engine));
+    this.simulation.addStepChecks((endpoint, address) => {
+      const node = endpoint as CoordinatorNode;
+      this.invariants.checkEngine(node.engine);
+      checkServiceInvariants(address, node);
+    });
   }
 
   /** The node running on a member now; null while it is crashed. */
