@@ -11,6 +11,12 @@
  * - raft seeds 5 and 6, zab seed 5: the holder's server was cut off from the
  *   quorum and kept answering its pings, so the client never moved to a
  *   server that could keep its session alive, nor knew its lock was in doubt.
+ * - raft, --swarm (1-2 s sessions), seeds 24 and 58: a follower cut off from
+ *   the leader answered its clients' pings until its election timeout (up to
+ *   600 ms) while the leader, hearing nothing of their sessions, expired one
+ *   and granted its lock to the next in line before the holder's client was
+ *   told it was in doubt. A follower now answers a ping only after the leader
+ *   acknowledged hearing of its session (clusters/coordinator/service/pongs.ts).
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -30,6 +36,16 @@ const RUNS = [
   ['coordinator-zab', 5],
 ] as const;
 
+for (const seed of [24, 58]) {
+  test(`coordinator-raft, lock, every fault kind, --swarm, seed ${seed}: every checker passes`, async () => {
+    const config = resolveConfig('test', seed, { system: 'coordinator-raft', workload: 'lock', nemesis: 'all', swarm: true, out });
+    const outcome = await runTest(config, new Date(), () => {});
+    for (const [name, result] of Object.entries(outcome.results.checkers)) {
+      assert.equal(result.valid, true, `${name}: ${result.sentence ?? result.reason ?? ''} (${outcome.directory})`);
+    }
+  });
+}
+
 for (const [system, seed] of RUNS) {
   test(`${system}, lock, partitions, seed ${seed}, 30 s: every checker passes`, async () => {
     const config = resolveConfig('test', seed, { system, workload: 'lock', nemesis: 'partition', timeLimitSeconds: 30, out });
@@ -37,7 +53,7 @@ for (const [system, seed] of RUNS) {
     for (const [name, result] of Object.entries(outcome.results.checkers)) {
       assert.equal(result.valid, true, `${name}: ${result.sentence ?? result.reason ?? ''} (${outcome.directory})`);
     }
-    // Holds average 500 ms (workloads/lock.ts) and the partitions stall waiters: about 30 lock cycles in 30 s.
-    assert.ok(outcome.results.ops > 100, `only ${outcome.results.ops} operations: the locks hardly moved`);
+    // Holds average 500 ms (workloads/lock.ts) and the partitions stall waiters: 25-90 lock cycles in 30 s (98-359 ops over 16 runs).
+    assert.ok(outcome.results.ops > 60, `only ${outcome.results.ops} operations: the locks hardly moved`);
   });
 }

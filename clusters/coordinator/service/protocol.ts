@@ -90,8 +90,9 @@ export type PeerMessage =
   /** A follower asks the leader for a read index (a position confirmed by a quorum). */
   | { type: 'service.read-index'; readId: number }
   | { type: 'service.read-index-reply'; readId: number; ok: boolean; position: Position; reason: string }
-  /** A follower tells the leader which sessions it heard from. */
-  | { type: 'service.touch'; sessionIds: number[] }
+  /** A follower tells the leader which sessions it heard from; the leader acknowledges each touch (pongs.ts). */
+  | { type: 'service.touch'; sessionIds: number[]; touchId: number }
+  | { type: 'service.touch-ack'; touchId: number }
   /** A follower asks the leader whether a reconnecting client's session lives on (answered with a read-index-reply, position 0). */
   | { type: 'service.revalidate'; readId: number; sessionId: number };
 

@@ -16,7 +16,10 @@
  *   applying it, on the same ordered stream as replies.
  * - A server without a leader stops answering pings and refuses connections
  *   (see hasLeader in handlers.ts): its clients' read timeouts (2/3 of the
- *   session timeout) move them to a server that can keep their sessions.
+ *   session timeout) move them to a server that can keep their sessions. A
+ *   follower answers a ping only once the leader acknowledged hearing of its
+ *   session (pongs.ts), so a follower cut off from the leader falls silent at
+ *   once, not when it notices.
  * - When the leader it knew goes, a server resets the connections that have a
  *   request in flight (see resetOnLeaderLoss): their outcome is unknown now.
  */
@@ -28,6 +31,7 @@ import { OrderedInbox, isClientMessage, type ClientMessage, type PeerMessage, ty
 import { WaitTables, connectionKey, type Connection, type PendingRequest } from './pending.js';
 import { WatchManager } from './watches.js';
 import { SessionTracker } from './sessions.js';
+import { LeaderConfirmedPongs } from './pongs.js';
 import { parentPath, parseSequenceSuffix, sequenceSuffix } from './paths.js';
 import { BUG_LOCK_SKIPS_LEASE_CHECK, hasLeader, serve, type ServerCore, type ServiceTiming } from './handlers.js';
 import { findBugMode } from '../bugs.js';
@@ -56,6 +60,8 @@ export class CoordinatorServer implements ServerCore {
   readonly watches = new WatchManager();
   readonly waits = new WaitTables();
   readonly tracker: SessionTracker;
+  /** A follower's pongs, sent once the leader acknowledged hearing of their sessions (pongs.ts). */
+  private readonly pongs = new LeaderConfirmedPongs((connection) => this.pong(connection));
   private readonly connections = new Map<string, Connection>();
   /** When each connection last sent anything, on this server's monotonic clock. */
   private readonly lastHeardMs = new Map<string, number>();
@@ -77,7 +83,8 @@ export class CoordinatorServer implements ServerCore {
       proposeExpiry: (sessionId) => this.engine.propose({ kind: 'expire-session', sessionId }) !== null,
       forwardTouches: (sessionIds) => {
         const leader = this.engine.status().leader;
-        if (leader !== null && leader !== this.world.self) this.send(leader, { type: 'service.touch', sessionIds });
+        if (leader === null || leader === this.world.self) return this.pongs.dropWaiting();
+        this.send(leader, { type: 'service.touch', sessionIds, touchId: this.pongs.forwarded(leader) });
       },
     });
   }
@@ -243,13 +250,20 @@ export class CoordinatorServer implements ServerCore {
     if (message.type === 'client.ping') {
       // Silence, not a reset: a short election passes unnoticed, a lasting loss of the leader does not.
       // The lock-skips-lease-check bug: a server that cannot renew the session still answers its keepalives.
-      const answers = hasLeader(this) || this.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK);
-      if (answers) this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
+      if (this.bugs.has(BUG_LOCK_SKIPS_LEASE_CHECK) || (connection.sessionId === null && hasLeader(this)) || this.engine.status().role === 'leader') {
+        this.pong(connection);
+      } else if (hasLeader(this)) {
+        this.pongs.ping(connection);
+      }
       return;
     }
     const request: PendingRequest = { connection, message, done: false, deadline: null, cleanups: [] };
     connection.queue.push(request);
     if (connection.queue.length === 1) this.begin(request);
+  }
+
+  private pong(connection: Connection): void {
+    this.sendToClient(connection, { type: 'server.pong', zxid: this.state.appliedPosition });
   }
 
   private begin(request: PendingRequest): void {
@@ -292,8 +306,11 @@ export class CoordinatorServer implements ServerCore {
       case 'service.read-index-reply':
         return this.waits.readIndexAnswered(message.readId, message.ok === true, message.position, message.reason);
       case 'service.touch':
-        if (Array.isArray(message.sessionIds)) this.tracker.touchedElsewhere(message.sessionIds);
-        return;
+        if (!Array.isArray(message.sessionIds) || this.engine.status().role !== 'leader') return;
+        this.tracker.touchedElsewhere(message.sessionIds);
+        return this.send(from, { type: 'service.touch-ack', touchId: message.touchId });
+      case 'service.touch-ack':
+        return this.pongs.acknowledged(from, message.touchId);
       case 'service.revalidate': {
         const live = this.state.session(message.sessionId) !== null && this.tracker.revalidate(message.sessionId);
         return this.send(from, { type: 'service.read-index-reply', readId: message.readId, ok: live, position: 0, reason: live ? '' : 'session-expired' });
@@ -314,6 +331,7 @@ export class CoordinatorServer implements ServerCore {
     this.tickTimer = this.world.clock.setTimer(this.timing.sessionTickMs, () => {
       if (this.stopped) return;
       this.tracker.tick();
+      if (this.engine.status().role === 'leader') this.pongs.answerWaiting();
       this.resetOnLeaderLoss();
       this.closeIdleConnections();
       this.scheduleTick();
