@@ -89,6 +89,14 @@ export interface OperationGenerator {
   next(context: GeneratorContext): Step;
   /** The outcome of the last invocation handed to context.worker (context.process is the one that ran it). */
   update?(context: GeneratorContext, completion: Completion): void;
+  /**
+   * True while the worker is in the middle of something it must finish when
+   * the run stops asking for more (a lock it holds, to let go): a time limit
+   * still hands it those steps. Otherwise a holder cut off at the limit never
+   * releases in the history, and a grant that completes while the run drains
+   * looks like a second holder.
+   */
+  owes?(context: GeneratorContext): boolean;
 }
 
 export interface KeyOptions {

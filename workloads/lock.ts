@@ -71,6 +71,12 @@ class LockKeyGenerator implements OperationGenerator {
     return { request: { f: 'acquire', value: null }, delayMs: 0 };
   }
 
+  /** A worker that holds the lock (or may: its acquire succeeded) still has its cycle to finish. */
+  owes(context: GeneratorContext): boolean {
+    const cycle = this.cycles.get(context.worker);
+    return cycle !== undefined && cycle.process === context.process && cycle.queue.length > 0;
+  }
+
   update(context: GeneratorContext, completion: Completion): void {
     const cycle = this.cycles.get(context.worker);
     if (cycle === undefined) return;

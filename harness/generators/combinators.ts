@@ -43,20 +43,22 @@ export function limit(count: number, inner: OperationGenerator): OperationGenera
 
 /**
  * Operations handed out until durationMs have passed since the first ask;
- * then done for good. An operation is never dropped once the inner
- * generator gave it (a lock holder's exit must happen), so one handed out
- * just before the limit may be invoked up to its delay after it. Workers
- * waiting on the inner generator wake at the limit to hear that it is done.
+ * then done for good, except for a worker the inner generator says owes
+ * steps (a lock holder that has yet to release), which gets them. An
+ * operation is never dropped once the inner generator gave it (a lock
+ * holder's exit must happen), so one handed out just before the limit may
+ * be invoked up to its delay after it. Workers waiting on the inner
+ * generator wake at the limit to hear that it is done.
  */
 export function timeLimit(durationMs: number, inner: OperationGenerator): OperationGenerator {
   let deadlineMs: number | undefined;
   return {
     next(context) {
       deadlineMs ??= context.nowMs + durationMs;
-      // Sticky: once past the limit, a later ask with an earlier clock reading still gets nothing.
+      // Sticky: once past the limit, a later ask with an earlier clock reading still gets nothing new.
       if (context.nowMs >= deadlineMs) {
         deadlineMs = -Infinity;
-        return 'done';
+        return inner.owes?.(context) === true ? inner.next(context) : 'done';
       }
       const step = inner.next(context);
       if (step === 'pending') return { pendingUntilMs: deadlineMs };
@@ -85,6 +87,7 @@ export function stagger(meanDelayMs: number, inner: OperationGenerator): Operati
       return { request: step.request, delayMs: atMs - context.nowMs };
     },
     update: (context, completion) => inner.update?.(context, completion),
+    owes: (context) => inner.owes?.(context) ?? false,
   };
 }
 

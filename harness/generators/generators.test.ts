@@ -4,6 +4,7 @@ import { SeededRandom } from '../../common/random.js';
 import type { GeneratorContext, OperationGenerator } from '../../workloads/index.js';
 import { eachWorker, fromList, independentKeys, limit, mix, once, phases, repeat, sleep, stagger, timeLimit } from './index.js';
 import { invocations, millis, runEcho } from './testing.js';
+import { lockWorkload } from '../../workloads/lock.js';
 
 const read = repeat(() => ({ f: 'read', value: null }));
 
@@ -66,6 +67,18 @@ describe('generators', () => {
     assert.ok(Math.abs(staggered.length - 20) < 10, `about 1000 / 50 operations: ${staggered.length}`);
     const waiting = runEcho(timeLimit(300, phases([once({ f: 'a', value: null }), sleep(10_000)])), 2);
     assert.equal(invocations(waiting).length, 1);
+  });
+
+  it('timeLimit still hands a worker the steps it owes (a lock holder its release), and nothing new', () => {
+    const cycles = independentKeys({ workersPerKey: 4, keyGenerator: () => lockWorkload.keyGenerator({ operationsPerKey: 1000 }) });
+    const events = invocations(runEcho(timeLimit(3000, stagger(20, cycles)), 4, 9));
+    const late = events.filter((event) => millis(event) >= 3000);
+    assert.ok(late.length > 0, 'a cycle ran across the limit');
+    assert.ok(late.every((event) => event.f !== 'acquire'), `no acquire after the limit: ${late.map((event) => event.f).join(', ')}`);
+    for (const process of new Set(events.map((event) => event.process))) {
+      const own = events.filter((event) => event.process === process).map((event) => event.f);
+      assert.equal(own.at(-1), 'release', `process ${process} let go: ${own.join(', ')}`);
+    }
   });
 
   it('phases run one after another: the next begins when every operation of the last has completed', () => {

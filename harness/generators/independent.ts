@@ -60,6 +60,7 @@ export function independentKeys(options: IndependentOptions): IndependentGenerat
     update(context: GeneratorContext, completion: Completion): void {
       routes.deliver(context, completion);
     },
+    owes: (context) => groups.get(Math.floor(context.worker / options.workersPerKey))?.generator.owes?.(context) ?? false,
     keysUsed: () => [...keys],
   };
 }
