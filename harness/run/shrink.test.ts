@@ -15,7 +15,7 @@ import { temporaryDirectory } from '../../common/testing/temporary-directory.js'
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
 function bounds(overrides: Partial<ShrinkBounds> = {}): ShrinkBounds {
-  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, otherSeeds: 0, ...overrides };
+  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, otherSeeds: 0, deterministic: true, ...overrides };
 }
 
 /** A stand-in for a run: it fails when the kill of n3 at 6 s is in the schedule, with at least 2 workers. */
