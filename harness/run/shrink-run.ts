@@ -17,7 +17,7 @@ import { runTest } from './execute.js';
 import { FILES, readRunConfig } from './run-store.js';
 import { shrinkRun, type ShrinkBounds, type ShrinkResult, type Trial } from './shrink.js';
 
-/** Seeds past the kept one a candidate is tried at on the simulator, once the kept seed is exhausted. */
+/** Seeds other than the kept one a candidate is tried at on the simulator when it passes at the kept seed (shrink-trials.ts). */
 const SIMULATOR_OTHER_SEEDS = 2;
 
 export interface ShrinkOptions {

@@ -20,29 +20,22 @@ function withSchedule(config: RunConfig, schedule: ScheduledFaultData[], change:
   return { config: { ...config, schedule, nemesis: nemesisOfSchedule(schedule) }, change };
 }
 
-/** Time after the first violation a tight cut keeps: the operation that showed it has returned by then. */
-const CUT_MARGIN_MS = 100;
-
 /**
  * Faults that start after the first violation cannot have caused it: drop
- * them and end the faults phase soon after it, clipping the faults still
- * active then. Boldest first: a tenth of a second after it, then a second.
+ * them and end the faults phase `marginMs` after it (in whole tenths of a
+ * second), clipping the faults still active then. A second's margin leaves
+ * room for later steps to slow the run down; a tenth of one is a last step.
  */
-export function cutAfter(config: RunConfig, violationMs: number): Candidate[] {
+export function cutAfter(config: RunConfig, violationMs: number, marginMs: number): Candidate | undefined {
   const warmupMs = config.warmupSeconds * 1000;
-  const candidates: Candidate[] = [];
-  for (const marginMs of [CUT_MARGIN_MS, 1000]) {
-    // A whole tenth of a second, so the time limit reads plainly.
-    const timeLimitSeconds = Math.max(1, Math.ceil((violationMs + marginMs - warmupMs) / 100) / 10);
-    const endMs = Math.floor(warmupMs + timeLimitSeconds * 1000);
-    const schedule = (config.schedule ?? []).filter((fault) => fault.atMs < Math.min(violationMs, endMs));
-    const clipped = schedule.map((fault) => ({ ...fault, durationMs: Math.max(1, Math.min(fault.durationMs, endMs - fault.atMs)) }));
-    if (timeLimitSeconds >= config.timeLimitSeconds && schedule.length === (config.schedule ?? []).length) continue;
-    const limit = Math.min(timeLimitSeconds, config.timeLimitSeconds);
-    const change = `cut ${(limit + config.warmupSeconds - violationMs / 1000).toFixed(1)} s after the first violation at ${(violationMs / 1000).toFixed(1)} s`;
-    candidates.push({ config: { ...withSchedule(config, clipped, '').config, timeLimitSeconds: limit }, change });
-  }
-  return candidates;
+  const timeLimitSeconds = Math.max(1, Math.ceil((violationMs + marginMs - warmupMs) / 100) / 10);
+  const endMs = Math.floor(warmupMs + timeLimitSeconds * 1000);
+  const schedule = (config.schedule ?? []).filter((fault) => fault.atMs < Math.min(violationMs, endMs));
+  if (timeLimitSeconds >= config.timeLimitSeconds && schedule.length === (config.schedule ?? []).length) return undefined;
+  const clipped = schedule.map((fault) => ({ ...fault, durationMs: Math.max(1, Math.min(fault.durationMs, endMs - fault.atMs)) }));
+  const limit = Math.min(timeLimitSeconds, config.timeLimitSeconds);
+  const change = `cut ${(limit + config.warmupSeconds - violationMs / 1000).toFixed(1)} s after the first violation at ${(violationMs / 1000).toFixed(1)} s`;
+  return { config: { ...withSchedule(config, clipped, '').config, timeLimitSeconds: limit }, change };
 }
 
 /**

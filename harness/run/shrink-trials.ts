@@ -1,12 +1,13 @@
 /**
  * Running shrink's candidates within its bounds (runs, time, Ctrl-C) and
  * keeping the smallest that still fails. A candidate runs at the kept seed;
- * asked to reseed, it also runs at up to `otherSeeds` seeds where the kept
- * config itself fails (probed once per kept config). A bug that needs a race
- * fails at some seeds only, and mostly at the same ones for a config and a
- * slightly smaller one (the seed decides, say, which node leads), so those
- * seeds are where a smaller candidate is most likely to fail too. On a
- * deterministic runtime (the simulator) a config that passed is not run again.
+ * asked to reseed, it also runs at `otherSeeds` other seeds: first those
+ * where the kept config itself fails (a few probed once per kept config),
+ * then the next ones. A bug that needs a race fails at some seeds only, and
+ * often at the same ones for a config and a slightly smaller one (the seed
+ * decides, say, which node leads first), so those seeds are where a smaller
+ * candidate is likeliest to fail too. On a deterministic runtime (the
+ * simulator) a config that passed is not run again.
  */
 import type { RunConfig } from '../../common/run-config.js';
 import type { Candidate } from './shrink-steps.js';
@@ -22,7 +23,7 @@ export class Trials {
   private readonly startedMs: number;
   /** Configs (as JSON) that ran and did not fail, on a deterministic runtime. */
   private readonly passed = new Set<string>();
-  /** Seeds other than the kept one where the kept config fails too; most likely first. */
+  /** Seeds other than the kept one where the kept config (or the one kept before) fails too. */
   private favourable: number[] = [];
   private probedFor: RunConfig | undefined;
 
@@ -49,7 +50,8 @@ export class Trials {
     if (await this.tryAt(candidate, candidate.config)) return true;
     if (!reseed || !this.reseeds) return false;
     await this.probe();
-    for (const seed of this.favourable.filter((other) => other !== candidate.config.seed).slice(0, this.bounds.otherSeeds)) {
+    const next = Array.from({ length: this.bounds.otherSeeds + 1 }, (_, index) => candidate.config.seed + 1 + index);
+    for (const seed of [...new Set([...this.favourable, ...next])].filter((other) => other !== candidate.config.seed).slice(0, this.bounds.otherSeeds)) {
       if (await this.tryAt(candidate, { ...candidate.config, seed })) return true;
     }
     return false;

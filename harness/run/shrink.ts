@@ -18,6 +18,10 @@ import { nemesisOfSchedule } from '../../nemesis/index.js';
 import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-steps.js';
 import { Stop, Trials } from './shrink-trials.js';
 
+/** How long after the first violation a run is cut at first, and as a last step (by then the operation that showed it has returned). */
+const LOOSE_CUT_MS = 1000;
+const TIGHT_CUT_MS = 100;
+
 /** What one candidate run showed. */
 export interface Trial {
   /** The kinds of violation that count, "checker: shape" (see detection.ts comparedKinds). */
@@ -94,13 +98,16 @@ async function shrinkPasses(trials: Trials): Promise<void> {
  * One pass of cutting after the first violation, fault dropping and load
  * shrinking; true when it kept a change. Faults are dropped at other seeds
  * in every pass, not only once the load is light: a fault the failure does
- * not need is likelier shown so while the load is still heavy.
+ * not need is likelier shown so while the load is still heavy. The run is
+ * cut to just after its violation only when no lighter load fails, since a
+ * run that fails at its very end has no room left to slow down.
  */
 async function shrinkPass(trials: Trials, reseeding: boolean): Promise<boolean> {
-  let changed = await firstFailing(trials, cutAfter(trials.kept().config, trials.kept().trial.violationMs), reseeding);
+  const cut = (marginMs: number): Candidate[] => [cutAfter(trials.kept().config, trials.kept().trial.violationMs, marginMs)].filter((candidate) => candidate !== undefined);
+  let changed = await firstFailing(trials, cut(LOOSE_CUT_MS), reseeding);
   changed = (await dropFaultsPass(trials, reseeding)) || changed;
   if (!reseeding && trials.reseeds) changed = (await dropFaultsPass(trials, true)) || changed;
-  while (await firstFailing(trials, smallerLoad(trials.kept().config), reseeding)) changed = true;
+  while (await firstFailing(trials, [...smallerLoad(trials.kept().config), ...cut(TIGHT_CUT_MS)], reseeding)) changed = true;
   return changed;
 }
 
