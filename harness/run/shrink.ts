@@ -42,7 +42,7 @@ export interface ShrinkBounds {
   /** True once the user asked to stop (Ctrl-C): the smallest failing run so far is kept. */
   stopped(): boolean;
   progress(line: string): void;
-  /** Other seeds to try a candidate at once the kept seed is exhausted; 0 where a candidate is tried again anyway (a real runtime). */
+  /** Other seeds to try a candidate at when it passes at the kept seed (shrink-trials.ts); 0 where a candidate is tried again anyway (a real runtime). */
   otherSeeds: number;
   /** The same config always runs the same way (the simulator): a config that passed is not run again. */
   deterministic: boolean;
