@@ -6,7 +6,9 @@
  * the wall time. Goal (issue 15): every shrunk run has at most a tenth of the
  * original's operations and at most 2 faults, found in under 60 s.
  *
- *   node dist/bench/shrink.js [bug-name] [--seeds N]
+ *   node dist/bench/shrink.js [bug-name] [--seeds N] [--progress]
+ *
+ * --progress prints each candidate run to stderr (what `faultline shrink` prints).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,7 @@ async function firstCaught(bugName: string, system: string, seeds: number, out: 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const seeds = Number(optionValue(argv, '--seeds') ?? 20);
+  const progress = argv.includes('--progress') ? (line: string): void => console.error(line) : (): void => {};
   const only = argv.find((argument, index) => !argument.startsWith('--') && argv[index - 1] !== '--seeds');
   const out = mkdtempSync(join(tmpdir(), 'faultline-bench-shrink-'));
   let met = 0;
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
           console.log(`${label} not caught in ${seeds} seeds`);
           continue;
         }
-        const outcome = await shrinkStoredRun(caught.directory, { maxRuns: 200, timeBudgetMs: 600_000, tries: 1, stopped: () => false, progress: () => {} });
+        const outcome = await shrinkStoredRun(caught.directory, { maxRuns: 200, timeBudgetMs: 600_000, tries: 1, stopped: () => false, progress });
         measured += 1;
         const shrunk = outcome.shrunk;
         if (shrunk === undefined) {

@@ -17,7 +17,7 @@ import { runTest } from './execute.js';
 import { FILES, readRunConfig } from './run-store.js';
 import { shrinkRun, type ShrinkBounds, type ShrinkResult, type Trial } from './shrink.js';
 
-/** Seeds past the kept one a candidate is tried at on the simulator, once the kept seed is exhausted. */
+/** Seeds other than the kept one a candidate is tried at on the simulator when it passes at the kept seed (shrink-trials.ts). */
 const SIMULATOR_OTHER_SEEDS = 2;
 
 export interface ShrinkOptions {
@@ -59,7 +59,7 @@ export async function shrinkStoredRun(given: string, options: ShrinkOptions): Pr
   const tries = config.runtime === 'sim' ? 1 : Math.max(1, options.tries);
   // On the simulator another seed is what another try is on a real runtime (see shrink.ts).
   const otherSeeds = config.runtime === 'sim' ? SIMULATOR_OTHER_SEEDS : 0;
-  const bounds: ShrinkBounds = { maxRuns: options.maxRuns, timeBudgetMs: options.timeBudgetMs, nowMs: () => performance.now(), stopped: options.stopped, progress: options.progress, otherSeeds };
+  const bounds: ShrinkBounds = { maxRuns: options.maxRuns, timeBudgetMs: options.timeBudgetMs, nowMs: () => performance.now(), stopped: options.stopped, progress: options.progress, otherSeeds, deterministic: config.runtime === 'sim' };
   try {
     const result = await shrinkRun(config, violated, (candidate) => attempt(candidate, scratch, tries, options.stopped), (trial) => rmSync(trial.directory, { recursive: true, force: true }), bounds);
     const outcome: ShrinkOutcome = { ...result, original, wallMs: 0 };

@@ -20,13 +20,22 @@ function withSchedule(config: RunConfig, schedule: ScheduledFaultData[], change:
   return { config: { ...config, schedule, nemesis: nemesisOfSchedule(schedule) }, change };
 }
 
-/** Faults that start after the first violation cannot have caused it: drop them and end the faults phase soon after. */
-export function cutAfter(config: RunConfig, violationMs: number): Candidate | undefined {
-  const schedule = (config.schedule ?? []).filter((fault) => fault.atMs < violationMs);
-  const clipped = schedule.map((fault) => ({ ...fault, durationMs: Math.max(1, Math.min(fault.durationMs, Math.ceil(violationMs) - fault.atMs + 1000)) }));
-  const timeLimitSeconds = Math.max(1, Math.ceil((violationMs - config.warmupSeconds * 1000) / 1000) + 1, timeLimitFor(config, clipped));
-  if (timeLimitSeconds >= config.timeLimitSeconds && clipped.length === (config.schedule ?? []).length) return undefined;
-  return { config: { ...withSchedule(config, clipped, '').config, timeLimitSeconds: Math.min(timeLimitSeconds, config.timeLimitSeconds) }, change: `cut after the first violation at ${(violationMs / 1000).toFixed(1)} s` };
+/**
+ * Faults that start after the first violation cannot have caused it: drop
+ * them and end the faults phase `marginMs` after it (in whole tenths of a
+ * second), clipping the faults still active then. A second's margin leaves
+ * room for later steps to slow the run down; a tenth of one is a last step.
+ */
+export function cutAfter(config: RunConfig, violationMs: number, marginMs: number): Candidate | undefined {
+  const warmupMs = config.warmupSeconds * 1000;
+  const timeLimitSeconds = Math.max(1, Math.ceil((violationMs + marginMs - warmupMs) / 100) / 10);
+  const endMs = Math.floor(warmupMs + timeLimitSeconds * 1000);
+  const schedule = (config.schedule ?? []).filter((fault) => fault.atMs < Math.min(violationMs, endMs));
+  if (timeLimitSeconds >= config.timeLimitSeconds && schedule.length === (config.schedule ?? []).length) return undefined;
+  const clipped = schedule.map((fault) => ({ ...fault, durationMs: Math.max(1, Math.min(fault.durationMs, endMs - fault.atMs)) }));
+  const limit = Math.min(timeLimitSeconds, config.timeLimitSeconds);
+  const change = `cut ${(limit + config.warmupSeconds - violationMs / 1000).toFixed(1)} s after the first violation at ${(violationMs / 1000).toFixed(1)} s`;
+  return { config: { ...withSchedule(config, clipped, '').config, timeLimitSeconds: limit }, change };
 }
 
 /**

@@ -15,7 +15,7 @@ import { temporaryDirectory } from '../../common/testing/temporary-directory.js'
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
 function bounds(overrides: Partial<ShrinkBounds> = {}): ShrinkBounds {
-  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, otherSeeds: 0, ...overrides };
+  return { maxRuns: 500, timeBudgetMs: 60_000, nowMs: () => 0, stopped: () => false, progress: () => {}, otherSeeds: 0, deterministic: true, ...overrides };
 }
 
 /** A stand-in for a run: it fails when the kill of n3 at 6 s is in the schedule, with at least 2 workers. */
@@ -55,6 +55,57 @@ test('once the kept seed is exhausted, candidates are tried at other seeds: a li
   assert.equal((await racyAttempt(reseeded.smallest!.config)).violated.length, 1, 'the kept config fails as kept');
 });
 
+/** The n1 kill at 3 s is only needed at the kept seed 1: under the full load the n3 kill alone fails at seed 2, and a lighter load fails only at seed 1 with both. */
+function raceAtDropAttempt(config: RunConfig): Promise<Trial> {
+  const schedule = config.schedule ?? [];
+  const both = schedule.some((entry) => entry.atMs === 3000);
+  const needed = schedule.some((entry) => entry.atMs === 6000) && (both ? config.concurrency === 10 || config.seed === 1 : config.concurrency === 10 && config.seed === 2);
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 6600, directory: '' });
+}
+
+test('a fault the failure does not need is dropped at another seed while the load is still heavy, and no config runs twice on the simulator', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const ran: string[] = [];
+  const attempt = (candidate: RunConfig): Promise<Trial> => {
+    ran.push(JSON.stringify(candidate));
+    return raceAtDropAttempt(candidate);
+  };
+  const result = await shrinkRun(config, ['linearizability'], attempt, () => {}, bounds({ otherSeeds: 2 }));
+  assert.deepEqual(result.smallest?.config.schedule?.map((entry) => entry.atMs), [6000], result.steps.join('; '));
+  assert.equal(result.smallest?.config.seed, 2);
+  assert.equal(new Set(ran).size, ran.length, 'a config that passed is not run again');
+});
+
+/** The lighter load fails only at seed 5, where the full load fails too (as at seed 1, and no other). */
+function favouredSeedAttempt(config: RunConfig): Promise<Trial> {
+  const needed = (config.schedule ?? []).some((entry) => entry.atMs === 6000) && (config.seed === 5 || (config.concurrency === 10 && config.seed === 1));
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 6600, directory: '' });
+}
+
+test('other seeds are first those where the kept run fails too', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(6000, 'n3')] };
+  const result = await shrinkRun(config, ['linearizability'], favouredSeedAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  assert.equal(result.smallest?.config.seed, 5, result.steps.join('; '));
+  assert.equal(result.smallest?.config.concurrency, 1);
+});
+
+/** The violation shows 2.3 s after the kill of n3 starts, wherever it moved; the run must last until that operation returns. */
+function lateViolationAttempt(config: RunConfig): Promise<Trial> {
+  const kill = (config.schedule ?? []).find((entry) => JSON.stringify(entry.value).includes('n3'));
+  const violationMs = kill === undefined ? Infinity : kill.atMs + 2300;
+  const needed = (config.warmupSeconds + config.timeLimitSeconds) * 1000 >= violationMs + 50;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs, directory: '' });
+}
+
+test('as a last step the run ends a tenth of a second after its first violation', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const result = await shrinkRun(config, ['linearizability'], lateViolationAttempt, () => {}, bounds());
+  const kept = result.smallest!.config;
+  assert.equal(kept.schedule?.length, 1);
+  const violationMs = kept.schedule![0]!.atMs + 2300;
+  assert.equal(kept.warmupSeconds * 1000 + kept.timeLimitSeconds * 1000, Math.ceil((violationMs + 100) / 100) * 100, `${kept.warmupSeconds} s + ${kept.timeLimitSeconds} s: ${result.steps.join('; ')}`);
+});
+
 test('the search stops at its bounds and keeps the smallest failing run so far; a run that does not fail again is said to', async () => {
   const config = { ...resolveConfig('test', 1, {}), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
   const limited = await shrinkRun(config, ['linearizability'], fakeAttempt, () => {}, bounds({ maxRuns: 3 }));
@@ -90,6 +141,17 @@ test('a simulated bug run shrinks to at most a tenth of its operations and two f
   assert.match(readFileSync(join(outcome.shrunk.directory, FILES.report), 'utf8'), /shrunk from/);
   const again = await simRun(stored.seed, { ...stored, version: undefined, out: undefined, runtime: undefined, shrunkFrom: undefined, faultSchedule: undefined, versions: undefined } as never);
   assert.equal(again.results.valid, false, 'the shrunk config fails again');
+});
+
+test('on the simulator, a bug that needs a race keeps at most two faults: lock-skips-lease-check on ZAB (three when fault drops were tried at the kept seed only)', async () => {
+  const out = temporaryDirectory('faultline-shrink-race-');
+  const settings: Partial<RunConfig> = { system: 'coordinator-zab', workload: 'lock', nemesis: 'partition', bugs: ['lock-skips-lease-check'], timeLimitSeconds: 30, runtime: 'sim', out };
+  const caught = await runTest(resolveConfig('bench', 1, settings), new Date(), () => {}, undefined, { drawReport: false });
+  assert.equal(caught.results.valid, false, 'seed 1 catches the bug (as bench:shrink finds)');
+  const outcome = await shrinkStoredRun(caught.directory, { maxRuns: 200, timeBudgetMs: 120_000, tries: 1, stopped: () => false, progress: () => {} });
+  assert.ok(outcome.shrunk !== undefined, JSON.stringify(outcome));
+  assert.ok(outcome.shrunk.faults <= 2, `${outcome.shrunk.faults} faults: ${outcome.steps.join('; ')}`);
+  assert.ok(outcome.shrunk.operations * 10 <= outcome.original.operations, `${outcome.shrunk.operations} of ${outcome.original.operations} ops`);
 });
 
 test('a swarm run shrinks over the faults it applied: no candidate keeps its swarm phases, and each replays from its own config', async () => {

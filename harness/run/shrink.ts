@@ -1,20 +1,26 @@
 /**
  * Shrinking a failing run: search for a smaller run that still fails one of
  * the same checkers with the same shape of anomaly, trying the candidates of
- * shrink-steps.ts one full run at a time, keeping each that still fails, until a whole pass changes nothing or
- * a bound is reached (runs, time, Ctrl-C). The first run replays the
+ * shrink-steps.ts one full run at a time, keeping each that still fails,
+ * until a whole pass changes nothing or a bound is reached (runs, time, Ctrl-C). The first run replays the
  * original's faults as a schedule, so every later candidate is a subset of
  * faults that really ran. On the simulator a candidate is deterministic; on
  * a real runtime the caller's attempt tries it several times and calls it
  * failing when any try fails. The simulator's analogue of trying again is
- * another seed: once a pass at the kept seed keeps nothing, later passes try
- * each candidate that did not fail at a few other seeds too, because a bug
- * that needs a race (which node wins an election) fails at about every other
- * seed, and a lighter load is worth the same race lost at one seed.
+ * another seed (shrink-trials.ts): fault drops are tried at a few seeds
+ * where the kept run fails too in every pass, and once a pass at the kept
+ * seed keeps nothing, later passes try every candidate there, because a bug
+ * that needs a race (which node wins an election) fails at some seeds only,
+ * and a lighter load is worth the same race lost at one seed.
  */
 import type { RunConfig } from '../../common/run-config.js';
 import { nemesisOfSchedule } from '../../nemesis/index.js';
 import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-steps.js';
+import { Stop, Trials } from './shrink-trials.js';
+
+/** How long after the first violation a run is cut at first, and as a last step (by then the operation that showed it has returned). */
+const LOOSE_CUT_MS = 1000;
+const TIGHT_CUT_MS = 100;
 
 /** What one candidate run showed. */
 export interface Trial {
@@ -36,8 +42,10 @@ export interface ShrinkBounds {
   /** True once the user asked to stop (Ctrl-C): the smallest failing run so far is kept. */
   stopped(): boolean;
   progress(line: string): void;
-  /** Other seeds to try a candidate at once the kept seed is exhausted; 0 where a candidate is tried again anyway (a real runtime). */
+  /** Other seeds to try a candidate at when it passes at the kept seed (shrink-trials.ts); 0 where a candidate is tried again anyway (a real runtime). */
   otherSeeds: number;
+  /** The same config always runs the same way (the simulator): a config that passed is not run again. */
+  deterministic: boolean;
 }
 
 export interface Kept {
@@ -57,43 +65,18 @@ export interface ShrinkResult {
   notReproduced?: boolean;
 }
 
-class Stop extends Error {}
-
 export async function shrinkRun(original: RunConfig, violated: readonly string[], attempt: (config: RunConfig) => Promise<Trial>, discard: (trial: Trial) => void, bounds: ShrinkBounds): Promise<ShrinkResult> {
-  const startedMs = bounds.nowMs();
-  const result: ShrinkResult = { smallest: undefined, runs: 0, steps: [] };
-  const fails = (trial: Trial): boolean => trial.violated.some((name) => violated.includes(name));
-  const tryCandidate = async (candidate: Candidate, otherSeeds: number): Promise<boolean> => {
-    for (let seed = candidate.config.seed; seed <= candidate.config.seed + otherSeeds; seed++) {
-      if (bounds.stopped()) throw new Stop('stopped by the user');
-      if (result.runs >= bounds.maxRuns) throw new Stop(`${bounds.maxRuns} runs tried (--max-runs)`);
-      if (bounds.nowMs() - startedMs > bounds.timeBudgetMs) throw new Stop(`the time budget of ${(bounds.timeBudgetMs / 1000).toFixed(0)} s was spent (--time-budget)`);
-      result.runs += 1;
-      const config = seed === candidate.config.seed ? candidate.config : { ...candidate.config, seed };
-      const trial = await attempt(config);
-      if (!fails(trial)) {
-        bounds.progress(`run ${result.runs}: passes (${trial.operations} ops, ${config.schedule?.length ?? 0} faults, ${config.timeLimitSeconds} s${trial.violated.length === 0 ? '' : `, shows only ${trial.violated.join('; ')}`})${candidate.change === '' ? '' : `: ${candidate.change}`}${seed === candidate.config.seed ? '' : ` (seed ${seed})`}`);
-        discard(trial);
-        continue;
-      }
-      if (result.smallest !== undefined) discard(result.smallest.trial);
-      result.smallest = { config, trial };
-      const change = candidate.change === '' || seed === candidate.config.seed ? candidate.change : `${candidate.change} (seed ${seed})`;
-      if (change !== '') result.steps.push(change);
-      bounds.progress(`run ${result.runs}: still fails (${trial.operations} ops, ${config.schedule?.length ?? 0} faults, ${config.timeLimitSeconds} s)${change === '' ? '' : `: ${change}`}`);
-      return true;
-    }
-    return false;
-  };
+  const trials = new Trials(violated, attempt, discard, bounds);
+  const result = trials.result;
   try {
     const schedule = original.schedule ?? original.faultSchedule ?? [];
     // The applied faults replace the generated schedule, swarm phases included.
     const replay = { config: { ...original, schedule, nemesis: nemesisOfSchedule(schedule), faultSchedule: undefined, swarmPhases: undefined }, change: '' };
-    if (!(await tryCandidate(replay, 0))) {
+    if (!(await trials.try(replay, false))) {
       result.notReproduced = true;
       return result;
     }
-    await shrinkPasses(() => result.smallest!, tryCandidate, bounds.otherSeeds);
+    await shrinkPasses(trials);
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     result.stoppedBecause = error.message;
@@ -101,48 +84,49 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   return result;
 }
 
-type TryCandidate = (candidate: Candidate, otherSeeds: number) => Promise<boolean>;
-
 /** Passes at the kept seed until one keeps nothing, then passes that also try other seeds, until one of those keeps nothing. */
-async function shrinkPasses(kept: () => Kept, tryCandidate: TryCandidate, otherSeeds: number): Promise<void> {
+async function shrinkPasses(trials: Trials): Promise<void> {
   let reseeding = false;
   for (let pass = 0; pass < 100; pass++) {
-    if (await shrinkPass(kept, (candidate) => tryCandidate(candidate, reseeding ? otherSeeds : 0))) continue;
-    if (reseeding || otherSeeds === 0) return;
+    if (await shrinkPass(trials, reseeding)) continue;
+    if (reseeding || !trials.reseeds) return;
     reseeding = true;
   }
 }
 
-/** One pass of cutting after the first violation, fault dropping and load shrinking; true when it kept a change. */
-async function shrinkPass(kept: () => Kept, tryCandidate: (candidate: Candidate) => Promise<boolean>): Promise<boolean> {
-  const current = (): RunConfig => kept().config;
-  const cut = cutAfter(current(), kept().trial.violationMs);
-  let changed = cut !== undefined && (await tryCandidate(cut));
+/**
+ * One pass of cutting after the first violation, fault dropping and load
+ * shrinking; true when it kept a change. Faults are dropped at other seeds
+ * in every pass, not only once the load is light: a fault the failure does
+ * not need is likelier shown so while the load is still heavy. The run is
+ * cut to just after its violation only when no lighter load fails, since a
+ * run that fails at its very end has no room left to slow down.
+ */
+async function shrinkPass(trials: Trials, reseeding: boolean): Promise<boolean> {
+  const cut = (marginMs: number): Candidate[] => [cutAfter(trials.kept().config, trials.kept().trial.violationMs, marginMs)].filter((candidate) => candidate !== undefined);
+  let changed = await firstFailing(trials, cut(LOOSE_CUT_MS), reseeding);
+  changed = (await dropFaultsPass(trials, reseeding)) || changed;
+  if (!reseeding && trials.reseeds) changed = (await dropFaultsPass(trials, true)) || changed;
+  while (await firstFailing(trials, [...smallerLoad(trials.kept().config), ...cut(TIGHT_CUT_MS)], reseeding)) changed = true;
+  return changed;
+}
+
+async function firstFailing(trials: Trials, candidates: readonly Candidate[], reseed: boolean): Promise<boolean> {
+  for (const candidate of candidates) if (await trials.try(candidate, reseed)) return true;
+  return false;
+}
+
+/** Delta debugging over the kept schedule (shrink-steps.ts dropFaults); true when it dropped any fault. */
+async function dropFaultsPass(trials: Trials, reseed: boolean): Promise<boolean> {
+  let changed = false;
   let granularity = 2;
   for (;;) {
-    const faults = current().schedule?.length ?? 0;
-    if (faults === 0) break;
-    let dropped = false;
-    for (const candidate of dropFaults(current(), granularity)) {
-      if (await tryCandidate(candidate)) {
-        dropped = true;
-        break;
-      }
-    }
-    if (dropped) {
+    const faults = trials.kept().config.schedule?.length ?? 0;
+    if (faults === 0) return changed;
+    if (await firstFailing(trials, dropFaults(trials.kept().config, granularity), reseed)) {
       changed = true;
       granularity = Math.max(2, granularity - 1);
-    } else if (granularity >= faults) break;
+    } else if (granularity >= faults) return changed;
     else granularity = Math.min(faults, granularity * 2);
   }
-  for (let again = true; again; ) {
-    again = false;
-    for (const candidate of smallerLoad(current())) {
-      if (await tryCandidate(candidate)) {
-        changed = again = true;
-        break;
-      }
-    }
-  }
-  return changed;
 }
