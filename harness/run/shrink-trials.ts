@@ -26,6 +26,8 @@ export class Trials {
   /** Seeds other than the kept one where the kept config (or the one kept before) fails too. */
   private favourable: number[] = [];
   private probedFor: RunConfig | undefined;
+  /** The last kept run that had faults, and the steps to it, once a run without faults was kept after it. */
+  lastWithFaults: { config: RunConfig; steps: string[] } | undefined;
 
   constructor(
     private readonly violated: readonly string[],
@@ -62,6 +64,9 @@ export class Trials {
     const trial = await this.failing(config, `${candidate.change === '' ? '' : `: ${candidate.change}`}${reseeded ? ` (seed ${config.seed})` : ''}`);
     if (trial === undefined) return false;
     const previous = this.result.smallest;
+    if (previous !== undefined && (previous.config.schedule?.length ?? 0) > 0 && (config.schedule?.length ?? 0) === 0) {
+      this.lastWithFaults = { config: previous.config, steps: [...this.result.steps] };
+    }
     if (previous !== undefined) {
       this.discard(previous.trial);
       if (previous.config.seed !== config.seed) this.favourable = [previous.config.seed, ...this.favourable.filter((seed) => seed !== config.seed)];
@@ -71,6 +76,32 @@ export class Trials {
     if (change !== '') this.result.steps.push(change);
     this.bounds.progress(`run ${this.result.runs}: still fails (${size(trial, config)})${change === '' ? '' : `: ${change}`}`);
     return true;
+  }
+
+  /**
+   * Runs the search again from `config` (which must fail again) with
+   * `search`, and keeps whichever of the two searches ended with fewer
+   * operations; the other's run is discarded.
+   */
+  async branch(config: RunConfig, steps: readonly string[], search: () => Promise<void>): Promise<void> {
+    const before = { kept: this.kept(), steps: this.result.steps };
+    const trial = await this.failing(config, ' (the last kept run with faults, to search on from it)');
+    if (trial === undefined) return;
+    this.result.smallest = { config, trial };
+    this.result.steps = [...steps];
+    try {
+      await search();
+    } finally {
+      const after = this.kept();
+      if (after.trial.operations < before.kept.trial.operations) {
+        this.discard(before.kept.trial);
+        this.bounds.progress(`run ${this.result.runs}: searching on from the last kept run with faults gave the smaller run (${size(after.trial, after.config)})`);
+      } else {
+        if (after !== before.kept) this.discard(after.trial);
+        this.result.smallest = before.kept;
+        this.result.steps = before.steps;
+      }
+    }
   }
 
   /** Seeds where the kept config fails too: those that favoured earlier kept configs first, then the next seeds, a few probes at most. */

@@ -181,3 +181,23 @@ test('a shrink candidate is judged without drawing its report, which only the ke
   const ordinary = await runTest(config, new Date(), () => {});
   assert.ok(existsSync(join(ordinary.directory, FILES.report)));
 });
+
+/** The bug shows without faults at the full load (10 workers), and with the kill of n3 (whenever it comes) at any load of 2 workers or more. */
+function loadOrFaultAttempt(config: RunConfig): Promise<Trial> {
+  const killsN3 = (config.schedule ?? []).some((entry) => JSON.stringify(entry.value).includes('"n3"'));
+  const withFault = killsN3 && config.concurrency >= 2;
+  const needed = withFault || config.concurrency === 10;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * 100, violationMs: 6600, directory: `${config.concurrency}` });
+}
+
+test('a search that ends without faults goes on once from the last run with faults, and keeps the smaller run', async () => {
+  const schedule = [fault(3000, 'n1'), fault(6000, 'n3'), fault(8000, 'n1')];
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: schedule };
+  const discarded: Trial[] = [];
+  const result = await shrinkRun(config, ['linearizability'], loadOrFaultAttempt, (trial) => discarded.push(trial), bounds());
+  const kept = result.smallest!;
+  assert.deepEqual((kept.config.schedule ?? []).map((entry) => entry.value), [{ target: 'one', nodes: ['n3'] }], result.steps.join('; '));
+  assert.equal(kept.config.concurrency, 2);
+  assert.ok(!discarded.includes(kept.trial), 'the kept run is not discarded');
+  assert.ok(result.steps.includes('no faults at all') === false, `the steps are those to the kept run: ${result.steps.join('; ')}`);
+});

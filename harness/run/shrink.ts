@@ -76,7 +76,8 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
       result.notReproduced = true;
       return result;
     }
-    await shrinkPasses(trials);
+    await shrinkPasses(trials, { keepAFault: false });
+    await searchOnWithFaults(trials);
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     result.stoppedBecause = error.message;
@@ -84,11 +85,29 @@ export async function shrinkRun(original: RunConfig, violated: readonly string[]
   return result;
 }
 
+/**
+ * A failure that shows without any fault at the full load may still need a
+ * fault at a light one: the fault-free run cannot lose any load, while the
+ * run kept just before, with faults, might lose most of it. When the search
+ * ended without faults, it goes on once more from the last kept run with
+ * faults, keeping at least one, and the run with fewer operations is kept.
+ */
+async function searchOnWithFaults(trials: Trials): Promise<void> {
+  const withFaults = trials.lastWithFaults;
+  if (withFaults === undefined || (trials.kept().config.schedule?.length ?? 0) > 0) return;
+  await trials.branch(withFaults.config, withFaults.steps, () => shrinkPasses(trials, { keepAFault: true }));
+}
+
+/** How a search goes: a branch from a run with faults keeps one, and sheds load before faults (at the full load any fault would do). */
+interface SearchOrder {
+  keepAFault: boolean;
+}
+
 /** Passes at the kept seed until one keeps nothing, then passes that also try other seeds, until one of those keeps nothing. */
-async function shrinkPasses(trials: Trials): Promise<void> {
+async function shrinkPasses(trials: Trials, order: SearchOrder): Promise<void> {
   let reseeding = false;
   for (let pass = 0; pass < 100; pass++) {
-    if (await shrinkPass(trials, reseeding)) continue;
+    if (await shrinkPass(trials, reseeding, order)) continue;
     if (reseeding || !trials.reseeds) return;
     reseeding = true;
   }
@@ -102,11 +121,13 @@ async function shrinkPasses(trials: Trials): Promise<void> {
  * cut to just after its violation only when no lighter load fails, since a
  * run that fails at its very end has no room left to slow down.
  */
-async function shrinkPass(trials: Trials, reseeding: boolean): Promise<boolean> {
+async function shrinkPass(trials: Trials, reseeding: boolean, order: SearchOrder): Promise<boolean> {
+  const { keepAFault } = order;
   const cut = (marginMs: number): Candidate[] => [cutAfter(trials.kept().config, trials.kept().trial.violationMs, marginMs)].filter((candidate) => candidate !== undefined);
   let changed = await firstFailing(trials, cut(LOOSE_CUT_MS), reseeding);
-  changed = (await dropFaultsPass(trials, reseeding)) || changed;
-  if (!reseeding && trials.reseeds) changed = (await dropFaultsPass(trials, true)) || changed;
+  if (keepAFault) while (await firstFailing(trials, smallerLoad(trials.kept().config), reseeding)) changed = true;
+  changed = (await dropFaultsPass(trials, reseeding, keepAFault)) || changed;
+  if (!reseeding && trials.reseeds) changed = (await dropFaultsPass(trials, true, keepAFault)) || changed;
   while (await firstFailing(trials, [...smallerLoad(trials.kept().config), ...cut(TIGHT_CUT_MS)], reseeding)) changed = true;
   return changed;
 }
@@ -117,13 +138,14 @@ async function firstFailing(trials: Trials, candidates: readonly Candidate[], re
 }
 
 /** Delta debugging over the kept schedule (shrink-steps.ts dropFaults); true when it dropped any fault. */
-async function dropFaultsPass(trials: Trials, reseed: boolean): Promise<boolean> {
+async function dropFaultsPass(trials: Trials, reseed: boolean, keepAFault: boolean): Promise<boolean> {
   let changed = false;
   let granularity = 2;
   for (;;) {
     const faults = trials.kept().config.schedule?.length ?? 0;
     if (faults === 0) return changed;
-    if (await firstFailing(trials, dropFaults(trials.kept().config, granularity), reseed)) {
+    const candidates = dropFaults(trials.kept().config, granularity).filter((candidate) => !keepAFault || (candidate.config.schedule?.length ?? 0) > 0);
+    if (await firstFailing(trials, candidates, reseed)) {
       changed = true;
       granularity = Math.max(2, granularity - 1);
     } else if (granularity >= faults) return changed;
