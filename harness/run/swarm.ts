@@ -22,7 +22,7 @@
 import { SeededRandom, type Random } from '../../common/random.js';
 import type { FaultTiming, RunConfig, SwarmPhase } from '../../common/run-config.js';
 import { UsageError } from '../../common/errors.js';
-import { CLOCK_CHANGES, COMPOUND_LEADER_FAULTS, FAULT_KINDS, NODE_TARGETS, PARTITION_TARGETS, createNemeses, parseNemesisSpec, type CompoundLeaderFault, type FaultKind, type NemesisOptions } from '../../nemesis/index.js';
+import { CLOCK_CHANGES, COMPOUND_LEADER_FAULTS, DEFAULT_PARTITION_TARGETS, FAULT_KINDS, NODE_TARGETS, createNemeses, parseNemesisSpec, type CompoundLeaderFault, type FaultKind, type NemesisOptions, type PartitionTargetName } from '../../nemesis/index.js';
 import { LIMITS } from './config.js';
 import { nodeNames } from './streams.js';
 import { drawSessionTimeout } from './swarm-sessions.js';
@@ -39,6 +39,7 @@ const KEEP_ODDS: Readonly<Record<string, number>> = {
   pause: 0.3,
   clock: 0.3,
   'isolate-leader': 0.8,
+  'leader-minority': 0.9,
   'majorities-ring': 0.35,
   bridge: 0.35,
   'one-way': 0.35,
@@ -57,6 +58,16 @@ const DEFAULT_KEEP_ODDS = 0.5;
  * the single-fault mixes short enough to slow other bugs.
  */
 const COMPOUND_ODDS = 0.7;
+
+/**
+ * On clusters this big or bigger, a phase with partitions may also draw the
+ * leader-minority shape (the leader and followers cut off with no quorum:
+ * nemesis/targets.ts), with its KEEP_ODDS; on three nodes it is
+ * isolate-leader's cut. Other shapes leave the leader in a minority with
+ * followers only when halves happens to put it there, and what a minority
+ * leader's followers log uncommitted is what a new leader must truncate.
+ */
+const LEADER_MINORITY_NODES = 5;
 
 /** Odds the compound's leader is killed rather than paused, when both are allowed: a crash also loses what the leader had not synced. */
 const COMPOUND_KILL_ODDS = 0.75;
@@ -101,7 +112,7 @@ function drawActiveFaults(random: Random, kinds: number): number {
 function drawPhase(random: Random, allowed: readonly FaultKind[], durationMs: number): SwarmPhase {
   const kinds = subset(random, allowed);
   const options = {
-    partition: { targets: subset(random, PARTITION_TARGETS.filter((target) => target !== 'custom')) },
+    partition: { targets: subset(random, DEFAULT_PARTITION_TARGETS) },
     kill: { targets: subset(random, NODE_TARGETS) },
     pause: { targets: subset(random, NODE_TARGETS) },
     clock: { changes: subset(random, CLOCK_CHANGES), maxBumpMs: logUniform(random, 16, 262_144), maxStrobeMs: logUniform(random, 16, 262_144), maxDriftRatio: logUniform(random, 1, 50) / 100 },
@@ -119,12 +130,20 @@ function maybeCompound(random: Random, allowed: readonly FaultKind[], phase: Swa
   return { ...phase, compound };
 }
 
-/** The phases, equally long, that together last the faults phase; compound ones drawn from their own stream, so the rest draw as before. */
-function drawPhases(random: SeededRandom, allowed: readonly FaultKind[], faultsMs: number): SwarmPhase[] {
+/** The phase's partition shapes with leader-minority added, with its KEEP_ODDS, on clusters of LEADER_MINORITY_NODES or more. */
+function maybeLeaderMinority(random: Random, nodes: number, phase: SwarmPhase): SwarmPhase {
+  const partition = phase.nemesisOptions['partition'] as { targets: PartitionTargetName[] } | undefined;
+  if (nodes < LEADER_MINORITY_NODES || partition === undefined || random.next() >= (KEEP_ODDS['leader-minority'] ?? DEFAULT_KEEP_ODDS)) return phase;
+  return { ...phase, nemesisOptions: { ...phase.nemesisOptions, partition: { ...partition, targets: [...partition.targets, 'leader-minority'] } } };
+}
+
+/** The phases, equally long, that together last the faults phase; compound ones and added shapes drawn from streams of their own, so the rest draw as before. */
+function drawPhases(random: SeededRandom, allowed: readonly FaultKind[], faultsMs: number, nodes: number): SwarmPhase[] {
   const compoundRandom = random.fork('compound');
+  const shapeRandom = random.fork('shapes');
   const count = random.integer(PHASES.min, PHASES.max + 1);
   const durationMs = Math.max(1, Math.floor(faultsMs / count));
-  return Array.from({ length: count }, () => maybeCompound(compoundRandom, allowed, drawPhase(random, allowed, durationMs)));
+  return Array.from({ length: count }, () => maybeCompound(compoundRandom, allowed, maybeLeaderMinority(shapeRandom, nodes, drawPhase(random, allowed, durationMs))));
 }
 
 /** The kinds a phase uses: its mix's, and a compound's partition and leader fault. */
@@ -137,7 +156,7 @@ export function phaseKinds(phase: SwarmPhase, where?: string): FaultKind[] {
 export function swarmDraw(config: RunConfig): RunConfig {
   const random = new SeededRandom(config.seed).fork(SWARM_STREAM);
   const allowed = parseNemesisSpec(config.nemesis);
-  const phases = allowed.length === 0 ? [] : drawPhases(random, allowed, config.timeLimitSeconds * 1000);
+  const phases = allowed.length === 0 ? [] : drawPhases(random, allowed, config.timeLimitSeconds * 1000, config.nodes);
   const used = FAULT_KINDS.filter((kind) => phases.some((phase) => phaseKinds(phase).includes(kind)));
   const { nemesisOptions: _replaced, ...rest } = config;
   return {
