@@ -21,7 +21,7 @@ export interface SwarmPhase {
   nemesis: string;
   maxActiveFaults: number;
   nemesisOptions: Record<string, Record<string, unknown>>;
-  /** When set, the phase's mix makes way in its second half for one compound fault (nemesis/compound.ts): a follower cut off, then the leader killed or paused. */
+  /** When set, the phase's mix makes way in its second half for one compound fault (nemesis/compound.ts): a follower cut off, then the leader killed or paused, and once back, killed or paused again as it catches up. */
   compound?: 'kill' | 'pause';
 }
 

@@ -1,4 +1,4 @@
-/** Compound faults: a follower cut off, then the leader lost while it is out, the follower healed first; the phase's mixes run only before and after. */
+/** Compound faults: a follower cut off, then the leader lost while it is out, the follower healed first, the leader lost again as it catches up; the phase's mixes run only before and after. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../common/random.js';
@@ -33,7 +33,8 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
     onEvent: (event) => {
       const compound = event.f !== 'start-clock' && event.f !== 'stop-clock';
       const seenCompound = events.some((earlier) => earlier.from === 'compound');
-      if (compound && event.f === `stop-${leaderFault}`) compoundDone = true;
+      // The second stop of the leader fault ends the compound: the first ends its first loss.
+      if (compound && event.f === `stop-${leaderFault}` && events.some((earlier) => earlier.f === `stop-${leaderFault}` && earlier.from === 'compound')) compoundDone = true;
       events.push({ ...event, atMs: scheduler.nowMs(), from: compound ? 'compound' : seenCompound && compoundDone ? 'after' : 'before' });
     },
   });
@@ -43,12 +44,18 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
 }
 
 for (const leaderFault of ['kill', 'pause'] as const) {
-  test(`a compound with a ${leaderFault}: a follower cut, the leader lost, the follower healed, the leader back, in that order, in the phase's second half`, () => {
+  test(`a compound with a ${leaderFault}: a follower cut, the leader lost, the follower healed, the leader back and lost once more, in that order, in the phase's second half`, () => {
     for (const seed of [1, 2, 3, 4]) {
       const { events, control } = runCompound(leaderFault, seed, PHASE_MS);
       const compound = events.filter((event) => event.from === 'compound');
-      assert.deepEqual(compound.map((event) => event.f), ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`], `seed ${seed}`);
-      const [cut, lost, healed, back] = compound as [TimedEvent, TimedEvent, TimedEvent, TimedEvent];
+      const steps = ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`, `start-${leaderFault}`, `stop-${leaderFault}`];
+      assert.deepEqual(compound.map((event) => event.f), steps, `seed ${seed}`);
+      const [cut, lost, healed, back, relapse, recovered] = compound as [TimedEvent, TimedEvent, TimedEvent, TimedEvent, TimedEvent, TimedEvent];
+      assert.deepEqual(relapse.value, { target: 'one', nodes: ['n3'] }, `seed ${seed}: the node lost again is the one that came back`);
+      const quarterMs = lost.atMs - cut.atMs;
+      assert.ok(back.atMs - lost.atMs >= 2 * quarterMs, `seed ${seed}: down for half the compound`);
+      assert.ok(relapse.atMs - back.atMs === recovered.atMs - relapse.atMs && relapse.atMs > back.atMs, `seed ${seed}: lost again as long after it is back as it stays lost`);
+      assert.ok(recovered.atMs - cut.atMs <= 4 * quarterMs + 3, `seed ${seed}: the compound ends within its fault's duration`);
       assert.equal((cut.value as { target: string }).target, 'isolate-follower');
       const lonely = (cut.value as { groups: string[][] }).groups.find((group) => group.length === 1);
       assert.ok(lonely !== undefined && lonely[0] !== 'n3', `seed ${seed}: the cut node is a follower`);
@@ -56,7 +63,7 @@ for (const leaderFault of ['kill', 'pause'] as const) {
       assert.ok(cut.atMs < lost.atMs && lost.atMs < healed.atMs && healed.atMs < back.atMs, `seed ${seed}: steps in order`);
       assert.ok(cut.atMs >= (PHASE_MS - TIMING.faultMs.max - TIMING.quietMs.max) / 2, `seed ${seed}: the compound comes in the phase's second half`);
       for (const event of events.filter((each) => each.from === 'before')) assert.ok(event.atMs <= cut.atMs, `seed ${seed}: the first mix is over before the compound`);
-      for (const event of events.filter((each) => each.from === 'after')) assert.ok(event.atMs >= back.atMs, `seed ${seed}: the second mix starts after it`);
+      for (const event of events.filter((each) => each.from === 'after')) assert.ok(event.atMs >= recovered.atMs, `seed ${seed}: the second mix starts after it`);
       assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
     }
   });

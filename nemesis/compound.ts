@@ -1,10 +1,13 @@
 /**
  * A compound fault, as Jepsen composes nemeses: a follower is cut off, then
  * the leader is lost (killed or paused) while the follower is still out, then
- * the follower's cut heals while the leader is still down, and last the
- * leader comes back. The stale follower then stands for election against
- * nodes that hold writes it missed: the corner where an election that ignores
- * logs loses committed writes. Single faults, or two drawn to overlap by
+ * the follower's cut heals while the leader is still down, and the leader
+ * comes back. The stale follower then stands for election against nodes that
+ * hold writes it missed: the corner where an election that ignores logs loses
+ * committed writes. Last, while the old leader catches up, it is lost once
+ * more (a crash during recovery): what the new leader synced to it but
+ * it had not made durable is gone, the corner of ZooKeeper's sync-phase data
+ * loss (ZOOKEEPER-3911). Single faults, or several drawn to overlap by
  * chance, almost never line up in this order.
  *
  * A compound comes at a drawn point in a phase's second half: the phase's own mix runs
@@ -12,8 +15,9 @@
  * (drawn from the run's fault timing), and a second mix (from a stream of its
  * own) runs after it to the phase's end, so the mix keeps the rest of the
  * phase. The leader is lost a quarter of the way into the compound fault, the
- * follower healed halfway, the leader back at the end: the leader stays down
- * for half a fault, which outlasts an election.
+ * follower healed halfway, the leader back at three quarters: it stays down
+ * for half a fault, which outlasts an election. An eighth of a fault after it
+ * is back it is lost again, to the compound's end.
  */
 import assert from 'node:assert/strict';
 import type { SeededRandom } from '../common/random.js';
@@ -22,6 +26,7 @@ import type { Fault, FaultDescription, FaultKind, Nemesis } from './index.js';
 import { killNemesis } from './kill.js';
 import { partitionNemesis } from './partition.js';
 import { pauseNemesis } from './pause.js';
+import { NodeFault } from './process-fault.js';
 import { faultEvent, type DurationRangeMs, type FaultSchedule, type ScheduleContext } from './schedule.js';
 
 /** How the leader is lost in a compound fault. */
@@ -118,28 +123,44 @@ export class CompoundSchedule implements FaultSchedule {
     mix?.healAll(control);
   }
 
-  /** The four steps: cut a follower, lose the leader, heal the follower, bring the leader back. */
+  /** The first four steps: cut a follower, lose the leader, heal the follower, bring the leader back (at three quarters, so the relapse fits). */
   private compound(durationMs: number): void {
     if (this.halted) return;
     const context = this.requireContext();
     const targets = this.targetRandom.fork('compound');
     const loseAtMs = Math.floor(durationMs / 4);
     const healAtMs = Math.floor(durationMs / 2);
-    const cut = this.begin(this.cut, targets, healAtMs);
+    const backAtMs = Math.floor((durationMs * 3) / 4);
+    const cut = this.begin({ nemesis: this.cut, fault: this.cut.fault() }, targets, healAtMs);
     context.scheduler.after(loseAtMs, 'nemesis', () => {
       if (this.halted) return;
-      const lost = this.begin(this.lose, targets, durationMs - loseAtMs);
+      const lost = this.begin({ nemesis: this.lose, fault: this.lose.fault() }, targets, backAtMs - loseAtMs);
       context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
-      context.scheduler.after(durationMs - loseAtMs, 'nemesis', () => {
+      context.scheduler.after(backAtMs - loseAtMs, 'nemesis', () => {
         this.stopIfOn(lost);
+        this.relapse(lost, targets, Math.floor((durationMs - backAtMs) / 2));
+      });
+    });
+  }
+
+  /** The last step: the node back from the compound is lost again while it catches up, then the second mix runs. */
+  private relapse(lost: Step, targets: SeededRandom, eighthMs: number): void {
+    if (this.halted) return;
+    const context = this.requireContext();
+    assert.ok(lost.fault instanceof NodeFault, 'the compound loses its leader with a kill or a pause');
+    const again = lost.fault.again();
+    context.scheduler.after(eighthMs, 'nemesis', () => {
+      if (this.halted) return;
+      const step = this.begin({ nemesis: this.lose, fault: again }, targets, eighthMs);
+      context.scheduler.after(eighthMs, 'nemesis', () => {
+        this.stopIfOn(step);
         if (!this.halted) this.startMix(this.mixes.after);
       });
     });
   }
 
-  private begin(nemesis: Nemesis, targets: SeededRandom, plannedDurationMs: number): Step {
+  private begin(step: Step, targets: SeededRandom, plannedDurationMs: number): Step {
     const context = this.requireContext();
-    const step: Step = { nemesis, fault: nemesis.fault() };
     const description = step.fault.start(context.control, targets, context.view());
     this.active.push(step);
     this.report(description, 'start', plannedDurationMs);

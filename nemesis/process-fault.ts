@@ -26,11 +26,13 @@ export class NodeFault implements Fault {
   constructor(
     private readonly action: NodeAction,
     private readonly options: NodeFaultOptions,
+    /** The nodes to hit, when they are chosen already (again()). */
+    private readonly chosen: NodeSelection | null = null,
   ) {}
 
   start(control: FaultControl, random: Random, view: ClusterView): FaultDescription {
     assert.equal(this.selection, null, `a ${this.action.kind} fault starts once`);
-    const selection = pickNodes(pickOne(random, this.options.targets), random, view);
+    const selection = this.chosen ?? pickNodes(pickOne(random, this.options.targets), random, view);
     for (const node of selection.nodes) this.action.apply(control, node);
     this.selection = selection;
     return { kind: this.action.kind, value: selection };
@@ -41,5 +43,11 @@ export class NodeFault implements Fault {
     this.stopped = true;
     for (const node of this.selection.nodes) this.action.undo(control, node);
     return { kind: this.action.kind, value: this.selection };
+  }
+
+  /** The same fault on the one node this one hit, once it started: recorded as target "one", since that node need not lead any more. */
+  again(): NodeFault {
+    assert.ok(this.selection !== null && this.selection.nodes.length === 1, `again() repeats a ${this.action.kind} fault that hit one node`);
+    return new NodeFault(this.action, this.options, { target: 'one', nodes: [...this.selection.nodes] });
   }
 }

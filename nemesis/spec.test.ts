@@ -50,6 +50,16 @@ test('nemesis options are checked with clear messages', () => {
   assert.throws(() => createNemeses(['partition'], ['n1']), usageError(/at least 2 nodes/, '--nodes'));
 });
 
+test('the default partition shapes leave out leader-minority (so default seeds draw as before); naming it draws it', () => {
+  const view = { nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], leader: 'n4' };
+  const [byDefault] = createNemeses(['partition'], view.nodes);
+  const [named] = createNemeses(['partition'], view.nodes, { partition: { targets: ['leader-minority'] } });
+  const targets = (nemesis: typeof named, seed: number): string => (nemesis?.fault().start(new RecordingFaultControl(view.nodes), new SeededRandom(seed), view).value as { target: string }).target;
+  const defaultTargets = new Set(Array.from({ length: 60 }, (_, seed) => targets(byDefault, seed)));
+  assert.deepEqual([...defaultTargets].sort(), ['bridge', 'halves', 'isolate-leader', 'isolate-one', 'majorities-ring', 'one-way']);
+  assert.equal(targets(named, 1), 'leader-minority');
+});
+
 test('custom groups alone make the partition nemesis use exactly them', () => {
   const [partition] = createNemeses(['partition'], NODES, { partition: { customGroups: [['n3'], ['n1', 'n2']] } });
   const control = new RecordingFaultControl(NODES);

@@ -18,6 +18,7 @@ import {
   CLOCK_CHANGES,
   DEFAULT_CLOCK_LIMITS,
   NODE_TARGETS,
+  DEFAULT_PARTITION_TARGETS,
   PARTITION_TARGETS,
   type ClockChangeName,
   type NodeTargetName,
@@ -100,7 +101,7 @@ function partitionOptions(input: Partial<PartitionOptions> = {}, nodes: readonly
   const customGroups = input.customGroups ?? [];
   if (input.customGroups !== undefined) checkCustomGroups(input.customGroups, nodes, `${where}.customGroups`);
   // Custom groups given without targets mean "partition exactly like this".
-  const fallback: readonly PartitionTargetName[] = input.customGroups !== undefined ? ['custom'] : PARTITION_TARGETS.filter((target) => target !== 'custom');
+  const fallback: readonly PartitionTargetName[] = input.customGroups !== undefined ? ['custom'] : DEFAULT_PARTITION_TARGETS;
   const targets = checkChoices(input.targets, PARTITION_TARGETS, `${where}.targets`) ?? fallback;
   if (targets.includes('custom') && input.customGroups === undefined) {
     throw new UsageError('the "custom" target needs customGroups', { where: `${where}.targets`, hint: 'add partition.customGroups, e.g. [["n1"],["n2","n3"]]' });

@@ -11,6 +11,7 @@ import {
   driftSkew,
   isolateLeader,
   isolateOne,
+  leaderMinority,
   majoritiesRing,
   majoritySize,
   oneWay,
@@ -84,6 +85,25 @@ test('isolate the leader; without a leader, a random node recorded as isolate-on
   assert.deepEqual(plan, { target: 'isolate-leader', groups: [['n4'], ['n1', 'n2', 'n3', 'n5']] });
   const fallback = isolateLeader(new SeededRandom(1), view(5, null));
   assert.equal(fallback.target, 'isolate-one');
+  assertDisjoint(groupsOf(fallback), view(5));
+});
+
+test('leader-minority: the leader and random followers are the smaller half; three nodes leave the leader alone; without a leader, random halves', () => {
+  for (const size of [3, 5, 7, 8]) {
+    const followersSeen = new Set<string>();
+    for (const seed of SEEDS) {
+      const plan = leaderMinority(new SeededRandom(seed), view(size, 'n2'));
+      assert.equal(plan.target, 'leader-minority');
+      const groups = groupsOf(plan);
+      assertDisjoint(groups, view(size));
+      assert.ok(groups[0]!.includes('n2'), `seed ${seed}: the leader is on the minority side`);
+      assert.deepEqual(groups.map((group) => group.length), [Math.floor(size / 2), Math.ceil(size / 2)]);
+      for (const node of groups[0]!) if (node !== 'n2') followersSeen.add(node);
+    }
+    assert.equal(followersSeen.size, size === 3 ? 0 : size - 1, `${size} nodes: over seeds every follower joins the leader`);
+  }
+  const fallback = leaderMinority(new SeededRandom(1), view(5, null));
+  assert.equal(fallback.target, 'halves');
   assertDisjoint(groupsOf(fallback), view(5));
 });
 
@@ -161,7 +181,7 @@ test('custom groups come out in view order; overlapping groups are a programmer 
 
 test('partition targets are deterministic from the seed', () => {
   const cluster = view(7, 'n2');
-  for (const target of ['isolate-one', 'isolate-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'] as const) {
+  for (const target of ['isolate-one', 'isolate-leader', 'halves', 'leader-minority', 'majorities-ring', 'bridge', 'one-way'] as const) {
     const plans = SEEDS.slice(0, 10).map((seed) => JSON.stringify(planPartition(target, new SeededRandom(seed), cluster)));
     const again = SEEDS.slice(0, 10).map((seed) => JSON.stringify(planPartition(target, new SeededRandom(seed), cluster)));
     assert.deepEqual(again, plans);

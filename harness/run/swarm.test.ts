@@ -104,3 +104,18 @@ test('a swarm run given its applied faults as a schedule runs them, not its phas
   const replay = resolveConfig('test', 8, { ...stored, schedule, swarmPhases: undefined });
   assert.deepEqual(planRun(replay).faults.map((fault) => [fault.kind, fault.startMs]), schedule.map((fault) => [fault.kind, fault.atMs]));
 });
+
+test('most phases with partitions also draw the leader-minority shape, and the draw replays', () => {
+  const partitionTargets = (config: RunConfig): string[][] => (config.swarmPhases ?? []).flatMap((phase) => {
+    const partition = (phase.nemesisOptions as { partition?: { targets: string[] } }).partition;
+    return partition === undefined ? [] : [partition.targets];
+  });
+  for (const nodes of [3, 7]) {
+    const configs = Array.from({ length: 20 }, (_, index) => resolveConfig('test', index + 1, { nemesis: 'all', swarm: true, nodes }));
+    const targets = configs.flatMap(partitionTargets);
+    const withShape = targets.filter((shapes) => shapes.includes('leader-minority')).length;
+    assert.ok(withShape > targets.length / 2 && withShape < targets.length, `${nodes} nodes: ${withShape} of ${targets.length} partition phases draw leader-minority`);
+    for (const config of configs) assert.ok(planRun(config).faults.length > 0, `seed ${config.seed}: its phases build and plan faults`);
+    assert.deepEqual(resolveConfig('test', 3, storedAndRead(configs[2]!, `nodes-${nodes}.json`)), configs[2]);
+  }
+});
