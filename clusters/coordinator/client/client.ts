@@ -209,7 +209,9 @@ export class CoordinatorClient implements Endpoint {
 
   private handle(connection: LiveConnection, message: ServerMessage): void {
     if ('zxid' in message && message.zxid > this.lastZxidSeen) this.lastZxidSeen = message.zxid;
-    this.armReadTimer(connection);
+    // Only a pong or the handshake vouches that the leader heard of the session lately (server/pongs.ts): a
+    // follower cut off from the leader still answers reads, and those must not keep the connection alive.
+    if (message.type === 'server.pong' || message.type === 'server.connected') this.armReadTimer(connection);
     switch (message.type) {
       case 'server.connected':
         return this.established(connection, message.sessionId, message.timeoutMs);
@@ -377,7 +379,11 @@ export class CoordinatorClient implements Endpoint {
     this.watchers.add(kind, call.request.operation.path, onWatch);
   }
 
-  /** No message in 2/3 of the session timeout means the connection is dead (ZooKeeper's read timeout). */
+  /**
+   * No pong in 2/3 of the session timeout means the connection is dead
+   * (ZooKeeper's read timeout, which any message resets; here only pongs
+   * and the handshake do, as only they vouch for the session at the leader).
+   */
   private armReadTimer(connection: LiveConnection): void {
     const readTimeoutMs = Math.max(1, Math.floor((this.sessionTimeoutMs * 2) / 3));
     connection.readTimer.extend('read', readTimeoutMs, () => {
