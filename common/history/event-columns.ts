@@ -47,6 +47,8 @@ export interface PackedRecords {
   strings: Int32Array;
   /** Common strings first seen in this batch, appended to those both sides keep. */
   newStrings: string[];
+  /** Keys first seen in this batch, appended to the key table both sides keep (a key's code is its place there). */
+  newKeys: string[];
   texts: string[];
   cloned: unknown[];
 }
@@ -76,10 +78,18 @@ export class RecordPacker {
   /**
    * The few strings of type, f, process, error and node, found by a scan:
    * looking up a fresh string in a Map or dictionary hashes it first, which
-   * cost a quarter of a worker's time on a kv history; keys and values,
-   * which are many, go as texts.
+   * cost a quarter of a worker's time on a kv history; values, which are
+   * many, go as texts.
    */
   private readonly common: string[] = [];
+  /**
+   * Keys are looked up all the same (about 80 ms a million here, in the
+   * worker): a key handed over as a fresh string per event is hashed again
+   * by every Map that groups operations by key, which cost the reading
+   * thread half a second a million.
+   */
+  private readonly keys: Record<string, number> = Object.create(null) as Record<string, number>;
+  private keyCount = 0;
   private readonly capacity: number;
   private batch: PackedRecords;
 
@@ -148,12 +158,21 @@ export class RecordPacker {
       batch.numbers[at * NUMBERS + field] = value;
     } else if (typeof value === 'string') {
       batch.slots[where] = Slot.String;
-      batch.strings[at * STRINGS + 2 + field] = this.code(value, field !== 1 && field !== 2);
+      batch.strings[at * STRINGS + 2 + field] = field === 1 ? this.keyCode(value) : this.code(value, field !== 2);
     } else {
       batch.slots[where] = Slot.Cloned;
       batch.strings[at * STRINGS + 2 + field] = batch.cloned.length;
       batch.cloned.push(value);
     }
+  }
+
+  private keyCode(key: string): number {
+    const known = this.keys[key];
+    if (known !== undefined) return known;
+    const code = this.keyCount++;
+    this.keys[key] = code;
+    this.batch.newKeys.push(key);
+    return code;
   }
 
   /** The string's code in `strings`: a common string's position, or its place in the batch's texts. */
@@ -184,6 +203,7 @@ function emptyBatch(capacity: number): PackedRecords {
     numbers: new Float64Array(capacity * NUMBERS),
     strings: new Int32Array(capacity * STRINGS),
     newStrings: [],
+    newKeys: [],
     texts: [],
     cloned: [],
   };
@@ -211,13 +231,27 @@ export function packedBuffers(batch: PackedRecords): ArrayBuffer[] {
   return arrays.map((array) => array.buffer as ArrayBuffer);
 }
 
+/**
+ * A number read from a Float64Array is a double to V8 even when it is a small
+ * integer, where JSON.parse gives a small integer. Stored into an object
+ * whose field so far held small integers (an operation's callIndex), a
+ * double makes V8 rebuild the layout of every object made before it, one at
+ * a time on first touch: half a second of the first pass over a million
+ * operations (groupByKey). The same value, as JSON.parse would give it.
+ */
+function asParsed(value: number): number {
+  return (value | 0) === value && !Object.is(value, -0) ? value | 0 : value;
+}
+
 /** Unpacks batches in the order they were taken, keeping the common strings they name. */
 export class RecordUnpacker {
   private readonly common: string[] = [];
+  private readonly keys: string[] = [];
 
   /** The batch's records (undefined for a line without one) and line numbers. */
   unpack(batch: PackedRecords): { records: unknown[]; lines: Uint32Array } {
     for (const text of batch.newStrings) this.common.push(text);
+    for (const key of batch.newKeys) this.keys.push(key);
     const records: unknown[] = new Array(batch.count);
     for (let at = 0; at < batch.count; at++) {
       const shape = batch.shapes[at];
@@ -232,8 +266,8 @@ export class RecordUnpacker {
     const record: Record<string, unknown> = {};
     const index = batch.index[at]!;
     const time = batch.time[at]!;
-    if (!Number.isNaN(index)) record['index'] = index;
-    if (!Number.isNaN(time)) record['time'] = time;
+    if (!Number.isNaN(index)) record['index'] = asParsed(index);
+    if (!Number.isNaN(time)) record['time'] = asParsed(time);
     this.field(record, 'process', batch, at, 0);
     record['type'] = this.text(batch, batch.strings[at * STRINGS]!);
     record['f'] = this.text(batch, batch.strings[at * STRINGS + 1]!);
@@ -252,7 +286,8 @@ export class RecordUnpacker {
     const slot = batch.slots[at * SLOTS + field];
     if (slot === Slot.Absent) return;
     if (slot === Slot.Null) record[name] = null;
-    else if (slot === Slot.Number) record[name] = batch.numbers[at * NUMBERS + field];
+    else if (slot === Slot.Number) record[name] = asParsed(batch.numbers[at * NUMBERS + field]!);
+    else if (slot === Slot.String && field === 1) record[name] = this.keys[batch.strings[at * STRINGS + 3]!];
     else if (slot === Slot.String) record[name] = this.text(batch, batch.strings[at * STRINGS + 2 + field]!);
     else record[name] = batch.cloned[batch.strings[at * STRINGS + 2 + field]!];
   }
