@@ -29,7 +29,7 @@ interface BrowserElement {
   getBoundingClientRect(): { left: number; top: number; right: number; bottom: number };
   querySelector(selector: string): BrowserElement | null;
   querySelectorAll(selector: string): ArrayLike<BrowserElement>;
-  __view?: { origin(): [number, number]; width(): number; height(): number };
+  __view?: { origin(): [number, number]; padding(): { left: number; top: number }; width(): number; height(): number };
 }
 
 /** Every chart matching chartSelector, with the texts (or shapes) inside it matching textSelector; empty texts are left out. */
@@ -45,7 +45,9 @@ export async function chartGeometry(page: Page, chartSelector: string, textSelec
         const svg = chart.querySelector('svg')!;
         const svgBox = boxOf(svg, 'svg');
         const view = chart.__view!;
-        const [x, y] = view.origin();
+        // The data rectangle starts at the view's padding (5 px by default) plus its origin (the axes' room).
+        const padding = view.padding();
+        const [x, y] = [view.origin()[0] + padding.left, view.origin()[1] + padding.top];
         // A concatenated chart has no one height: its plot is then taken to run down the whole drawing.
         const bottom = view.height() > 0 ? svgBox.top + y + view.height() : svgBox.bottom;
         const plot = { text: 'plot', left: svgBox.left + x, top: svgBox.top + y, right: svgBox.left + x + view.width(), bottom };
