@@ -14,7 +14,7 @@ import type { StoredRun } from '../../../reports/index-runs.js';
 import { UsageError } from '../../../common/errors.js';
 import { parseShard, shardLabel, shardSeeds } from '../shard.js';
 import { sshFlagsOf, withSshFlags, type SshArguments } from './ssh-flags.js';
-import { PARTITION_TARGETS, type NemesisOptions } from '../../../nemesis/index.js';
+import { DEFAULT_PARTITION_TARGETS, PARTITION_TARGETS, type NemesisOptions } from '../../../nemesis/index.js';
 
 /** The shapes a generated schedule draws from; custom is told apart, since it needs groups from a file. */
 const PARTITION_SHAPES = PARTITION_TARGETS.filter((shape) => shape !== 'custom');
@@ -64,7 +64,7 @@ function build(yargs: Argv): Argv<TestArguments> {
     .option('bug', { type: 'string', array: true, describe: 'switch on a deliberate coordinator bug (see faultline bugs)' })
     .option('read-mode', { type: 'string', describe: "how the system serves register reads: one of its read modes (default its first; faultline systems lists them)" })
     .option('max-active-faults', { type: 'number', describe: 'faults on at once, each on its own resource (default 1)' })
-    .option('partitions', { type: 'string', describe: `partition shapes to draw from, a comma list of ${PARTITION_SHAPES.join(', ')} (default: all but custom)` })
+    .option('partitions', { type: 'string', describe: `partition shapes to draw from, a comma list of ${PARTITION_SHAPES.join(', ')} (default: ${DEFAULT_PARTITION_TARGETS.join(', ')})` })
     .option('out', { type: 'string', describe: `directory for run directories (default ${DEFAULTS.out})` })
     .option('swarm', { type: 'boolean', describe: "draw each seed's own fault kinds, their settings and load from those allowed (recorded in its config); with --test-count and --nemesis all" })
     .option('install', { type: 'string', describe: "a system's own install instead of the host's packages: a ZooKeeper release directory, an etcd binary" })
