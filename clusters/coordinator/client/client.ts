@@ -209,8 +209,7 @@ export class CoordinatorClient implements Endpoint {
 
   private handle(connection: LiveConnection, message: ServerMessage): void {
     if ('zxid' in message && message.zxid > this.lastZxidSeen) this.lastZxidSeen = message.zxid;
-    // Only a pong or the handshake vouches that the leader heard of the session lately (server/pongs.ts): a
-    // follower cut off from the leader still answers reads, and those must not keep the connection alive.
+    // Only these vouch that the leader heard of the session (service/pongs.ts); a cut-off follower still answers reads.
     if (message.type === 'server.pong' || message.type === 'server.connected') this.armReadTimer(connection);
     switch (message.type) {
       case 'server.connected':
@@ -379,11 +378,7 @@ export class CoordinatorClient implements Endpoint {
     this.watchers.add(kind, call.request.operation.path, onWatch);
   }
 
-  /**
-   * No pong in 2/3 of the session timeout means the connection is dead
-   * (ZooKeeper's read timeout, which any message resets; here only pongs
-   * and the handshake do, as only they vouch for the session at the leader).
-   */
+  /** No pong in 2/3 of the session timeout means the connection is dead (ZooKeeper's read timeout, reset by any message there). */
   private armReadTimer(connection: LiveConnection): void {
     const readTimeoutMs = Math.max(1, Math.floor((this.sessionTimeoutMs * 2) / 3));
     connection.readTimer.extend('read', readTimeoutMs, () => {
