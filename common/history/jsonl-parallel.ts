@@ -176,8 +176,14 @@ async function* rangeInThisThread(file: string, range: ByteRange, consumedLines:
     // Closes the file when the reader stops early (a bad event before the range's end).
     await lines.return({ lineCount: 0 });
   }
-  const { lineCount, unparsed } = step.value;
-  // The error names a line within the range: leave it out, so the reader parses the line again at its place in the file.
+  return rangeOutcome(step.value);
+}
+
+/**
+ * How a range's parse ended, without the parse error: it names a line within
+ * the range, so the reader parses that line again at its place in the file.
+ */
+export function rangeOutcome({ lineCount, unparsed }: { lineCount: number; unparsed?: UnparsedLine }): { lineCount: number; unparsed?: UnparsedLine } {
   return unparsed === undefined ? { lineCount } : { lineCount, unparsed: { line: unparsed.line, text: unparsed.text, followed: unparsed.followed } };
 }
 

@@ -5,9 +5,9 @@
  * order, since pairing and index order run across ranges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LINE_CHUNK_BYTES, readLineChunks } from './lines.js';
+import { parseLines } from './files.js';
 import { packedBuffers, RecordPacker } from './event-columns.js';
-import { rangeRecord, type ParseRequest, type ParseReply } from './jsonl-parallel.js';
+import { rangeOutcome, rangeRecord, type ParseRequest, type ParseReply } from './jsonl-parallel.js';
 
 /** Records per posted batch: small enough that the reader can start on them early, large enough to cost one message each. */
 const BATCH_RECORDS = 16_384;
@@ -22,26 +22,17 @@ function post(reply: ParseReply, failAfterBatches = Number.POSITIVE_INFINITY): v
 
 async function parseRange(request: ParseRequest): Promise<void> {
   const packer = new RecordPacker(request.batchRecords ?? BATCH_RECORDS);
-  let line = 0;
-  let unparsed: { line: number; text: string } | undefined;
-  for await (const lines of readLineChunks(request.file, LINE_CHUNK_BYTES, request.range)) {
-    for (const text of lines) {
-      line += 1;
-      if (unparsed !== undefined) break;
-      let record: unknown;
-      try {
-        record = rangeRecord(text);
-      } catch {
-        unparsed = { line, text };
-        continue;
-      }
-      packer.add(record, line);
+  const lines = parseLines(request.file, rangeRecord, request.range);
+  let step = await lines.next();
+  for (; step.done !== true; step = await lines.next()) {
+    const { records, lines: numbers } = step.value;
+    for (let at = 0; at < records.length; at++) {
+      packer.add(records[at], numbers[at]!);
       if (packer.full) post({ kind: 'records', batch: packer.take() }, request.failAfterBatches);
     }
-    if (unparsed !== undefined && line > unparsed.line) break;
   }
   if (packer.count > 0) post({ kind: 'records', batch: packer.take() }, request.failAfterBatches);
-  post(unparsed === undefined ? { kind: 'end', lineCount: line } : { kind: 'end', lineCount: line, unparsed: { ...unparsed, followed: line > unparsed.line } });
+  post({ kind: 'end', ...rangeOutcome(step.value) });
 }
 
 parseRange(workerData as ParseRequest).catch((error: unknown) => {
