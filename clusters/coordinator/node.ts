@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { ConsensusEngine, EngineKind, EngineOptions, EngineStatus, LogEntry, Position, Snapshot } from './engine.js';
 import type { Address, Endpoint, Message, World } from './world.js';
 import { ServiceStateMachine, type OrphanedEphemeral } from './service/state-machine.js';
+import { AppliedAheadLog } from './applied-ahead.js';
 import { CoordinatorServer } from './service/server.js';
 import { DEFAULT_SERVICE_TIMING, type ServiceTiming } from './service/handlers.js';
 import type { OperationResult, ReadOperation, SessionInfo } from './service/types.js';
@@ -75,6 +76,8 @@ export interface CoordinatorNode extends Endpoint {
   connectionCount(): number;
   /** An ephemeral node whose owner session this replica no longer has (never, when it is correct), for the simulator's step checks. */
   orphanedEphemeral(): OrphanedEphemeral | null;
+  /** Entries applied past the engine's own commit position since the last call (none, when it is correct), for the simulator's step checks. */
+  drainAppliedAhead(): LogEntry[];
 }
 
 /** This replica's register values (RegisterRecipe's keys), read from its own applied state: null for a key it lacks. */
@@ -93,6 +96,7 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
   const timing: CoordinatorTiming = { ...DEFAULT_COORDINATOR_TIMING, ...options.timing };
   const bugs: ReadonlySet<string> = new Set(options.bugs ?? []);
   const state = new ServiceStateMachine(bugs);
+  const appliedAhead = new AppliedAheadLog();
   // The engine may replay committed entries while it starts, before the server exists.
   let server: CoordinatorServer | null = null;
   const createEngine = options.createEngine ?? createRealEngine;
@@ -107,7 +111,9 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
     leaseMs: timing.leaseMs,
     maxClockDriftMs: timing.maxClockDriftMs,
     onCommit: (entry: LogEntry) => {
-      const outcome = state.apply(entry, engine.status().epoch);
+      const status = engine.status();
+      appliedAhead.record(entry, status.commitPosition);
+      const outcome = state.apply(entry, status.epoch);
       server?.applied(outcome);
     },
     takeSnapshot: () => state.takeSnapshot(),
@@ -154,5 +160,6 @@ export function createCoordinatorNode(options: CoordinatorNodeOptions): Coordina
     connectionCount: () => liveServer.connectionCount(),
     // Asked after every simulation step: straight to the state machine, which keeps the answer until its state changes.
     orphanedEphemeral: () => state.orphanedEphemeral(),
+    drainAppliedAhead: () => appliedAhead.drain(),
   };
 }

@@ -65,6 +65,7 @@ export class CoordinatorCluster<S extends SimulatedHosts = SimulatedHosts> {
     this.simulation.addStepChecks((endpoint, address) => {
       const node = endpoint as CoordinatorNode;
       this.invariants.checkEngine(node.engine);
+      this.invariants.checkApplied(address, node, node.drainAppliedAhead());
       checkServiceInvariants(address, node);
     });
   }

@@ -12,6 +12,9 @@
  *   (this is log matching on the committed prefix).
  * - committed-entry-lost: no node's committed log skips a position that
  *   another node committed, nor holds one the others skipped.
+ * - applied-entries-committed: an entry a replica applied before its engine
+ *   committed it is the one the cluster commits at its position
+ *   (applied-invariant.ts).
  *
  * Incremental: the checker keeps the cluster's committed sequence once
  * (committed-sequence.ts) and, per node, a cursor into it, so each step costs
@@ -24,6 +27,7 @@ import type { Address } from '../world.js';
 import { InvariantViolation } from '../../../common/invariant-violation.js';
 import { PlainDataHasher } from '../../../common/plain-data.js';
 import { CommittedSequence } from './committed-sequence.js';
+import { APPLIED_INVARIANT, AppliedEntriesCheck } from './applied-invariant.js';
 
 /** The part of ConsensusEngine the invariants read. */
 export interface EngineView {
@@ -37,7 +41,8 @@ export type InvariantName =
   | 'commit-never-regresses'
   | 'committed-log-order'
   | 'committed-entries-agree'
-  | 'committed-entry-lost';
+  | 'committed-entry-lost'
+  | typeof APPLIED_INVARIANT;
 
 export { InvariantViolation };
 
@@ -65,6 +70,7 @@ export class ConsensusInvariants {
   private readonly nodes = new Map<Address, NodeTrack>();
   private readonly sequence = new CommittedSequence();
   private readonly hasher = new PlainDataHasher();
+  private readonly applied = new AppliedEntriesCheck(this.sequence, this.hasher);
   private readonly allowSnapshotJumps: boolean;
 
   constructor(options: InvariantOptions = {}) {
@@ -105,6 +111,15 @@ export class ConsensusInvariants {
       const entries = engine.committedEntries(track.lastEntryPosition + 1);
       for (let index = 0; index < entries.length; index++) this.checkEntry(self, track, entries[index] as LogEntry, index === 0);
     }
+  }
+
+  /**
+   * applied-entries-committed (applied-invariant.ts): the entries a replica
+   * applied past its engine's commit position since the last call, held to
+   * what the cluster commits. `owner` is the node object, new after a restart.
+   */
+  checkApplied(self: Address, owner: object, appliedAhead: readonly LogEntry[]): void {
+    this.applied.check(self, owner, appliedAhead);
   }
 
   private checkLeader(self: Address, epoch: number): void {

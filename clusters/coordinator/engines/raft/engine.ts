@@ -53,6 +53,7 @@ export class RaftEngine implements InspectableEngine {
     const node = this.node;
     if (node.stopped || !this.started) return;
     node.steps.run(() => {
+      node.compactIfDue();
       const termBefore = node.log.term;
       const commitBefore = node.commitIndex;
       dispatch(node, from, message);
@@ -63,8 +64,12 @@ export class RaftEngine implements InspectableEngine {
   }
 
   propose(command: Command): Position | null {
-    if (this.node.stopped) return null;
-    return this.node.steps.run(() => propose(this.node, command));
+    const node = this.node;
+    if (node.stopped) return null;
+    return node.steps.run(() => {
+      node.compactIfDue();
+      return propose(node, command);
+    });
   }
 
   /** The callback runs after the step, once every transition the step made is complete (EngineSteps). */

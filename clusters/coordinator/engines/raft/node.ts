@@ -163,10 +163,14 @@ export class RaftNode {
       this.appliedIndex = index;
       this.options.onCommit({ position: entry.index, epoch: entry.term, command: entry.command });
     }
-    this.compactIfDue();
   }
 
-  private compactIfDue(): void {
+  /**
+   * Called as a step starts: what a step commits stays in the log until it
+   * ends, so every committed entry can be read back (the simulator's
+   * consensus invariants read each step's commits from the log).
+   */
+  compactIfDue(): void {
     if (this.appliedIndex - this.log.snapshotIndex < this.compactAfterEntries) return;
     if (this.appliedIndex > this.commitIndex) return;
     const term = this.log.termAt(this.appliedIndex);

@@ -66,12 +66,12 @@ export class ZabEngine implements InspectableEngine {
     const node = this.node;
     if (node.stopped || !this.started) return;
     node.steps.run(() => {
+      node.compactIfDue();
       const before = { accepted: node.history.acceptedEpoch, current: node.history.currentEpoch, committed: node.lastCommitted };
       receiveInOrder(node, from, message as unknown as ZabMessage, this.deliver);
       assert.ok(node.history.acceptedEpoch >= before.accepted, 'acceptedEpoch never goes back');
       assert.ok(node.history.currentEpoch >= before.current, 'currentEpoch never goes back');
       assert.ok(node.lastCommitted >= before.committed || node.options.bugs.size > 0, 'commits never go back');
-      node.compactIfDue();
     });
   }
 
@@ -79,9 +79,8 @@ export class ZabEngine implements InspectableEngine {
     const node = this.node;
     if (node.stopped) return null;
     return node.steps.run(() => {
-      const position = proposeAsLeader(node, command);
       node.compactIfDue();
-      return position;
+      return proposeAsLeader(node, command);
     });
   }
 

@@ -186,7 +186,12 @@ export class ZabNode {
     this.lastCommitted = Math.min(this.lastCommitted, zxid);
   }
 
-  /** Called between steps, never inside one, so no step loses entries it is about to send. */
+  /**
+   * Called as a step starts, never inside one, so no step loses entries it
+   * is about to send, and what a step commits stays in the log until it ends:
+   * every committed entry can be read back (the simulator's consensus
+   * invariants read each step's commits from the log).
+   */
   compactIfDue(): void {
     if (this.history.logLength < this.compactAfterEntries || this.appliedZxid !== this.lastCommitted) return;
     if (this.history.entriesBetween(this.history.snapshotZxid, this.appliedZxid).length < this.compactAfterEntries) return;
