@@ -225,3 +225,16 @@ test('addInvariantChecks checks only the node a step ran, and every node after a
   client.transport.send('n2', { type: 'commit', value: 'different' });
   assert.throws(() => simulation.run(40), /committed-entries-agree broken on n2/);
 });
+
+test('a batch that follows the last committed entry in the same log vouches for the gap between them, so a position committed there later is lost', () => {
+  const invariants = new ConsensusInvariants();
+  const [a, b] = [new FakeEngine('a'), new FakeEngine('b')];
+  a.commit([10, 1, 'x']);
+  invariants.check([a]);
+  // A new epoch starts past the positions the last one left unused (ZAB's zxids), in a later step.
+  a.epoch = 2;
+  a.commit([20, 2, 'y']);
+  invariants.check([a]);
+  b.commit([10, 1, 'x'], [15, 1, 'truncated']);
+  violates('committed-entry-lost', () => invariants.check([b]));
+});

@@ -108,9 +108,22 @@ export class ConsensusInvariants {
     }
     if (status.commitPosition > track.commitPosition) {
       track.commitPosition = status.commitPosition;
-      const entries = engine.committedEntries(track.lastEntryPosition + 1);
-      for (let index = 0; index < entries.length; index++) this.checkEntry(self, track, entries[index] as LogEntry, index === 0);
+      this.checkNewlyCommitted(self, track);
     }
+  }
+
+  /**
+   * The entries committed since the node's last report. Asked from its last
+   * reported entry on: while the log still holds that entry, the new ones
+   * follow it directly in this node's log, so no position between them was
+   * committed (a ZAB epoch starts past the zxids the last one left unused).
+   * Only when the log was compacted past it may the batch start past a snapshot.
+   */
+  private checkNewlyCommitted(self: Address, track: NodeTrack): void {
+    const last = track.lastEntryPosition;
+    const entries = track.engine.committedEntries(last >= 0 ? last : 0);
+    const start = entries[0]?.position === last ? 1 : 0;
+    for (let index = start; index < entries.length; index++) this.checkEntry(self, track, entries[index] as LogEntry, index === 0);
   }
 
   /**
