@@ -11,6 +11,7 @@ import { shrinkStoredRun } from './shrink-run.js';
 import { runTest } from './execute.js';
 import { simRun } from './testing/sim-runs.js';
 import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
+import { checkSchedule } from '../../nemesis/index.js';
 
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
@@ -200,4 +201,43 @@ test('a search that ends without faults goes on once from the last run with faul
   assert.equal(kept.config.concurrency, 2);
   assert.ok(!discarded.includes(kept.trial), 'the kept run is not discarded');
   assert.ok(result.steps.includes('no faults at all') === false, `the steps are those to the kept run: ${result.steps.join('; ')}`);
+});
+
+/** The operation that shows the violation is invoked by 5 s and returns at 9 s: the run must last until 5 s, not 9. */
+function invokedEarlyAttempt(config: RunConfig): Promise<Trial> {
+  const needed = config.warmupSeconds + config.timeLimitSeconds >= 5;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * (config.warmupSeconds + config.timeLimitSeconds) * 10, violationMs: 9000, directory: '' });
+}
+
+test('a run without faults is cut between a second and its length, not only to a second: the operation that shows the violation need only be invoked', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [] };
+  const result = await shrinkRun(config, ['linearizability'], invokedEarlyAttempt, () => {}, bounds());
+  const kept = result.smallest!.config;
+  const endSeconds = kept.warmupSeconds + kept.timeLimitSeconds;
+  assert.ok(endSeconds >= 5 && endSeconds <= 6, `the run ends at ${endSeconds} s: ${result.steps.join('; ')}`);
+});
+
+/** The kill of n3 must come after the kill of n1 has ended, however long after; the violation shows 300 ms after it. */
+function sequenceAttempt(config: RunConfig): Promise<Trial> {
+  const schedule = config.schedule ?? [];
+  const first = schedule.find((entry) => JSON.stringify(entry.value).includes('"n1"'));
+  const second = schedule.find((entry) => JSON.stringify(entry.value).includes('"n3"'));
+  const needed = first !== undefined && second !== undefined && second.atMs >= first.atMs + first.durationMs;
+  const violationMs = second === undefined ? 0 : second.atMs + 300;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * (config.warmupSeconds + config.timeLimitSeconds) * 10, violationMs, directory: '' });
+}
+
+test('the quiet gap before each fault is closed, not only the one before the first, and no candidate overlaps two faults on one resource', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(9000, 'n3')] };
+  const candidates: RunConfig[] = [];
+  const result = await shrinkRun(config, ['linearizability'], (candidate) => {
+    candidates.push(candidate);
+    return sequenceAttempt(candidate);
+  }, () => {}, bounds());
+  const [first, second] = result.smallest!.config.schedule!;
+  assert.ok(second!.atMs - (first!.atMs + first!.durationMs) <= 1000, `the n3 kill starts ${second!.atMs - first!.atMs - first!.durationMs} ms after the n1 kill ends: ${result.steps.join('; ')}`);
+  for (const candidate of candidates) {
+    const window = { nodes: ['n1', 'n2', 'n3'], fromMs: candidate.warmupSeconds * 1000, untilMs: (candidate.warmupSeconds + candidate.timeLimitSeconds) * 1000 };
+    assert.doesNotThrow(() => checkSchedule(candidate.schedule ?? [], window), JSON.stringify(candidate.schedule));
+  }
 });
