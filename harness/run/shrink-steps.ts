@@ -70,30 +70,47 @@ function smallerValues(value: number, minimum: number, whole: boolean): number[]
 }
 
 /**
- * A lighter run around the same faults: a shorter faults phase, the faults
- * sooner (the quiet gap before each closed), a shorter warm-up (the faults
- * move earlier with it), a shorter recovery, fewer workers and keys, a lower
- * rate, shorter faults.
+ * A lighter run around the same faults, one kind of change per step, in the
+ * order shrink tries them: a shorter faults phase, the faults sooner (the
+ * quiet gap before each closed), a shorter warm-up (the faults move earlier
+ * with it), a shorter recovery, fewer workers and keys, a lower rate, and
+ * last shorter faults (tried first they kept shorter faults that then
+ * blocked larger cuts).
  */
+export const LOAD_STEPS: readonly ((config: RunConfig) => Candidate[])[] = [
+  (config) => shorterTimeLimits(config, config.schedule ?? []),
+  (config) => soonerFaults(config, config.schedule ?? []),
+  shorterWarmup,
+  (config) => smallerValues(config.recoverySeconds, 0, true).map((seconds) => ({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` })),
+  (config) => smallerValues(config.concurrency, 1, true).map((workers) => ({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` })),
+  (config) => smallerValues(config.keys, 1, true).map((keys) => ({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` })),
+  (config) => smallerValues(config.rate, 1, false).map((rate) => ({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` })),
+  shorterFaults,
+];
+
+/** Every load step's candidates, in order. */
 export function smallerLoad(config: RunConfig): Candidate[] {
+  return LOAD_STEPS.flatMap((step) => step(config));
+}
+
+function shorterWarmup(config: RunConfig): Candidate[] {
   const schedule = config.schedule ?? [];
-  const candidates: Candidate[] = [...shorterTimeLimits(config, schedule), ...soonerFaults(config, schedule)];
-  for (const seconds of smallerValues(config.warmupSeconds, 0, true)) {
+  return smallerValues(config.warmupSeconds, 0, true).map((seconds) => {
     const shiftMs = (config.warmupSeconds - seconds) * 1000;
     const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
-    candidates.push({ config: { ...config, warmupSeconds: seconds, ...(config.schedule === undefined ? {} : { schedule: moved }) }, change: `warm-up ${config.warmupSeconds} s -> ${seconds} s` });
-  }
-  for (const seconds of smallerValues(config.recoverySeconds, 0, true)) candidates.push({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` });
-  for (const workers of smallerValues(config.concurrency, 1, true)) candidates.push({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` });
-  for (const keys of smallerValues(config.keys, 1, true)) candidates.push({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` });
-  for (const rate of smallerValues(config.rate, 1, false)) candidates.push({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` });
-  // Last: shorter faults, so the run can end sooner after them.
+    return { config: { ...config, warmupSeconds: seconds, ...(config.schedule === undefined ? {} : { schedule: moved }) }, change: `warm-up ${config.warmupSeconds} s -> ${seconds} s` };
+  });
+}
+
+function shorterFaults(config: RunConfig): Candidate[] {
+  const schedule = config.schedule ?? [];
   const longestMs = Math.max(0, ...schedule.map((fault) => fault.durationMs));
-  for (const factor of [0.5, 0.75].filter(() => longestMs >= 200)) {
-    const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
-    candidates.push({ config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` });
-  }
-  return candidates;
+  return [0.5, 0.75]
+    .filter(() => longestMs >= 200)
+    .map((factor) => {
+      const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
+      return { config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` };
+    });
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import type { RunConfig } from '../../common/run-config.js';
 import { nemesisOfSchedule } from '../../nemesis/index.js';
-import { cutAfter, dropFaults, smallerLoad, type Candidate } from './shrink-steps.js';
+import { cutAfter, dropFaults, LOAD_STEPS, type Candidate } from './shrink-steps.js';
 import { Stop, Trials } from './shrink-trials.js';
 
 /** How long after the first violation a run is cut at first, and as a last step (by then the operation that showed it has returned). */
@@ -125,11 +125,39 @@ async function shrinkPass(trials: Trials, reseeding: boolean, order: SearchOrder
   const { keepAFault } = order;
   const cut = (marginMs: number): Candidate[] => [cutAfter(trials.kept().config, trials.kept().trial.violationMs, marginMs)].filter((candidate) => candidate !== undefined);
   let changed = await firstFailing(trials, cut(LOOSE_CUT_MS), reseeding);
-  if (keepAFault) while (await firstFailing(trials, smallerLoad(trials.kept().config), reseeding)) changed = true;
+  if (keepAFault) changed = (await lighterLoad(trials, LOAD_STEPS, reseeding)) || changed;
   changed = (await dropFaultsPass(trials, reseeding, keepAFault)) || changed;
   if (!reseeding && trials.reseeds) changed = (await dropFaultsPass(trials, true, keepAFault)) || changed;
-  while (await firstFailing(trials, [...smallerLoad(trials.kept().config), ...cut(TIGHT_CUT_MS)], reseeding)) changed = true;
+  return (await lighterLoad(trials, [...LOAD_STEPS, () => cut(TIGHT_CUT_MS)], reseeding)) || changed;
+}
+
+/**
+ * The load steps in sweeps: each step is kept for as long as one of its
+ * candidates fails, then the next step; sweeps go on while one kept a change.
+ * Starting over from the first step after every change instead tried each
+ * step that had just passed again at every later change, which is most of
+ * the runs a search spends (a warm-up that must stay, say, tried after each
+ * of a dozen cuts in rate and workers).
+ */
+async function lighterLoad(trials: Trials, steps: readonly ((config: RunConfig) => Candidate[])[], reseeding: boolean): Promise<boolean> {
+  let changed = false;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let swept = false;
+    for (const step of steps) {
+      let kept = false;
+      while (await firstFailing(trials, step(trials.kept().config), reseeding)) kept = true;
+      // A change to the faults or the load often lets the run end sooner: the first step (the time limit) goes again at once.
+      if (kept && step !== steps[0]) await firstFailingRepeatedly(trials, steps[0]!, reseeding);
+      swept ||= kept;
+    }
+    if (!swept) return changed;
+    changed = true;
+  }
   return changed;
+}
+
+async function firstFailingRepeatedly(trials: Trials, step: (config: RunConfig) => Candidate[], reseed: boolean): Promise<void> {
+  while (await firstFailing(trials, step(trials.kept().config), reseed));
 }
 
 async function firstFailing(trials: Trials, candidates: readonly Candidate[], reseed: boolean): Promise<boolean> {
