@@ -243,3 +243,18 @@ test('the quiet gap before each fault is closed, not only the one before the fir
     assert.doesNotThrow(() => checkSchedule(candidate.schedule ?? [], window), JSON.stringify(candidate.schedule));
   }
 });
+
+/** At seed 1 the failure needs the kills of n2, n3 and n4; at seed 2 those of n1 and n2 suffice. */
+function seedDependentFaultsAttempt(config: RunConfig): Promise<Trial> {
+  const killed = new Set((config.schedule ?? []).flatMap((entry) => (entry.value as { nodes: string[] }).nodes));
+  const needed = config.seed === 1 ? ['n2', 'n3', 'n4'].every((node) => killed.has(node)) : config.seed === 2 && ['n1', 'n2'].every((node) => killed.has(node));
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 9000, directory: '' });
+}
+
+test('a fault drop that halves the faults is tried at other seeds before a larger subset at the kept seed', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15, nodes: 5 }), faultSchedule: [fault(3000, 'n1'), fault(4000, 'n2'), fault(6000, 'n3'), fault(8000, 'n4')] };
+  const result = await shrinkRun(config, ['linearizability'], seedDependentFaultsAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  const kept = result.smallest!.config;
+  assert.deepEqual((kept.schedule ?? []).map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n1', 'n2'], result.steps.join('; '));
+  assert.equal(kept.seed, 2);
+});
