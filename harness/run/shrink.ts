@@ -168,8 +168,8 @@ async function firstFailing(trials: Trials, candidates: readonly Candidate[], re
 /**
  * Delta debugging over the kept schedule (shrink-steps.ts dropFaults); true
  * when it dropped any fault. A candidate that keeps at most half the faults
- * is tried at other seeds too even in a pass at the kept seed, before any
- * larger one: which faults a failure needs can depend on the seed (which node
+ * is tried at other seeds too even in a pass at the kept seed (once each is
+ * tried at the kept seed), before any larger one: which faults a failure needs can depend on the seed (which node
  * leads when they start), and taking a larger subset that fails at the kept
  * seed first can leave the search in a 1-minimal set bigger than one a
  * smaller subset at another seed leads to (ephemeral-outlives-session on
@@ -183,7 +183,9 @@ async function dropFaultsPass(trials: Trials, reseed: boolean, keepAFault: boole
     if (faults === 0) return changed;
     const candidates = dropFaults(trials.kept().config, granularity).filter((candidate) => !keepAFault || (candidate.config.schedule?.length ?? 0) > 0);
     const halving = (candidate: Candidate): boolean => (candidate.config.schedule?.length ?? 0) * 2 <= faults;
-    if ((await firstFailing(trials, candidates.filter(halving), reseed || trials.reseeds)) || (await firstFailing(trials, candidates.filter((candidate) => !halving(candidate)), reseed))) {
+    const [smaller, larger] = [candidates.filter(halving), candidates.filter((candidate) => !halving(candidate))];
+    // The kept seed first, for each: a subset that fails there needs no other seed.
+    if ((await firstFailing(trials, smaller, reseed)) || (await firstFailing(trials, smaller, trials.reseeds)) || (await firstFailing(trials, larger, reseed))) {
       changed = true;
       granularity = Math.max(2, granularity - 1);
     } else if (granularity >= faults) return changed;
