@@ -258,3 +258,17 @@ test('a fault drop that halves the faults is tried at other seeds before a large
   assert.deepEqual((kept.schedule ?? []).map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n1', 'n2'], result.steps.join('; '));
   assert.equal(kept.seed, 2);
 });
+
+/** The kill of n2 alone fails at seed 1, the kill of n1 alone at seed 2. */
+function eitherFaultAttempt(config: RunConfig): Promise<Trial> {
+  const killed = new Set((config.schedule ?? []).flatMap((entry) => (entry.value as { nodes: string[] }).nodes));
+  const needed = killed.has(config.seed === 1 ? 'n2' : config.seed === 2 ? 'n1' : 'none');
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 9000, directory: '' });
+}
+
+test('each fault drop that halves the faults is tried at the kept seed before any at other seeds', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n2')] };
+  const result = await shrinkRun(config, ['linearizability'], eitherFaultAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  assert.equal(result.smallest!.config.seed, 1, result.steps.join('; '));
+  assert.deepEqual(result.smallest!.config.schedule!.map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n2']);
+});
