@@ -102,15 +102,25 @@ function shorterWarmup(config: RunConfig): Candidate[] {
   });
 }
 
+/**
+ * Every fault half or three quarters as long, then (with more than one) each
+ * fault alone half as long: one fault may have to outlast a timeout while
+ * another need not.
+ */
 function shorterFaults(config: RunConfig): Candidate[] {
   const schedule = config.schedule ?? [];
   const longestMs = Math.max(0, ...schedule.map((fault) => fault.durationMs));
-  return [0.5, 0.75]
+  const halved = (fault: ScheduledFaultData): ScheduledFaultData => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs / 2)) });
+  const everyFault = [0.5, 0.75]
     .filter(() => longestMs >= 200)
     .map((factor) => {
       const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
       return { config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` };
     });
+  const eachFault = schedule
+    .filter((fault) => schedule.length > 1 && fault.durationMs >= 200)
+    .map((fault) => ({ config: { ...config, schedule: schedule.map((other) => (other === fault ? halved(other) : other)) }, change: `fault #${schedule.indexOf(fault) + 1} ${fault.kind} half as long` }));
+  return [...everyFault, ...eachFault];
 }
 
 /**

@@ -272,3 +272,20 @@ test('each fault drop that halves the faults is tried at the kept seed before an
   assert.equal(result.smallest!.config.seed, 1, result.steps.join('; '));
   assert.deepEqual(result.smallest!.config.schedule!.map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n2']);
 });
+
+/** The kill of n1 must outlast 2 s (a timeout), that of n3 need not; the violation shows 300 ms after the n3 kill ends. */
+function oneLongFaultAttempt(config: RunConfig): Promise<Trial> {
+  const schedule = config.schedule ?? [];
+  const first = schedule.find((entry) => JSON.stringify(entry.value).includes('"n1"'));
+  const second = schedule.find((entry) => JSON.stringify(entry.value).includes('"n3"'));
+  const needed = first !== undefined && second !== undefined && first.durationMs >= 2000;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: (second === undefined ? 0 : second.atMs + second.durationMs) + 300, directory: '' });
+}
+
+test('each fault is also shortened alone: one that must outlast a timeout keeps its length, the other shrinks', async () => {
+  const long = (atMs: number, node: string): ScheduledFaultData => ({ ...fault(atMs, node), durationMs: 3000 });
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [long(3000, 'n1'), long(7000, 'n3')] };
+  const result = await shrinkRun(config, ['linearizability'], oneLongFaultAttempt, () => {}, bounds());
+  const [first, second] = result.smallest!.config.schedule!;
+  assert.ok(first!.durationMs >= 2000 && second!.durationMs <= 1000, `${first!.durationMs} ms and ${second!.durationMs} ms: ${result.steps.join('; ')}`);
+});
