@@ -6,7 +6,8 @@
  * boldest to the most cautious; shrink keeps the first that still fails.
  */
 import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
-import { nemesisOfSchedule } from '../../nemesis/index.js';
+import { checkSchedule, nemesisOfSchedule } from '../../nemesis/index.js';
+import { nodeNames } from './streams.js';
 
 export type Candidate = { config: RunConfig; change: string };
 
@@ -69,36 +70,108 @@ function smallerValues(value: number, minimum: number, whole: boolean): number[]
 }
 
 /**
- * A lighter run around the same faults: a shorter faults phase that still
- * holds every fault, a shorter warm-up (the faults move earlier with it), a
- * shorter recovery, fewer workers and keys, a lower rate.
+ * A lighter run around the same faults, one kind of change per step, in the
+ * order shrink tries them: a shorter faults phase, the faults sooner (the
+ * quiet gap before each closed), a shorter warm-up (the faults move earlier
+ * with it), a shorter recovery, fewer workers and keys, a lower rate, and
+ * last shorter faults (tried first they kept shorter faults that then
+ * blocked larger cuts).
  */
+export const LOAD_STEPS: readonly ((config: RunConfig) => Candidate[])[] = [
+  (config) => shorterTimeLimits(config, config.schedule ?? []),
+  (config) => soonerFaults(config, config.schedule ?? []),
+  shorterWarmup,
+  (config) => smallerValues(config.recoverySeconds, 0, true).map((seconds) => ({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` })),
+  (config) => smallerValues(config.concurrency, 1, true).map((workers) => ({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` })),
+  (config) => smallerValues(config.keys, 1, true).map((keys) => ({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` })),
+  (config) => smallerValues(config.rate, 1, false).map((rate) => ({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` })),
+  shorterFaults,
+];
+
+/** Every load step's candidates, in order. */
 export function smallerLoad(config: RunConfig): Candidate[] {
-  const candidates: Candidate[] = [];
+  return LOAD_STEPS.flatMap((step) => step(config));
+}
+
+function shorterWarmup(config: RunConfig): Candidate[] {
   const schedule = config.schedule ?? [];
-  const shortest = timeLimitFor(config, schedule);
-  if (shortest < config.timeLimitSeconds) candidates.push({ config: { ...config, timeLimitSeconds: shortest }, change: `time limit ${config.timeLimitSeconds} s -> ${shortest} s` });
-  else if (schedule.length === 0) for (const seconds of smallerValues(config.timeLimitSeconds, 1, true)) candidates.push({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` });
-  // The same faults sooner: the run before the first fault shrinks, and the time limit after it.
-  const leadMs = schedule.length === 0 ? 0 : Math.min(...schedule.map((fault) => fault.atMs)) - config.warmupSeconds * 1000;
-  for (const shiftMs of [...new Set([leadMs, Math.floor(leadMs / 2)])].filter((shift) => shift >= 1000)) {
-    const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
-    candidates.push({ config: { ...config, schedule: moved }, change: `faults ${(shiftMs / 1000).toFixed(1)} s sooner` });
-  }
-  for (const seconds of smallerValues(config.warmupSeconds, 0, true)) {
+  return smallerValues(config.warmupSeconds, 0, true).map((seconds) => {
     const shiftMs = (config.warmupSeconds - seconds) * 1000;
     const moved = schedule.map((fault) => ({ ...fault, atMs: fault.atMs - shiftMs }));
-    candidates.push({ config: { ...config, warmupSeconds: seconds, ...(config.schedule === undefined ? {} : { schedule: moved }) }, change: `warm-up ${config.warmupSeconds} s -> ${seconds} s` });
-  }
-  for (const seconds of smallerValues(config.recoverySeconds, 0, true)) candidates.push({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` });
-  for (const workers of smallerValues(config.concurrency, 1, true)) candidates.push({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` });
-  for (const keys of smallerValues(config.keys, 1, true)) candidates.push({ config: { ...config, keys }, change: `keys ${config.keys} -> ${keys}` });
-  for (const rate of smallerValues(config.rate, 1, false)) candidates.push({ config: { ...config, rate }, change: `rate ${config.rate} -> ${rate} ops/s` });
-  // Last: shorter faults, so the run can end sooner after them.
+    return { config: { ...config, warmupSeconds: seconds, ...(config.schedule === undefined ? {} : { schedule: moved }) }, change: `warm-up ${config.warmupSeconds} s -> ${seconds} s` };
+  });
+}
+
+/**
+ * Every fault half or three quarters as long, then (with more than one) each
+ * fault alone half as long: one fault may have to outlast a timeout while
+ * another need not.
+ */
+function shorterFaults(config: RunConfig): Candidate[] {
+  const schedule = config.schedule ?? [];
   const longestMs = Math.max(0, ...schedule.map((fault) => fault.durationMs));
-  for (const factor of [0.5, 0.75].filter(() => longestMs >= 200)) {
-    const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
-    candidates.push({ config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` });
+  const halved = (fault: ScheduledFaultData): ScheduledFaultData => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs / 2)) });
+  const everyFault = [0.5, 0.75]
+    .filter(() => longestMs >= 200)
+    .map((factor) => {
+      const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
+      return { config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` };
+    });
+  const eachFault = schedule
+    .filter((fault) => schedule.length > 1 && fault.durationMs >= 200)
+    .map((fault) => ({ config: { ...config, schedule: schedule.map((other) => (other === fault ? halved(other) : other)) }, change: `fault #${schedule.indexOf(fault) + 1} ${fault.kind} half as long` }));
+  return [...everyFault, ...eachFault];
+}
+
+/**
+ * A shorter faults phase, in tenths of a second: the shortest that still
+ * holds every fault, then halfway and three quarters of the way back. The
+ * run need not last until its violation returns, only until the operations
+ * that show it were invoked, so a run without faults is cut between a
+ * second and its length too, not only to the shortest.
+ */
+function shorterTimeLimits(config: RunConfig, schedule: readonly ScheduledFaultData[]): Candidate[] {
+  const shortest = timeLimitFor(config, schedule);
+  const span = config.timeLimitSeconds - shortest;
+  const limits = [0, 1 / 2, 3 / 4].map((fraction) => Math.max(shortest, Math.floor((shortest + span * fraction) * 10) / 10));
+  return [...new Set(limits)].filter((seconds) => seconds < config.timeLimitSeconds).map((seconds) => ({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` }));
+}
+
+/** A moved fault starts this long after the one it closes up to: at the very moment that one ends, its stop may come after the other's start. */
+const SPACING_MS = 100;
+
+/**
+ * The same faults sooner: the quiet time before each fault (since the
+ * warm-up, or since the faults before it ended; since the fault before it
+ * started when they overlap) closed, or halved, moving every later fault
+ * with it, so the run reaches the sequence that fails in less time. Shifts
+ * under a second are not worth a run; a shift that would overlap two faults
+ * on one resource is not tried.
+ */
+function soonerFaults(config: RunConfig, schedule: readonly ScheduledFaultData[]): Candidate[] {
+  const order = [...schedule].sort((first, second) => first.atMs - second.atMs);
+  const candidates: Candidate[] = [];
+  for (const [index, fault] of order.entries()) {
+    const earlier = order.slice(0, index);
+    const quietFromMs = Math.max(config.warmupSeconds * 1000, ...earlier.map((other) => other.atMs + other.durationMs));
+    const anchorMs = quietFromMs <= fault.atMs ? quietFromMs : earlier[earlier.length - 1]!.atMs;
+    const leadMs = fault.atMs - anchorMs - (index === 0 ? 0 : SPACING_MS);
+    for (const shiftMs of [...new Set([leadMs, Math.floor(leadMs / 2)])].filter((shift) => shift >= 1000)) {
+      const moved = schedule.map((other) => (other.atMs >= fault.atMs ? { ...other, atMs: other.atMs - shiftMs } : other));
+      const which = index === 0 ? 'faults' : `fault #${schedule.indexOf(fault) + 1} ${fault.kind} and those after it`;
+      candidates.push({ config: { ...config, schedule: moved }, change: `${which} ${(shiftMs / 1000).toFixed(1)} s sooner` });
+    }
   }
-  return candidates;
+  return candidates.filter((candidate) => fitsRun(candidate.config));
+}
+
+/** Whether the config's schedule passes the checks a schedule given as data must (nemesis/scripted-checks.ts): in the faults phase, no two faults on one resource at once. */
+function fitsRun(config: RunConfig): boolean {
+  const window = { nodes: nodeNames(config.nodes), fromMs: config.warmupSeconds * 1000, untilMs: (config.warmupSeconds + config.timeLimitSeconds) * 1000 };
+  try {
+    checkSchedule(config.schedule ?? [], window);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,7 @@ import { shrinkStoredRun } from './shrink-run.js';
 import { runTest } from './execute.js';
 import { simRun } from './testing/sim-runs.js';
 import { temporaryDirectory } from '../../common/testing/temporary-directory.js';
+import { checkSchedule } from '../../nemesis/index.js';
 
 const fault = (atMs: number, node: string): ScheduledFaultData => ({ atMs, kind: 'kill', durationMs: 500, value: { target: 'one', nodes: [node] } });
 
@@ -36,6 +37,8 @@ test('the search keeps exactly the fault and the load the failure needs', async 
   assert.equal(result.smallest?.config.nemesis, 'kill');
   assert.ok(result.smallest!.config.timeLimitSeconds <= 6, `time limit ${result.smallest?.config.timeLimitSeconds}`);
   assert.equal(result.stoppedBecause, undefined);
+  // Load steps go in sweeps: starting over from the first step after each change took 91 runs here.
+  assert.ok(result.runs <= 50, `${result.runs} runs`);
 });
 
 /** A race the fault needs, as a stand-in: the full load fails at the original seed 1, a lighter one only at seeds divisible by 3. */
@@ -200,4 +203,89 @@ test('a search that ends without faults goes on once from the last run with faul
   assert.equal(kept.config.concurrency, 2);
   assert.ok(!discarded.includes(kept.trial), 'the kept run is not discarded');
   assert.ok(result.steps.includes('no faults at all') === false, `the steps are those to the kept run: ${result.steps.join('; ')}`);
+});
+
+/** The operation that shows the violation is invoked by 5 s and returns at 9 s: the run must last until 5 s, not 9. */
+function invokedEarlyAttempt(config: RunConfig): Promise<Trial> {
+  const needed = config.warmupSeconds + config.timeLimitSeconds >= 5;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * (config.warmupSeconds + config.timeLimitSeconds) * 10, violationMs: 9000, directory: '' });
+}
+
+test('a run without faults is cut between a second and its length, not only to a second: the operation that shows the violation need only be invoked', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [] };
+  const result = await shrinkRun(config, ['linearizability'], invokedEarlyAttempt, () => {}, bounds());
+  const kept = result.smallest!.config;
+  const endSeconds = kept.warmupSeconds + kept.timeLimitSeconds;
+  assert.ok(endSeconds >= 5 && endSeconds <= 6, `the run ends at ${endSeconds} s: ${result.steps.join('; ')}`);
+});
+
+/** The kill of n3 must come after the kill of n1 has ended, however long after; the violation shows 300 ms after it. */
+function sequenceAttempt(config: RunConfig): Promise<Trial> {
+  const schedule = config.schedule ?? [];
+  const first = schedule.find((entry) => JSON.stringify(entry.value).includes('"n1"'));
+  const second = schedule.find((entry) => JSON.stringify(entry.value).includes('"n3"'));
+  const needed = first !== undefined && second !== undefined && second.atMs >= first.atMs + first.durationMs;
+  const violationMs = second === undefined ? 0 : second.atMs + 300;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * (config.warmupSeconds + config.timeLimitSeconds) * 10, violationMs, directory: '' });
+}
+
+test('the quiet gap before each fault is closed, not only the one before the first, and no candidate overlaps two faults on one resource', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(9000, 'n3')] };
+  const candidates: RunConfig[] = [];
+  const result = await shrinkRun(config, ['linearizability'], (candidate) => {
+    candidates.push(candidate);
+    return sequenceAttempt(candidate);
+  }, () => {}, bounds());
+  const [first, second] = result.smallest!.config.schedule!;
+  assert.ok(second!.atMs - (first!.atMs + first!.durationMs) <= 1000, `the n3 kill starts ${second!.atMs - first!.atMs - first!.durationMs} ms after the n1 kill ends: ${result.steps.join('; ')}`);
+  for (const candidate of candidates) {
+    const window = { nodes: ['n1', 'n2', 'n3'], fromMs: candidate.warmupSeconds * 1000, untilMs: (candidate.warmupSeconds + candidate.timeLimitSeconds) * 1000 };
+    assert.doesNotThrow(() => checkSchedule(candidate.schedule ?? [], window), JSON.stringify(candidate.schedule));
+  }
+});
+
+/** At seed 1 the failure needs the kills of n2, n3 and n4; at seed 2 those of n1 and n2 suffice. */
+function seedDependentFaultsAttempt(config: RunConfig): Promise<Trial> {
+  const killed = new Set((config.schedule ?? []).flatMap((entry) => (entry.value as { nodes: string[] }).nodes));
+  const needed = config.seed === 1 ? ['n2', 'n3', 'n4'].every((node) => killed.has(node)) : config.seed === 2 && ['n1', 'n2'].every((node) => killed.has(node));
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 9000, directory: '' });
+}
+
+test('a fault drop that halves the faults is tried at other seeds before a larger subset at the kept seed', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15, nodes: 5 }), faultSchedule: [fault(3000, 'n1'), fault(4000, 'n2'), fault(6000, 'n3'), fault(8000, 'n4')] };
+  const result = await shrinkRun(config, ['linearizability'], seedDependentFaultsAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  const kept = result.smallest!.config;
+  assert.deepEqual((kept.schedule ?? []).map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n1', 'n2'], result.steps.join('; '));
+  assert.equal(kept.seed, 2);
+});
+
+/** The kill of n2 alone fails at seed 1, the kill of n1 alone at seed 2. */
+function eitherFaultAttempt(config: RunConfig): Promise<Trial> {
+  const killed = new Set((config.schedule ?? []).flatMap((entry) => (entry.value as { nodes: string[] }).nodes));
+  const needed = killed.has(config.seed === 1 ? 'n2' : config.seed === 2 ? 'n1' : 'none');
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: 9000, directory: '' });
+}
+
+test('each fault drop that halves the faults is tried at the kept seed before any at other seeds', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n2')] };
+  const result = await shrinkRun(config, ['linearizability'], eitherFaultAttempt, () => {}, bounds({ otherSeeds: 2 }));
+  assert.equal(result.smallest!.config.seed, 1, result.steps.join('; '));
+  assert.deepEqual(result.smallest!.config.schedule!.map((entry) => (entry.value as { nodes: string[] }).nodes[0]), ['n2']);
+});
+
+/** The kill of n1 must outlast 2 s (a timeout), that of n3 need not; the violation shows 300 ms after the n3 kill ends. */
+function oneLongFaultAttempt(config: RunConfig): Promise<Trial> {
+  const schedule = config.schedule ?? [];
+  const first = schedule.find((entry) => JSON.stringify(entry.value).includes('"n1"'));
+  const second = schedule.find((entry) => JSON.stringify(entry.value).includes('"n3"'));
+  const needed = first !== undefined && second !== undefined && first.durationMs >= 2000;
+  return Promise.resolve({ violated: needed ? ['linearizability'] : [], operations: config.concurrency * config.timeLimitSeconds * 10, violationMs: (second === undefined ? 0 : second.atMs + second.durationMs) + 300, directory: '' });
+}
+
+test('each fault is also shortened alone: one that must outlast a timeout keeps its length, the other shrinks', async () => {
+  const long = (atMs: number, node: string): ScheduledFaultData => ({ ...fault(atMs, node), durationMs: 3000 });
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [long(3000, 'n1'), long(7000, 'n3')] };
+  const result = await shrinkRun(config, ['linearizability'], oneLongFaultAttempt, () => {}, bounds());
+  const [first, second] = result.smallest!.config.schedule!;
+  assert.ok(first!.durationMs >= 2000 && second!.durationMs <= 1000, `${first!.durationMs} ms and ${second!.durationMs} ms: ${result.steps.join('; ')}`);
 });
