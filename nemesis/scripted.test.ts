@@ -75,3 +75,20 @@ test('a scripted schedule applies each fault at its time, stops it after its dur
   assert.match(events.at(-1) ?? '', /stop-pause/);
   assert.deepEqual(control.calls.slice(0, 4), ['partition [["n1"],["n2","n3"]]', 'kill n2', 'restart n2', 'heal']);
 });
+
+test('a fault that follows on at once on the same resource starts after the one before it stops, not before', () => {
+  const scheduler = new ManualScheduler();
+  const control = new RecordingFaultControl(['n1', 'n2', 'n3']);
+  // The second kill is scheduled before the first starts, so its timer comes first at 2000 ms.
+  const faults: ScheduledFault[] = [
+    { atMs: 1500, kind: 'kill', durationMs: 500, value: { nodes: ['n3'] } },
+    { atMs: 2000, kind: 'kill', durationMs: 500, value: { nodes: ['n3'] } },
+    { atMs: 2000, kind: 'partition', durationMs: 500, value: { groups: [['n1'], ['n2', 'n3']] } },
+  ];
+  checkSchedule(faults, WINDOW);
+  const schedule = new ScriptedSchedule(faults, new SeededRandom(3));
+  schedule.start({ scheduler, control, view: () => ({ nodes: ['n1', 'n2', 'n3'], leader: 'n1' }), onEvent: () => {} });
+  scheduler.run(3000);
+  assert.deepEqual(control.calls, ['kill n3', 'restart n3', 'kill n3', 'partition [["n1"],["n2","n3"]]', 'restart n3', 'heal']);
+  assert.deepEqual(schedule.activeFaults(), []);
+});

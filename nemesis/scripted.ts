@@ -40,6 +40,8 @@ export const RESOURCE_OF: Record<FaultKind, FaultResource> = { partition: 'netwo
 interface Running {
   entry: ScheduledFault;
   plan: PartitionPlan | NodeSelection | ClockPlan;
+  /** On the scheduler's clock. */
+  endsAtMs: number;
 }
 
 export class ScriptedSchedule implements FaultSchedule {
@@ -76,10 +78,13 @@ export class ScriptedSchedule implements FaultSchedule {
   private begin(entry: ScheduledFault, index: number): void {
     const context = this.context as ScheduleContext;
     if (this.halted) return;
+    const nowMs = context.scheduler.nowMs();
+    // A fault that follows on at once from another on its resource: the stop due now may be timed after this start.
+    for (const running of this.active.filter((other) => other.endsAtMs <= nowMs && RESOURCE_OF[other.entry.kind] === RESOURCE_OF[entry.kind])) this.stop(running, context.control);
     // Each entry draws its targets from a stream of its own, so resolving one never moves another.
     const plan = resolvePlan(entry, this.random.fork(`scheduled ${index}`), context.view());
     applyPlan(entry.kind, plan, context.control);
-    const running: Running = { entry, plan };
+    const running: Running = { entry, plan, endsAtMs: nowMs + entry.durationMs };
     this.active.push(running);
     context.onEvent({ f: `start-${entry.kind}`, value: plan, plannedDurationMs: entry.durationMs });
     context.scheduler.after(entry.durationMs, 'nemesis', () => {

@@ -137,7 +137,7 @@ function shorterTimeLimits(config: RunConfig, schedule: readonly ScheduledFaultD
   return [...new Set(limits)].filter((seconds) => seconds < config.timeLimitSeconds).map((seconds) => ({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` }));
 }
 
-/** A moved fault starts this long after the one it closes up to: at the very moment that one ends, its stop may come after the other's start. */
+/** A moved fault starts this long after the one it closes up to: back to back, a restart or heal and the next fault in one millisecond would read as one longer fault. */
 const SPACING_MS = 100;
 
 /**
