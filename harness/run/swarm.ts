@@ -15,6 +15,9 @@
  * three quarters of the runtime's shortest (which it sets to outlast an
  * election); and the load keeps two to four times the workers asked, so every
  * node has clients with operations in flight when a fault cuts it off.
+ * Each phase that allows them also gets one ordered fault (nemesis/compound.ts)
+ * that independent draws almost never line up: most a stale follower's
+ * election, the rest a long leader cut.
  *
  * The draw comes from its own stream of the run's seed, and every value drawn
  * is written into the config, so a seed replays exactly.
