@@ -8,6 +8,9 @@
  * --swarm: one generic setting for every bug instead of its tuned nemesis:
  * the bug's workload and read mode, `--nemesis all --swarm` (each seed draws
  * its own faults and load), as issue 15 measures swarm testing.
+ *
+ * --first-seed N (default 1): the seeds run are N to N + seeds - 1, so a
+ * change tuned on seeds 1-20 can be checked on seeds it was not shown.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +23,22 @@ import { firstViolationSeconds } from '../harness/run/detection.js';
 
 const DEFAULT_SEEDS = 20;
 const MAX_SEEDS = 1000;
+const MAX_FIRST_SEED = 1_000_000;
 
-function readArguments(argv: readonly string[]): { only?: string; seeds: number } {
-  const flag = argv.indexOf('--seeds');
-  const seeds = flag === -1 ? DEFAULT_SEEDS : Number(argv[flag + 1]);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) throw new Error(`--seeds must be an integer from 1 to ${MAX_SEEDS}`);
-  const only = argv.find((argument, index) => !argument.startsWith('--') && (flag === -1 || index !== flag + 1));
-  return only === undefined ? { seeds } : { only, seeds };
+/** The integer after a flag, or the default when the flag is absent. */
+function integerFlag(argv: readonly string[], flag: string, fallback: number, most: number): number {
+  const at = argv.indexOf(flag);
+  const value = at === -1 ? fallback : Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1 || value > most) throw new Error(`${flag} must be an integer from 1 to ${most}`);
+  return value;
+}
+
+function readArguments(argv: readonly string[]): { only?: string; seeds: number; firstSeed: number } {
+  const seeds = integerFlag(argv, '--seeds', DEFAULT_SEEDS, MAX_SEEDS);
+  const firstSeed = integerFlag(argv, '--first-seed', 1, MAX_FIRST_SEED);
+  const values = new Set(['--seeds', '--first-seed'].map((flag) => argv.indexOf(flag)).filter((at) => at !== -1).map((at) => at + 1));
+  const only = argv.find((argument, index) => !argument.startsWith('--') && !values.has(index));
+  return only === undefined ? { seeds, firstSeed } : { only, seeds, firstSeed };
 }
 
 function detectionSeconds(outcome: TestRunOutcome): number {
@@ -40,7 +52,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'faultline-detect-'));
-  const { only, seeds } = readArguments(process.argv.slice(2).filter((argument) => argument !== '--swarm'));
+  const { only, seeds, firstSeed } = readArguments(process.argv.slice(2).filter((argument) => argument !== '--swarm'));
   const swarm = process.argv.includes('--swarm');
   let caughtInAll = 0;
   let runsInAll = 0;
@@ -49,7 +61,7 @@ async function main(): Promise<void> {
       let caught = 0;
       const times: number[] = [];
       const settings = swarm ? { ...bugRunSettings(bug), nemesis: 'all', swarm: true, maxActiveFaults: 1 } : bugRunSettings(bug);
-      for (let seed = 1; seed <= seeds; seed++) {
+      for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
         const config = resolveConfig('bench', seed, { ...settings, system, out });
         const outcome = await runTest(config, new Date(), () => {});
         if (outcome.results.valid === false) {
@@ -67,7 +79,7 @@ async function main(): Promise<void> {
       runsInAll += seeds;
     }
   }
-  console.log(`caught in all: ${caughtInAll} of ${runsInAll} runs`);
+  console.log(`caught in all: ${caughtInAll} of ${runsInAll} runs (seeds ${firstSeed} to ${firstSeed + seeds - 1})`);
   rmSync(out, { recursive: true, force: true });
 }
 

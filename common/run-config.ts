@@ -23,6 +23,8 @@ export interface SwarmPhase {
   nemesisOptions: Record<string, Record<string, unknown>>;
   /** When set, the phase's mix makes way in its second half for one compound fault (nemesis/compound.ts): a follower cut off, then the leader killed or paused, and once back, killed or paused again as it catches up. */
   compound?: 'kill' | 'pause';
+  /** With a compound: leader-cut cuts the leader off for a long fault first (nemesis/compound.ts); left out, a follower. */
+  compoundShape?: 'stale-follower' | 'leader-cut';
 }
 
 export interface RunConfig {

@@ -1,9 +1,9 @@
-/** Compound faults: a follower cut off, then the leader lost while it is out, the follower healed first, the leader lost again as it catches up; the phase's mixes run only before and after. */
+/** Compound faults: a follower cut off, then the leader lost while it is out, the follower healed first, the leader lost again as it catches up; or the leader cut off long, the new leader lost, the old healed; the phase's mixes run only before and after. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../common/random.js';
 import { ManualScheduler } from '../common/testing/manual-scheduler.js';
-import { CompoundSchedule, type CompoundLeaderFault } from './compound.js';
+import { CompoundSchedule, type CompoundLeaderFault, type CompoundShape } from './compound.js';
 import { RecordingFaultControl } from './fakes.js';
 import type { NemesisEvent } from './schedule.js';
 import { createSchedule } from './spec.js';
@@ -18,12 +18,12 @@ interface TimedEvent extends NemesisEvent {
   from: 'before' | 'compound' | 'after';
 }
 
-function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: number): { events: TimedEvent[]; control: RecordingFaultControl } {
+function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: number, shape: CompoundShape = 'stale-follower'): { events: TimedEvent[]; control: RecordingFaultControl } {
   const control = new RecordingFaultControl(NODES);
   const scheduler = new ManualScheduler();
   const random = new SeededRandom(seed);
   const mix = (name: string) => createSchedule({ nemesis: 'clock', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS);
+  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS, shape);
   const events: TimedEvent[] = [];
   let compoundDone = false;
   schedule.start({
@@ -33,8 +33,9 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
     onEvent: (event) => {
       const compound = event.f !== 'start-clock' && event.f !== 'stop-clock';
       const seenCompound = events.some((earlier) => earlier.from === 'compound');
-      // The second stop of the leader fault ends the compound: the first ends its first loss.
-      if (compound && event.f === `stop-${leaderFault}` && events.some((earlier) => earlier.f === `stop-${leaderFault}` && earlier.from === 'compound')) compoundDone = true;
+      // The second stop of the leader fault ends the compound: the first ends its first loss. A leader cut loses it once.
+      const lossesBefore = events.filter((earlier) => earlier.f === `stop-${leaderFault}` && earlier.from === 'compound').length;
+      if (compound && event.f === `stop-${leaderFault}` && lossesBefore === (shape === 'leader-cut' ? 0 : 1)) compoundDone = true;
       events.push({ ...event, atMs: scheduler.nowMs(), from: compound ? 'compound' : seenCompound && compoundDone ? 'after' : 'before' });
     },
   });
@@ -66,6 +67,29 @@ for (const leaderFault of ['kill', 'pause'] as const) {
       for (const event of events.filter((each) => each.from === 'after')) assert.ok(event.atMs >= recovered.atMs, `seed ${seed}: the second mix starts after it`);
       assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
     }
+  });
+}
+
+for (const leaderFault of ['kill', 'pause'] as const) {
+  test(`a leader cut with a ${leaderFault}: the leader cut off from the longer half of the faults, the leader elected meanwhile lost at three quarters, the cut healed, the lost leader back at the end`, () => {
+    let secondMixes = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const { events, control } = runCompound(leaderFault, seed, PHASE_MS + 5_000, 'leader-cut');
+      if (events.some((event) => event.from === 'after')) secondMixes++;
+      const compound = events.filter((event) => event.from === 'compound');
+      assert.deepEqual(compound.map((event) => event.f), ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`], `seed ${seed}`);
+      const [cut, lost, healed, back] = compound as [TimedEvent, TimedEvent, TimedEvent, TimedEvent];
+      assert.equal((cut.value as { target: string }).target, 'leader-minority');
+      const minority = (cut.value as { groups: string[][] }).groups.find((group) => group.includes('n3'));
+      assert.equal(minority?.length, 2, `seed ${seed}: the leader and one follower cut off, of five nodes`);
+      const durationMs = back.atMs - cut.atMs;
+      assert.ok(durationMs >= (TIMING.faultMs.min + TIMING.faultMs.max) / 2 - 1 && durationMs <= TIMING.faultMs.max, `seed ${seed}: a cut from the longer half of the faults, got ${durationMs} ms`);
+      assert.ok(Math.abs(lost.atMs - cut.atMs - (durationMs * 3) / 4) <= 1 && Math.abs(healed.atMs - cut.atMs - (durationMs * 7) / 8) <= 1, `seed ${seed}: lost at 3/4, healed at 7/8`);
+      for (const event of events.filter((each) => each.from === 'before')) assert.ok(event.atMs <= cut.atMs, `seed ${seed}: the first mix is over before the cut`);
+      for (const event of events.filter((each) => each.from === 'after')) assert.ok(event.atMs >= back.atMs, `seed ${seed}: the second mix starts after it`);
+      assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
+    }
+    assert.ok(secondMixes > 0, 'the second mix runs after the cut');
   });
 }
 

@@ -18,6 +18,21 @@
  * follower healed halfway, the leader back at three quarters: it stays down
  * for half a fault, which outlasts an election. An eighth of a fault after it
  * is back it is lost again, to the compound's end.
+ *
+ * A leader cut is the other shape: the leader (with followers, on five nodes
+ * or more: leader-minority) cut from the quorum while its clients still reach
+ * it, for a fault from the longer half of the run's, with nothing else on: a
+ * leader that serves reads on a lease it no longer holds, and a lock waiter
+ * whose session expires unnoticed behind the cut, need the cut to outlast an
+ * election and a session timeout, which most single faults in a mix, cut
+ * short by the next fault or overlapped by a kill on the majority side, do
+ * not. Three quarters in, the leader the majority elected meanwhile is lost
+ * too (killed or paused), and an eighth later the cut heals: the old leader,
+ * which missed every write of the new one, stands against the rest, the
+ * stale-log election from the other side; the lost leader is back at the
+ * end. A leader cut comes at a drawn point in a phase's first half: what it
+ * exposes shows during the cut, so the sooner the better, and the second mix
+ * keeps the phase's end.
  */
 import assert from 'node:assert/strict';
 import type { SeededRandom } from '../common/random.js';
@@ -34,13 +49,18 @@ export type CompoundLeaderFault = 'kill' | 'pause';
 
 export const COMPOUND_LEADER_FAULTS: readonly CompoundLeaderFault[] = ['kill', 'pause'];
 
+/** Which node is cut off first: a follower (the default), or the leader for a long cut. */
+export type CompoundShape = 'stale-follower' | 'leader-cut';
+
+export const COMPOUND_SHAPES: readonly CompoundShape[] = ['stale-follower', 'leader-cut'];
+
 interface Step {
   nemesis: Nemesis;
   fault: Fault;
 }
 
 export class CompoundSchedule implements FaultSchedule {
-  private readonly cut: Nemesis = partitionNemesis({ targets: ['isolate-follower'], customGroups: [] });
+  private readonly cut: Nemesis;
   private readonly lose: Nemesis;
   private readonly timingRandom: SeededRandom;
   private readonly targetRandom: SeededRandom;
@@ -59,10 +79,12 @@ export class CompoundSchedule implements FaultSchedule {
     readonly mixes: { before: FaultSchedule; after: FaultSchedule },
     /** How long the phase lasts. */
     readonly phaseMs: number,
+    readonly shape: CompoundShape = 'stale-follower',
   ) {
     assert.ok(timing.faultMs.min >= 1 && timing.faultMs.max >= timing.faultMs.min, `bad fault range ${JSON.stringify(timing.faultMs)}`);
     assert.ok(timing.quietMs.min >= 0 && timing.quietMs.max >= timing.quietMs.min, `bad quiet range ${JSON.stringify(timing.quietMs)}`);
     assert.ok(Number.isInteger(phaseMs) && phaseMs >= 1, `a phase lasts whole ms >= 1, got ${phaseMs}`);
+    this.cut = partitionNemesis({ targets: [shape === 'leader-cut' ? 'leader-minority' : 'isolate-follower'], customGroups: [] });
     this.lose = leaderFault === 'kill' ? killNemesis({ targets: ['leader'] }) : pauseNemesis({ targets: ['leader'] });
     this.timingRandom = random.fork('nemesis-timing');
     this.targetRandom = random.fork('nemesis-targets');
@@ -77,15 +99,16 @@ export class CompoundSchedule implements FaultSchedule {
     assert.equal(this.context, null, 'a schedule starts once');
     this.context = context;
     const quietMs = this.draw(this.timing.quietMs);
-    const durationMs = this.draw(this.timing.faultMs);
-    // In the phase's second half: the mix keeps the phase's opening, where most single faults show.
+    const durationMs = this.draw(this.shape === 'leader-cut' ? longerHalf(this.timing.faultMs) : this.timing.faultMs);
+    // A stale follower's election in the phase's second half: the mix keeps the phase's opening, where most single faults
+    // show. A leader cut in its first half: what it exposes shows during the cut, and the mix keeps the phase's end.
     const spanMs = Math.max(0, this.phaseMs - quietMs - durationMs);
-    const offsetMs = this.draw({ min: Math.floor(spanMs / 2), max: spanMs });
+    const offsetMs = this.draw(this.shape === 'leader-cut' ? { min: 0, max: Math.floor(spanMs / 2) } : { min: Math.floor(spanMs / 2), max: spanMs });
     if (offsetMs > 0) this.startMix(this.mixes.before);
     context.scheduler.after(offsetMs, 'nemesis', () => {
       if (this.halted) return;
       this.stopMix(context.control);
-      context.scheduler.after(quietMs, 'nemesis', () => this.compound(durationMs));
+      context.scheduler.after(quietMs, 'nemesis', () => (this.shape === 'leader-cut' ? this.leaderCut(durationMs) : this.compound(durationMs)));
     });
   }
 
@@ -159,6 +182,25 @@ export class CompoundSchedule implements FaultSchedule {
     });
   }
 
+  /** The leader cut: the leader cut off, the leader elected meanwhile lost at three quarters, the cut healed at seven eighths, the lost leader back at the end. */
+  private leaderCut(durationMs: number): void {
+    if (this.halted) return;
+    const context = this.requireContext();
+    const targets = this.targetRandom.fork('compound');
+    const loseAtMs = Math.floor((durationMs * 3) / 4);
+    const healAtMs = Math.floor((durationMs * 7) / 8);
+    const cut = this.begin({ nemesis: this.cut, fault: this.cut.fault() }, targets, healAtMs);
+    context.scheduler.after(loseAtMs, 'nemesis', () => {
+      if (this.halted) return;
+      const lost = this.begin({ nemesis: this.lose, fault: this.lose.fault() }, targets, durationMs - loseAtMs);
+      context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
+      context.scheduler.after(durationMs - loseAtMs, 'nemesis', () => {
+        this.stopIfOn(lost);
+        if (!this.halted) this.startMix(this.mixes.after);
+      });
+    });
+  }
+
   private begin(step: Step, targets: SeededRandom, plannedDurationMs: number): Step {
     const context = this.requireContext();
     const description = step.fault.start(context.control, targets, context.view());
@@ -189,4 +231,9 @@ export class CompoundSchedule implements FaultSchedule {
     assert.ok(this.context !== null, 'the schedule has not started');
     return this.context;
   }
+}
+
+/** The longer half of a range of durations: a leader cut outlasts an election and a session timeout. */
+function longerHalf(range: DurationRangeMs): DurationRangeMs {
+  return { min: Math.floor((range.min + range.max) / 2), max: range.max };
 }

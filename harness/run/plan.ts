@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { checkAbilities, CompoundSchedule, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { checkAbilities, CompoundSchedule, type CompoundLeaderFault, type CompoundShape, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -45,14 +45,22 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
     const schedule = mix(phaseRandom);
     if (phase.compound === undefined) return { durationMs: phase.durationMs, schedule };
     const mixes = { before: schedule, after: mix(phaseRandom.fork('after compound')) };
-    return { durationMs: phase.durationMs, schedule: compoundSchedule(phase.compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
+    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? 'stale-follower' } as const;
+    return { durationMs: phase.durationMs, schedule: compoundSchedule(compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
   });
   return new PhasedSchedule(phases);
 }
 
 /** A phase whose own mix makes way, at a drawn point, for one compound fault. */
-function compoundSchedule(leaderFault: 'kill' | 'pause', random: SeededRandom, config: RunConfig, mixes: { before: FaultSchedule; after: FaultSchedule }, phaseMs: number, abilities?: ReadonlySet<FaultAbility>): CompoundSchedule {
-  const schedule = new CompoundSchedule(leaderFault, random, config.faultTiming, mixes, phaseMs);
+function compoundSchedule(
+  compound: { leaderFault: CompoundLeaderFault; shape: CompoundShape },
+  random: SeededRandom,
+  config: RunConfig,
+  mixes: { before: FaultSchedule; after: FaultSchedule },
+  phaseMs: number,
+  abilities?: ReadonlySet<FaultAbility>,
+): CompoundSchedule {
+  const schedule = new CompoundSchedule(compound.leaderFault, random, config.faultTiming, mixes, phaseMs, compound.shape);
   if (abilities !== undefined) checkAbilities(schedule.nemeses(), abilities, config.runtime);
   return schedule;
 }

@@ -9,6 +9,7 @@ import { FAULT_KINDS, parseNemesisSpec } from '../../nemesis/index.js';
 import { readConfigFile, resolveConfig, type RunConfig } from './config.js';
 import { planRun } from './plan.js';
 import { phaseKinds } from './swarm.js';
+import type { SwarmPhase } from '../../common/run-config.js';
 
 const folder = temporaryDirectory('faultline-swarm-test-');
 
@@ -37,18 +38,24 @@ test('a swarm seed replays exactly from its stored config: the same phases, the 
   assert.ok([1, 2, 3].some((seed) => (swarmConfig(seed).swarmPhases ?? []).some((phase) => phase.compound !== undefined)), 'the seeds replayed include a compound phase');
 });
 
-test('over seeds, some phases end with a compound fault and some do not; a compound cuts a follower, then loses a node, heals the cut, then brings the node back', () => {
+test('over seeds, some phases end with a compound fault and the rest with a leader cut; each cuts a node off (a follower, or for a leader cut the leader), then loses a node, heals the cut, then brings the node back', () => {
   const configs = Array.from({ length: 10 }, (_, index) => swarmConfig(index + 1));
   const phases = configs.flatMap((config) => config.swarmPhases ?? []);
-  assert.ok(phases.some((phase) => phase.compound === 'kill') && phases.some((phase) => phase.compound === 'pause'));
-  assert.ok(phases.some((phase) => phase.compound === undefined));
+  const staleFollower = (phase: SwarmPhase): boolean => phase.compound !== undefined && phase.compoundShape === undefined;
+  assert.ok(phases.some((phase) => staleFollower(phase) && phase.compound === 'kill') && phases.some((phase) => staleFollower(phase) && phase.compound === 'pause'));
+  assert.ok(phases.some((phase) => phase.compoundShape === 'leader-cut'));
   for (const config of configs) {
-    const faults = planRun(config).faults;
-    const cuts = faults.filter((fault) => (fault.value as { target?: string }).target === 'isolate-follower');
-    assert.equal(cuts.length, (config.swarmPhases ?? []).filter((phase) => phase.compound !== undefined).length, `seed ${config.seed}: one cut per compound phase`);
-    for (const cut of cuts) {
-      const lost = faults.find((fault) => (fault.kind === 'kill' || fault.kind === 'pause') && fault.startMs > cut.startMs && fault.startMs < cut.stopMs);
-      assert.ok(lost !== undefined && lost.stopMs > cut.stopMs, `seed ${config.seed}: a node lost while the follower is cut off, and back only after the cut heals`);
+    const plan = planRun(config);
+    const cuts = plan.faults.filter((fault) => (fault.value as { target?: string }).target === 'isolate-follower');
+    assert.equal(cuts.length, (config.swarmPhases ?? []).filter(staleFollower).length, `seed ${config.seed}: one follower cut per compound phase`);
+    for (const [index, phase] of (config.swarmPhases ?? []).entries()) {
+      if (phase.compound === undefined) continue;
+      const [fromMs, toMs] = [plan.times.warmUpMs + index * phase.durationMs, plan.times.warmUpMs + (index + 1) * phase.durationMs];
+      const inPhase = plan.faults.filter((fault) => fault.startMs >= fromMs && fault.startMs < toMs);
+      const cutThenLost = inPhase.some(
+        (cut) => cut.kind === 'partition' && inPhase.some((lost) => lost.kind === phase.compound && lost.startMs > cut.startMs && lost.startMs < cut.stopMs && lost.stopMs > cut.stopMs),
+      );
+      assert.ok(cutThenLost, `seed ${config.seed} phase ${index + 1} (${phase.compoundShape ?? 'stale-follower'}): a node lost while another is cut off, and back only after the cut heals`);
     }
   }
 });
@@ -60,7 +67,7 @@ test('a compound phase whose run leaves out its leader fault is refused, naming 
     () => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound.json'), nemesis: 'partition', swarmPhases: phases }),
     (error: unknown) => error instanceof FaultlineError && /phase 1 uses kill, which the run's nemesis "partition" leaves out/.test(error.message),
   );
-  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound-kind.json'), swarmPhases: [{ ...phases[0]!, compound: 'clock' as never }] }), /compound \(optional: kill or pause\)/);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound-kind.json'), swarmPhases: [{ ...phases[0]!, compound: 'clock' as never }] }), /compound \(optional: kill or pause\), compoundShape/);
 });
 
 test('each phase runs only its own kinds, and its faults end by the time the next phase begins', () => {
