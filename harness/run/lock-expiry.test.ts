@@ -17,6 +17,10 @@
  *   and granted its lock to the next in line before the holder's client was
  *   told it was in doubt. A follower now answers a ping only after the leader
  *   acknowledged hearing of its session (clusters/coordinator/service/pongs.ts).
+ *   The swarm draw has changed since (leader cuts), so these two seeds now
+ *   draw other faults: they stay as two short-session swarm lock runs that
+ *   must pass, and the chain itself is pinned by service/pongs.test.ts and
+ *   clusters/coordinator/workload-client.test.ts.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
