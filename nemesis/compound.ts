@@ -146,14 +146,28 @@ export class CompoundSchedule implements FaultSchedule {
     mix?.healAll(control);
   }
 
-  /** The first four steps: cut a follower, lose the leader, heal the follower, bring the leader back (at three quarters, so the relapse fits). */
+  /** The stale follower's steps: cut a follower, lose the leader at a quarter, heal the follower at a half, the leader back at three quarters (so the relapse fits), then the relapse. */
   private compound(durationMs: number): void {
+    const backAtMs = Math.floor((durationMs * 3) / 4);
+    const times = { loseAtMs: Math.floor(durationMs / 4), healAtMs: Math.floor(durationMs / 2), backAtMs };
+    this.cutThenLose(times, (lost, targets) => this.relapse(lost, targets, Math.floor((durationMs - backAtMs) / 2)));
+  }
+
+  /** The leader cut: the leader cut off, the leader elected meanwhile lost at three quarters, the cut healed at seven eighths, the lost leader back at the end. */
+  private leaderCut(durationMs: number): void {
+    const times = { loseAtMs: Math.floor((durationMs * 3) / 4), healAtMs: Math.floor((durationMs * 7) / 8), backAtMs: durationMs };
+    this.cutThenLose(times, () => {
+      if (!this.halted) this.startMix(this.mixes.after);
+    });
+  }
+
+  /** What both shapes share: the cut, a leader lost while it is on, the cut healed, the leader back, then `next`. */
+  private cutThenLose(times: { loseAtMs: number; healAtMs: number; backAtMs: number }, next: (lost: Step, targets: SeededRandom) => void): void {
     if (this.halted) return;
     const context = this.requireContext();
+    const { loseAtMs, healAtMs, backAtMs } = times;
+    assert.ok(loseAtMs <= healAtMs && healAtMs <= backAtMs, `a compound heals its cut after the loss and before the return: ${JSON.stringify(times)}`);
     const targets = this.targetRandom.fork('compound');
-    const loseAtMs = Math.floor(durationMs / 4);
-    const healAtMs = Math.floor(durationMs / 2);
-    const backAtMs = Math.floor((durationMs * 3) / 4);
     const cut = this.begin({ nemesis: this.cut, fault: this.cut.fault() }, targets, healAtMs);
     context.scheduler.after(loseAtMs, 'nemesis', () => {
       if (this.halted) return;
@@ -161,12 +175,12 @@ export class CompoundSchedule implements FaultSchedule {
       context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
       context.scheduler.after(backAtMs - loseAtMs, 'nemesis', () => {
         this.stopIfOn(lost);
-        this.relapse(lost, targets, Math.floor((durationMs - backAtMs) / 2));
+        next(lost, targets);
       });
     });
   }
 
-  /** The last step: the node back from the compound is lost again while it catches up, then the second mix runs. */
+  /** The last step of a stale follower's compound: the node back from it is lost again while it catches up, then the second mix runs. */
   private relapse(lost: Step, targets: SeededRandom, eighthMs: number): void {
     if (this.halted) return;
     const context = this.requireContext();
@@ -177,25 +191,6 @@ export class CompoundSchedule implements FaultSchedule {
       const step = this.begin({ nemesis: this.lose, fault: again }, targets, eighthMs);
       context.scheduler.after(eighthMs, 'nemesis', () => {
         this.stopIfOn(step);
-        if (!this.halted) this.startMix(this.mixes.after);
-      });
-    });
-  }
-
-  /** The leader cut: the leader cut off, the leader elected meanwhile lost at three quarters, the cut healed at seven eighths, the lost leader back at the end. */
-  private leaderCut(durationMs: number): void {
-    if (this.halted) return;
-    const context = this.requireContext();
-    const targets = this.targetRandom.fork('compound');
-    const loseAtMs = Math.floor((durationMs * 3) / 4);
-    const healAtMs = Math.floor((durationMs * 7) / 8);
-    const cut = this.begin({ nemesis: this.cut, fault: this.cut.fault() }, targets, healAtMs);
-    context.scheduler.after(loseAtMs, 'nemesis', () => {
-      if (this.halted) return;
-      const lost = this.begin({ nemesis: this.lose, fault: this.lose.fault() }, targets, durationMs - loseAtMs);
-      context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
-      context.scheduler.after(durationMs - loseAtMs, 'nemesis', () => {
-        this.stopIfOn(lost);
         if (!this.halted) this.startMix(this.mixes.after);
       });
     });

@@ -1,10 +1,15 @@
 /**
  * The smaller runs shrink tries, as pure functions of the current smallest
  * failing config: drop faults (delta debugging over the schedule), cut the
- * run short after its first violation, shorten the time limit, fewer
- * workers, fewer keys, a lower rate. Each returns candidates from the
- * boldest to the most cautious; shrink keeps the first that still fails.
+ * run short after its first violation, shorten the time limit (to any tenth
+ * of a second between one and the run's length once no fault is left),
+ * close the quiet gap before each fault, shorter warm-up and recovery, fewer workers,
+ * fewer keys, a lower rate, and shorter faults (all together, then each
+ * alone). Each returns candidates from the boldest to the most cautious;
+ * shrink keeps the first that still fails. A candidate whose schedule a
+ * user could not write (two faults on one resource at once) is never tried.
  */
+import { UsageError } from '../../common/errors.js';
 import type { RunConfig, ScheduledFaultData } from '../../common/run-config.js';
 import { checkSchedule, nemesisOfSchedule } from '../../nemesis/index.js';
 import { nodeNames } from './streams.js';
@@ -88,11 +93,6 @@ export const LOAD_STEPS: readonly ((config: RunConfig) => Candidate[])[] = [
   shorterFaults,
 ];
 
-/** Every load step's candidates, in order. */
-export function smallerLoad(config: RunConfig): Candidate[] {
-  return LOAD_STEPS.flatMap((step) => step(config));
-}
-
 function shorterWarmup(config: RunConfig): Candidate[] {
   const schedule = config.schedule ?? [];
   return smallerValues(config.warmupSeconds, 0, true).map((seconds) => {
@@ -171,7 +171,8 @@ function fitsRun(config: RunConfig): boolean {
   try {
     checkSchedule(config.schedule ?? [], window);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof UsageError) return false;
+    throw error;
   }
 }

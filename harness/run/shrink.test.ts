@@ -289,3 +289,18 @@ test('each fault is also shortened alone: one that must outlast a timeout keeps 
   const [first, second] = result.smallest!.config.schedule!;
   assert.ok(first!.durationMs >= 2000 && second!.durationMs <= 1000, `${first!.durationMs} ms and ${second!.durationMs} ms: ${result.steps.join('; ')}`);
 });
+
+test('on a real runtime (no other seeds, nothing cached) a fault drop that halves the faults runs once per pass, not twice', async () => {
+  const config = { ...resolveConfig('test', 1, { concurrency: 10, timeLimitSeconds: 15 }), faultSchedule: [fault(3000, 'n1'), fault(6000, 'n3')] };
+  const ran: string[] = [];
+  const attempt = (candidate: RunConfig): Promise<Trial> => {
+    ran.push(JSON.stringify(candidate));
+    // Both faults are needed: every drop passes.
+    const both = (candidate.schedule ?? []).length === 2;
+    return Promise.resolve({ violated: both ? ['linearizability'] : [], operations: candidate.concurrency * candidate.timeLimitSeconds * 10, violationMs: 6600, directory: '' });
+  };
+  await shrinkRun(config, ['linearizability'], attempt, () => {}, bounds({ deterministic: false }));
+  // Each halving drop was also tried again as if at other seeds, the same run twice over: 16 runs of 4 single-fault configs.
+  const drops = ran.filter((candidate) => (JSON.parse(candidate) as RunConfig).schedule?.length === 1);
+  assert.ok(drops.length <= 8, `${drops.length} runs of ${new Set(drops).size} single-fault configs`);
+});

@@ -185,7 +185,9 @@ async function dropFaultsPass(trials: Trials, reseed: boolean, keepAFault: boole
     const halving = (candidate: Candidate): boolean => (candidate.config.schedule?.length ?? 0) * 2 <= faults;
     const [smaller, larger] = [candidates.filter(halving), candidates.filter((candidate) => !halving(candidate))];
     // The kept seed first, for each: a subset that fails there needs no other seed.
-    if ((await firstFailing(trials, smaller, reseed)) || (await firstFailing(trials, smaller, trials.reseeds)) || (await firstFailing(trials, larger, reseed))) {
+    // Tried at other seeds only when this pass does not already (a real runtime has none: each try runs again).
+    const smallerElsewhere = async (): Promise<boolean> => !reseed && trials.reseeds && (await firstFailing(trials, smaller, true));
+    if ((await firstFailing(trials, smaller, reseed)) || (await smallerElsewhere()) || (await firstFailing(trials, larger, reseed))) {
       changed = true;
       granularity = Math.max(2, granularity - 1);
     } else if (granularity >= faults) return changed;

@@ -44,6 +44,8 @@ test('over seeds, some phases end with a compound fault and the rest with a lead
   const staleFollower = (phase: SwarmPhase): boolean => phase.compound !== undefined && phase.compoundShape === undefined;
   assert.ok(phases.some((phase) => staleFollower(phase) && phase.compound === 'kill') && phases.some((phase) => staleFollower(phase) && phase.compound === 'pause'));
   assert.ok(phases.some((phase) => phase.compoundShape === 'leader-cut'));
+  // Each phase allowed a partition and a kill or pause here (nemesis all): every one has a compound of one shape or the other.
+  assert.deepEqual(phases.filter((phase) => phase.compound === undefined), []);
   for (const config of configs) {
     const plan = planRun(config);
     const cuts = plan.faults.filter((fault) => (fault.value as { target?: string }).target === 'isolate-follower');
@@ -68,6 +70,10 @@ test('a compound phase whose run leaves out its leader fault is refused, naming 
     (error: unknown) => error instanceof FaultlineError && /phase 1 uses kill, which the run's nemesis "partition" leaves out/.test(error.message),
   );
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-compound-kind.json'), swarmPhases: [{ ...phases[0]!, compound: 'clock' as never }] }), /compound \(optional: kill or pause\), compoundShape/);
+  const shapeRefused = /compoundShape \(optional, with a compound: stale-follower or leader-cut\)/;
+  const { compound: _none, ...plain } = phases[0]!;
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'shape-alone.json'), swarmPhases: [{ ...plain, compoundShape: 'leader-cut' }] }), shapeRefused);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-shape.json'), swarmPhases: [{ ...phases[0]!, compoundShape: 'ring' as never }] }), shapeRefused);
 });
 
 test('each phase runs only its own kinds, and its faults end by the time the next phase begins', () => {

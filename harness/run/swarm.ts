@@ -81,6 +81,7 @@ const COMPOUND_KILL_ODDS = 0.75;
  * after the cut heals, the stale node wins Raft's election about two times in
  * five, a race of randomized timers, whatever the faults.
  */
+// Every phase that allows a compound has one; the phase's plain mix still runs before and after it (nemesis/compound.ts). Kept as odds so a plain phase can be drawn again without moving the other draws.
 const LEADER_CUT_ODDS = 1;
 
 /** Faults on at once never exceed the resources (network, process, clock) they hold. */

@@ -94,3 +94,16 @@ test('an applied entry waits while the cluster has not decided its position, and
     invariants.checkApplied('n1', leader, []);
   });
 });
+
+test('a restarted node forgets what it applied early, however many steps it takes, and another node\'s early entry is still judged', () => {
+  const invariants = new ConsensusInvariants();
+  const leader = new CommittingEngine('n1').commit(entry(1, 1, 'a'));
+  invariants.checkEngine(leader);
+  invariants.checkApplied('n2', { boot: 1 }, [entry(2, 1, 'forgotten')]);
+  const restarted = { boot: 2 };
+  for (let step = 0; step < 3; step++) invariants.checkApplied('n2', restarted, []);
+  invariants.checkApplied('n3', {}, [entry(3, 1, 'early')]);
+  leader.commit(entry(2, 2, 'other'), entry(3, 2, 'replacement'));
+  invariants.checkEngine(leader);
+  assert.throws(() => invariants.checkApplied('n2', restarted, []), brokenBy(/broken on n3: it applied epoch 1 .*"early".* at position 3/));
+});

@@ -13,6 +13,7 @@
  * A correct engine never applies past its own commit position, so nothing
  * waits and each step costs one empty drain per node.
  */
+import assert from 'node:assert/strict';
 import type { LogEntry, Position } from '../engine.js';
 import type { Address } from '../world.js';
 import { InvariantViolation } from '../../../common/invariant-violation.js';
@@ -51,6 +52,7 @@ export class AppliedEntriesCheck {
     let replica = this.replicas.get(self);
     if (replica !== undefined && replica.owner !== owner) {
       this.waitingCount -= replica.entries.length;
+      this.replicas.delete(self);
       replica = undefined;
     }
     if (replica === undefined && applied.length > 0) {
@@ -58,6 +60,7 @@ export class AppliedEntriesCheck {
       this.replicas.set(self, replica);
     }
     for (const entry of applied) this.wait(replica as ReplicaWaiting, entry);
+    assert.ok(this.waitingCount >= 0, 'entries waiting are counted once');
     if (this.waitingCount === 0) return;
     for (const [address, waiting] of this.replicas) this.judge(address, waiting);
   }
