@@ -20,6 +20,7 @@ import { bugRunSettings } from './bug-runs.js';
 import { resolveConfig } from '../harness/run/config.js';
 import { runTest, type TestRunOutcome } from '../harness/run/execute.js';
 import { firstViolationSeconds } from '../harness/run/detection.js';
+import { optionValue } from './system-runs.js';
 
 const DEFAULT_SEEDS = 20;
 const MAX_SEEDS = 1000;
@@ -27,8 +28,8 @@ const MAX_FIRST_SEED = 1_000_000;
 
 /** The integer after a flag, or the default when the flag is absent. */
 function integerFlag(argv: readonly string[], flag: string, fallback: number, most: number): number {
-  const at = argv.indexOf(flag);
-  const value = at === -1 ? fallback : Number(argv[at + 1]);
+  const text = optionValue(argv, flag);
+  const value = text === undefined ? fallback : Number(text);
   if (!Number.isInteger(value) || value < 1 || value > most) throw new Error(`${flag} must be an integer from 1 to ${most}`);
   return value;
 }

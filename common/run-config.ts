@@ -21,9 +21,13 @@ export interface SwarmPhase {
   nemesis: string;
   maxActiveFaults: number;
   nemesisOptions: Record<string, Record<string, unknown>>;
-  /** When set, the phase's mix makes way in its second half for one compound fault (nemesis/compound.ts): a follower cut off, then the leader killed or paused, and once back, killed or paused again as it catches up. */
+  /** When set, the phase's mix makes way for one compound fault (nemesis/compound.ts), killing or pausing the leader as compoundShape says. */
   compound?: 'kill' | 'pause';
-  /** With a compound: leader-cut cuts the leader off for a long fault first (nemesis/compound.ts); left out, a follower. */
+  /**
+   * With a compound: left out (stale-follower), in the phase's second half a follower is cut off, the leader lost while
+   * it is out, and once back lost again as it catches up; leader-cut, in its first half the leader is cut off for a long
+   * fault and the leader elected meanwhile lost.
+   */
   compoundShape?: 'stale-follower' | 'leader-cut';
 }
 

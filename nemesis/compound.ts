@@ -140,6 +140,11 @@ export class CompoundSchedule implements FaultSchedule {
     mix.start(this.requireContext());
   }
 
+  /** Once the compound is over, the phase's second mix runs to its end. */
+  private startSecondMix(): void {
+    if (!this.halted) this.startMix(this.mixes.after);
+  }
+
   private stopMix(control: FaultControl): void {
     const mix = this.mixOn;
     this.mixOn = null;
@@ -156,9 +161,7 @@ export class CompoundSchedule implements FaultSchedule {
   /** The leader cut: the leader cut off, the leader elected meanwhile lost at three quarters, the cut healed at seven eighths, the lost leader back at the end. */
   private leaderCut(durationMs: number): void {
     const times = { loseAtMs: Math.floor((durationMs * 3) / 4), healAtMs: Math.floor((durationMs * 7) / 8), backAtMs: durationMs };
-    this.cutThenLose(times, () => {
-      if (!this.halted) this.startMix(this.mixes.after);
-    });
+    this.cutThenLose(times, () => this.startSecondMix());
   }
 
   /** What both shapes share: the cut, a leader lost while it is on, the cut healed, the leader back, then `next`. */
@@ -191,7 +194,7 @@ export class CompoundSchedule implements FaultSchedule {
       const step = this.begin({ nemesis: this.lose, fault: again }, targets, eighthMs);
       context.scheduler.after(eighthMs, 'nemesis', () => {
         this.stopIfOn(step);
-        if (!this.halted) this.startMix(this.mixes.after);
+        this.startSecondMix();
       });
     });
   }

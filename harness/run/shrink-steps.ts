@@ -83,8 +83,8 @@ function smallerValues(value: number, minimum: number, whole: boolean): number[]
  * blocked larger cuts).
  */
 export const LOAD_STEPS: readonly ((config: RunConfig) => Candidate[])[] = [
-  (config) => shorterTimeLimits(config, config.schedule ?? []),
-  (config) => soonerFaults(config, config.schedule ?? []),
+  shorterTimeLimits,
+  soonerFaults,
   shorterWarmup,
   (config) => smallerValues(config.recoverySeconds, 0, true).map((seconds) => ({ config: { ...config, recoverySeconds: seconds }, change: `recovery ${config.recoverySeconds} s -> ${seconds} s` })),
   (config) => smallerValues(config.concurrency, 1, true).map((workers) => ({ config: { ...config, concurrency: workers }, change: `workers ${config.concurrency} -> ${workers}` })),
@@ -110,16 +110,13 @@ function shorterWarmup(config: RunConfig): Candidate[] {
 function shorterFaults(config: RunConfig): Candidate[] {
   const schedule = config.schedule ?? [];
   const longestMs = Math.max(0, ...schedule.map((fault) => fault.durationMs));
-  const halved = (fault: ScheduledFaultData): ScheduledFaultData => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs / 2)) });
+  const scaled = (fault: ScheduledFaultData, factor: number): ScheduledFaultData => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) });
   const everyFault = [0.5, 0.75]
     .filter(() => longestMs >= 200)
-    .map((factor) => {
-      const shorter = schedule.map((fault) => ({ ...fault, durationMs: Math.max(100, Math.round(fault.durationMs * factor)) }));
-      return { config: { ...config, schedule: shorter }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` };
-    });
+    .map((factor) => ({ config: { ...config, schedule: schedule.map((fault) => scaled(fault, factor)) }, change: `faults ${factor === 0.5 ? 'half' : 'three quarters'} as long` }));
   const eachFault = schedule
     .filter((fault) => schedule.length > 1 && fault.durationMs >= 200)
-    .map((fault) => ({ config: { ...config, schedule: schedule.map((other) => (other === fault ? halved(other) : other)) }, change: `fault #${schedule.indexOf(fault) + 1} ${fault.kind} half as long` }));
+    .map((fault) => ({ config: { ...config, schedule: schedule.map((other) => (other === fault ? scaled(other, 0.5) : other)) }, change: `fault #${schedule.indexOf(fault) + 1} ${fault.kind} half as long` }));
   return [...everyFault, ...eachFault];
 }
 
@@ -130,8 +127,8 @@ function shorterFaults(config: RunConfig): Candidate[] {
  * that show it were invoked, so a run without faults is cut between a
  * second and its length too, not only to the shortest.
  */
-function shorterTimeLimits(config: RunConfig, schedule: readonly ScheduledFaultData[]): Candidate[] {
-  const shortest = timeLimitFor(config, schedule);
+function shorterTimeLimits(config: RunConfig): Candidate[] {
+  const shortest = timeLimitFor(config, config.schedule ?? []);
   const span = config.timeLimitSeconds - shortest;
   const limits = [0, 1 / 2, 3 / 4].map((fraction) => Math.max(shortest, Math.floor((shortest + span * fraction) * 10) / 10));
   return [...new Set(limits)].filter((seconds) => seconds < config.timeLimitSeconds).map((seconds) => ({ config: { ...config, timeLimitSeconds: seconds }, change: `time limit ${config.timeLimitSeconds} s -> ${seconds} s` }));
@@ -148,7 +145,8 @@ const SPACING_MS = 100;
  * under a second are not worth a run; a shift that would overlap two faults
  * on one resource is not tried.
  */
-function soonerFaults(config: RunConfig, schedule: readonly ScheduledFaultData[]): Candidate[] {
+function soonerFaults(config: RunConfig): Candidate[] {
+  const schedule = config.schedule ?? [];
   const order = [...schedule].sort((first, second) => first.atMs - second.atMs);
   const candidates: Candidate[] = [];
   for (const [index, fault] of order.entries()) {

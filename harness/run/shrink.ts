@@ -144,8 +144,7 @@ async function lighterLoad(trials: Trials, steps: readonly ((config: RunConfig) 
   for (let sweep = 0; sweep < 100; sweep++) {
     let swept = false;
     for (const step of steps) {
-      let kept = false;
-      while (await firstFailing(trials, step(trials.kept().config), reseeding)) kept = true;
+      const kept = await firstFailingRepeatedly(trials, step, reseeding);
       // A change to the faults or the load often lets the run end sooner: the first step (the time limit) goes again at once.
       if (kept && step !== steps[0]) await firstFailingRepeatedly(trials, steps[0]!, reseeding);
       swept ||= kept;
@@ -156,8 +155,11 @@ async function lighterLoad(trials: Trials, steps: readonly ((config: RunConfig) 
   return changed;
 }
 
-async function firstFailingRepeatedly(trials: Trials, step: (config: RunConfig) => Candidate[], reseed: boolean): Promise<void> {
-  while (await firstFailing(trials, step(trials.kept().config), reseed));
+/** The step's first failing candidate, again from each kept config, until none fails; true when any was kept. */
+async function firstFailingRepeatedly(trials: Trials, step: (config: RunConfig) => Candidate[], reseed: boolean): Promise<boolean> {
+  let kept = false;
+  while (await firstFailing(trials, step(trials.kept().config), reseed)) kept = true;
+  return kept;
 }
 
 async function firstFailing(trials: Trials, candidates: readonly Candidate[], reseed: boolean): Promise<boolean> {
