@@ -29,6 +29,11 @@ export interface SwarmPhase {
    * fault and the leader elected meanwhile lost.
    */
   compoundShape?: 'stale-follower' | 'leader-cut';
+  /**
+   * With a compound, when the run allows clock faults: the rate (e.g. 2) the stale side's clocks run at from the
+   * leader's loss until it is back, so its election timers fire first once the cut heals.
+   */
+  staleClockRate?: number;
 }
 
 export interface RunConfig {

@@ -18,11 +18,12 @@ class ClockFault implements Fault {
   private plan: ClockPlan | null = null;
   private stopped = false;
 
-  constructor(private readonly options: ClockOptions) {}
+  /** `choose` picks the skews when the fault starts. */
+  constructor(private readonly choose: (random: Random, view: ClusterView) => ClockPlan) {}
 
   start(control: FaultControl, random: Random, view: ClusterView): FaultDescription {
     assert.equal(this.plan, null, 'a clock fault starts once');
-    const plan = planClock(pickOne(random, this.options.changes), random, view, this.options);
+    const plan = this.choose(random, view);
     this.plan = plan;
     for (const [node, skew] of Object.entries(plan.skews)) control.skewClock(node, skew);
     return { kind: 'clock', value: plan };
@@ -38,5 +39,16 @@ class ClockFault implements Fault {
 
 export function clockNemesis(options: ClockOptions): Nemesis {
   assert.ok(options.changes.length > 0, 'a clock nemesis needs at least one change');
-  return { name: 'clock', requires: ['clock'], resource: 'clock', fault: () => new ClockFault(options) };
+  return { name: 'clock', requires: ['clock'], resource: 'clock', fault: () => new ClockFault((random, view) => planClock(pickOne(random, options.changes), random, view, options)) };
+}
+
+/** The most a fixed drift may speed a clock up or slow it down: a rate in [1 / MAX_FIXED_RATE, MAX_FIXED_RATE]. */
+export const MAX_FIXED_RATE = 4;
+
+/** A drift already chosen: these nodes' clocks run at `rate` until it stops (a compound fault's, which knows its nodes). */
+export function fixedDriftFault(nodes: readonly string[], rate: number): Fault {
+  assert.ok(nodes.length > 0, 'a fixed drift needs a node');
+  assert.ok(Number.isFinite(rate) && rate >= 1 / MAX_FIXED_RATE && rate <= MAX_FIXED_RATE, `a fixed drift's rate is in [1/${MAX_FIXED_RATE}, ${MAX_FIXED_RATE}], got ${rate}`);
+  const plan: ClockPlan = { change: 'drift', skews: Object.fromEntries(nodes.map((node) => [node, { rate }])) };
+  return new ClockFault(() => plan);
 }

@@ -93,6 +93,60 @@ for (const leaderFault of ['kill', 'pause'] as const) {
   });
 }
 
+for (const shape of ['stale-follower', 'leader-cut'] as const) {
+  test(`${shape} with a stale clock rate: the cut's minority side runs fast from the leader's loss until it is back, and nothing else does`, () => {
+    for (const seed of [1, 2, 3]) {
+      const control = new RecordingFaultControl(NODES);
+      const scheduler = new ManualScheduler();
+      const random = new SeededRandom(seed);
+      const quiet = (name: string) => createSchedule({ nemesis: 'kill', nodes: NODES, timing: { faultMs: { min: 1, max: 1 }, quietMs: { min: 60_000, max: 60_000 }, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
+      const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: quiet('before'), after: quiet('after') }, PHASE_MS, shape, 3);
+      assert.ok(schedule.nemeses().some((nemesis) => nemesis.name === 'clock'), 'the runtime must be able to skew clocks');
+      const events: TimedEvent[] = [];
+      const rates: Array<{ atMs: number; skewed: string[] }> = [];
+      schedule.start({
+        scheduler,
+        control,
+        view: () => ({ nodes: NODES, leader: 'n3' }),
+        onEvent: (event) => {
+          events.push({ ...event, atMs: scheduler.nowMs(), from: 'compound' });
+          rates.push({ atMs: scheduler.nowMs(), skewed: [...control.skewed.keys()].sort() });
+        },
+      });
+      scheduler.run(PHASE_MS);
+      const at = (f: string): TimedEvent => events.find((event) => event.f === f) as TimedEvent;
+      const cut = at('start-partition');
+      const minority = (cut.value as { groups: string[][] }).groups.reduce((smallest, group) => (group.length < smallest.length ? group : smallest));
+      const fast = at('start-clock');
+      assert.deepEqual(fast.value, { change: 'drift', skews: Object.fromEntries(minority.map((node) => [node, { rate: 3 }])) }, `seed ${seed}`);
+      assert.equal(fast.atMs, at('start-kill').atMs, `seed ${seed}: fast from the leader's loss`);
+      assert.equal(at('stop-clock').atMs, at('stop-kill').atMs, `seed ${seed}: back to true time as the leader is back`);
+      assert.ok(at('stop-partition').atMs < at('stop-clock').atMs, `seed ${seed}: still fast when the cut heals`);
+      assert.ok(rates.every((sample) => sample.skewed.every((node) => minority.includes(node))), `seed ${seed}: only the stale side's clocks change`);
+      assert.equal(events.filter((event) => event.f === 'start-clock').length, 1, `seed ${seed}: once per compound`);
+      schedule.healAll(control);
+      assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
+    }
+  });
+}
+
+test('healed while the stale side runs fast, its clocks are back to true time', () => {
+  const control = new RecordingFaultControl(NODES);
+  const scheduler = new ManualScheduler();
+  const random = new SeededRandom(4);
+  const mix = (name: string) => createSchedule({ nemesis: 'partition', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
+  const schedule = new CompoundSchedule('pause', random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000, 'stale-follower', 3);
+  let skewedWhenHealed = 0;
+  schedule.start({ scheduler, control, view: () => ({ nodes: NODES, leader: 'n2' }), onEvent: () => {} });
+  for (let untilMs = 10; untilMs <= 10_000 && skewedWhenHealed === 0; untilMs += 10) {
+    scheduler.run(untilMs);
+    skewedWhenHealed = control.skewed.size;
+  }
+  assert.equal(skewedWhenHealed, 1, 'the stale follower runs fast at some point');
+  schedule.healAll(control);
+  assert.ok(control.whole(), 'healAll resets the fast clock');
+});
+
 test('healed in the middle of a compound, nothing stays broken and nothing more starts', () => {
   for (const seed of [5, 6, 7, 8, 9]) {
     const control = new RecordingFaultControl(NODES);

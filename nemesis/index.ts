@@ -50,7 +50,7 @@ export interface Nemesis {
   fault(): Fault;
 }
 
-export { clockNemesis, type ClockOptions } from './clock.js';
+export { clockNemesis, fixedDriftFault, MAX_FIXED_RATE, type ClockOptions } from './clock.js';
 export { killNemesis } from './kill.js';
 export { pauseNemesis } from './pause.js';
 export { applyPartition, partitionNemesis, type PartitionOptions } from './partition.js';

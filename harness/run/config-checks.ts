@@ -10,6 +10,7 @@ import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
 import { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES } from '../../nemesis/compound.js';
+import { MAX_FIXED_RATE } from '../../nemesis/clock.js';
 import { MAX_SCHEDULE_PHASES } from '../../nemesis/phased.js';
 import { parseNemesisSpec } from '../../nemesis/spec.js';
 import { parseHostAddress } from '../runtimes/ssh/index.js';
@@ -164,8 +165,12 @@ export function swarmPhaseList(value: unknown, place: OptionPlace): unknown {
     const ok = whole(entry.durationMs, 1, Number.MAX_SAFE_INTEGER) && typeof entry.nemesis === 'string' && whole(entry.maxActiveFaults, 1, 3) && options !== null && typeof options === 'object' && !Array.isArray(options);
     const compoundOk = entry.compound === undefined || (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compound);
     const shapeOk = entry.compoundShape === undefined || (entry.compound !== undefined && (COMPOUND_SHAPES as readonly unknown[]).includes(entry.compoundShape));
-    if (!ok || !compoundOk || !shapeOk) {
-      const optional = `compound (optional: ${COMPOUND_LEADER_FAULTS.join(' or ')}), compoundShape (optional, with a compound: ${COMPOUND_SHAPES.join(' or ')})`;
+    const rate = entry.staleClockRate;
+    const rateOk = rate === undefined || (entry.compound !== undefined && typeof rate === 'number' && rate >= 1 / MAX_FIXED_RATE && rate <= MAX_FIXED_RATE);
+    if (!ok || !compoundOk || !shapeOk || !rateOk) {
+      const optional =
+        `compound (optional: ${COMPOUND_LEADER_FAULTS.join(' or ')}), compoundShape (optional, with a compound: ${COMPOUND_SHAPES.join(' or ')}), ` +
+        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE})`;
       throw optionError(place, `has a phase that is not { durationMs, nemesis, maxActiveFaults (1 to 3), nemesisOptions, ${optional} }: ${JSON.stringify(phase)}`, example);
     }
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CheckerResult } from '../../checkers/checker.js';
 import { InvariantViolation } from '../../common/invariant-violation.js';
 import type { RunResults } from './check-run.js';
-import { comparedKinds, violatedCheckers, violationKinds } from './detection.js';
+import { comparedKinds, firstViolationSeconds, violatedCheckers, violationKinds } from './detection.js';
 
 function failed(checker: string, anomalies: unknown[], extra: Partial<CheckerResult> = {}): CheckerResult {
   return { checker, valid: false, anomalies, stats: {}, sentence: `${checker} failed`, ...extra };
@@ -52,4 +52,18 @@ test('shrink compares a stale value a read returned and one a cas expected as on
   // Other checkers' shapes are compared as they are.
   const lock = failed('lock', [{ kind: 'overlap', key: 'a', processes: [1, 2], from: { index: 3, seconds: 1 }, to: { index: 5, seconds: 2 } }]);
   assert.deepEqual(comparedKinds(results({ lock })), violationKinds(results({ lock })));
+});
+
+test('the first violation is the earliest any anomaly shows, not the one a checker lists first (by key)', () => {
+  const overlap = (key: string, fromSeconds: number, toSeconds: number) => ({ kind: 'overlap', key, processes: [1, 2], from: { index: 3, seconds: fromSeconds }, to: { index: 5, seconds: toSeconds } });
+  const operation = (returnSeconds: number) => ({ shape: 'mutex acquire that no order allows', operation: { callSeconds: returnSeconds - 1, returnSeconds } });
+  const run = { durationMs: 30_000 };
+  const checkers = {
+    lock: failed('lock', [overlap('0', 22.2, 23.1), overlap('1', 6.6, 7.6)]),
+    'linearizability:mutex': failed('linearizability:mutex', [operation(21.1), operation(9.5)]),
+  };
+  assert.equal(firstViolationSeconds(results(checkers), run), 7.6);
+  assert.equal(firstViolationSeconds(results({ 'linearizability:mutex': checkers['linearizability:mutex'] }), run), 9.5);
+  assert.equal(firstViolationSeconds(results({ lock: failed('lock', ['no times here']) }), run), 30, 'an anomaly with no time counts as the run\'s end');
+  assert.equal(firstViolationSeconds(results(checkers), { ...run, invariantViolation: 'committed-entries-agree' }), 30, 'the simulator stops at a broken invariant');
 });

@@ -8,17 +8,26 @@ import type { CheckerResult } from '../../checkers/checker.js';
 import { comparedShape, shapesOf } from '../../reports/index.js';
 import type { RunResults } from './check-run.js';
 
-/** Seconds into the run of the first violation a checker points at; the run's end when none says. */
+/**
+ * Seconds into the run of the first violation a checker points at; the run's end when none says. Every anomaly
+ * counts, not a checker's first: checkers list theirs by key, so the first listed is not the first seen.
+ */
 export function firstViolationSeconds(results: RunResults, run: { invariantViolation?: string; durationMs: number }): number {
-  if (run.invariantViolation !== undefined) return run.durationMs / 1000;
+  const endSeconds = run.durationMs / 1000;
+  if (run.invariantViolation !== undefined) return endSeconds;
   const times: number[] = [];
   for (const result of Object.values(results.checkers) as CheckerResult[]) {
     if (result.valid !== false || result.expectedUnder !== undefined) continue;
-    const anomaly = result.anomalies[0] as { operation?: { returnSeconds?: number; callSeconds?: number } } | undefined;
-    const seconds = anomaly?.operation?.returnSeconds ?? anomaly?.operation?.callSeconds ?? latestMoment(anomaly);
-    times.push(seconds ?? run.durationMs / 1000);
+    const moments = result.anomalies.map(witnessedSeconds).filter((seconds): seconds is number => seconds !== undefined);
+    times.push(moments.length === 0 ? endSeconds : Math.min(...moments));
   }
-  return times.length === 0 ? run.durationMs / 1000 : Math.min(...times);
+  return times.length === 0 ? endSeconds : Math.min(...times);
+}
+
+/** When an anomaly showed: its operation's return (or call), else the latest time it mentions. */
+function witnessedSeconds(anomaly: unknown): number | undefined {
+  const operation = (anomaly as { operation?: { returnSeconds?: number; callSeconds?: number } } | null)?.operation;
+  return operation?.returnSeconds ?? operation?.callSeconds ?? latestMoment(anomaly);
 }
 
 /** The checkers whose violation counts toward the run's verdict (not those expected under its read mode). */

@@ -76,6 +76,35 @@ test('a compound phase whose run leaves out its leader fault is refused, naming 
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-shape.json'), swarmPhases: [{ ...phases[0]!, compoundShape: 'ring' as never }] }), shapeRefused);
 });
 
+test('a run that allows clock faults runs each compound\'s stale side fast, and the plan shows it; without clock faults no compound touches a clock', () => {
+  for (const seed of [1, 2, 3]) {
+    const withClocks = swarmConfig(seed);
+    const compounds = (withClocks.swarmPhases ?? []).filter((phase) => phase.compound !== undefined);
+    assert.ok(compounds.length > 0 && compounds.every((phase) => phase.staleClockRate === 3), `seed ${seed}: every compound runs its stale side at rate 3`);
+    const drifts = planRun(withClocks).faults.filter((fault) => fault.kind === 'clock' && Object.values((fault.value as { skews: Record<string, { rate?: number }> }).skews).every((skew) => skew.rate === 3));
+    assert.equal(drifts.length, compounds.length, `seed ${seed}: one fast stale side per compound`);
+    const withoutClocks = resolveConfig('test', seed, { nemesis: 'partition,kill,pause', swarm: true });
+    assert.ok((withoutClocks.swarmPhases ?? []).some((phase) => phase.compound !== undefined), `seed ${seed}: compounds still drawn`);
+    assert.ok((withoutClocks.swarmPhases ?? []).every((phase) => phase.staleClockRate === undefined), `seed ${seed}: no clock rate without clock faults`);
+    assert.ok(planRun(withoutClocks).faults.every((fault) => fault.kind !== 'clock'), `seed ${seed}: no clock fault`);
+  }
+});
+
+test('a stale clock rate needs a compound, a rate from 1/4 to 4, and clock faults in the run', () => {
+  const drawn = swarmConfig(1);
+  const compound = { durationMs: 5000, nemesis: 'partition', maxActiveFaults: 1, nemesisOptions: {}, compound: 'kill' as const };
+  const refused = /staleClockRate \(optional, with a compound: a rate from 1\/4 to 4\)/;
+  const { compound: _none, ...plain } = compound;
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-alone.json'), swarmPhases: [{ ...plain, staleClockRate: 3 }] }), refused);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-high.json'), swarmPhases: [{ ...compound, staleClockRate: 10 }] }), refused);
+  assert.throws(
+    () => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-no-clock.json'), nemesis: 'partition,kill', swarmPhases: [{ ...compound, staleClockRate: 3 }] }),
+    (error: unknown) => error instanceof FaultlineError && /phase 1 uses clock, which the run's nemesis "partition,kill" leaves out/.test(error.message),
+  );
+  const accepted = resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-ok.json'), nemesis: 'partition,kill,clock', swarmPhases: [{ ...compound, staleClockRate: 2 }] });
+  assert.equal(accepted.swarmPhases?.[0]?.staleClockRate, 2);
+});
+
 test('each phase runs only its own kinds, and its faults end by the time the next phase begins', () => {
   for (const seed of [4, 5, 6, 7]) {
     const config = swarmConfig(seed);
@@ -111,7 +140,9 @@ test('a phase that uses a kind the run leaves out is refused, naming it', () => 
 
 test('a swarm run given its applied faults as a schedule runs them, not its phases: both at once are refused, and shrink drops the phases', () => {
   const drawn = swarmConfig(8);
-  const schedule = planRun(drawn).faults.map((fault) => ({ atMs: fault.startMs, kind: fault.kind, durationMs: Math.max(1, fault.stopMs - fault.startMs), value: { target: (fault.value as { target: string }).target ?? 'one' } }));
+  // A clock fault's plan names its nodes' skews, not a target rule.
+  const valueOf = (fault: { kind: string; value: unknown }): Record<string, unknown> => (fault.kind === 'clock' ? (fault.value as Record<string, unknown>) : { target: (fault.value as { target: string }).target ?? 'one' });
+  const schedule = planRun(drawn).faults.map((fault) => ({ atMs: fault.startMs, kind: fault.kind, durationMs: Math.max(1, fault.stopMs - fault.startMs), value: valueOf(fault) }));
   const { nemesis: _nemesis, ...stored } = storedAndRead(drawn, 'with-schedule.json');
   assert.throws(() => resolveConfig('test', 8, { ...stored, schedule }), /cannot also have swarm phases/);
   const replay = resolveConfig('test', 8, { ...stored, schedule, swarmPhases: undefined });
