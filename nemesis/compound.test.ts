@@ -18,12 +18,12 @@ interface TimedEvent extends NemesisEvent {
   from: 'before' | 'compound' | 'after';
 }
 
-function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: number, shape: CompoundShape = 'stale-follower'): { events: TimedEvent[]; control: RecordingFaultControl } {
+function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: number, shape: CompoundShape = 'stale-follower', relapseFault: CompoundLeaderFault = leaderFault): { events: TimedEvent[]; control: RecordingFaultControl } {
   const control = new RecordingFaultControl(NODES);
   const scheduler = new ManualScheduler();
   const random = new SeededRandom(seed);
   const mix = (name: string) => createSchedule({ nemesis: 'clock', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS, shape);
+  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS, shape, null, relapseFault);
   const events: TimedEvent[] = [];
   let compoundDone = false;
   schedule.start({
@@ -33,9 +33,9 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
     onEvent: (event) => {
       const compound = event.f !== 'start-clock' && event.f !== 'stop-clock';
       const seenCompound = events.some((earlier) => earlier.from === 'compound');
-      // The second stop of the leader fault ends the compound: the first ends its first loss. A leader cut loses it once.
-      const lossesBefore = events.filter((earlier) => earlier.f === `stop-${leaderFault}` && earlier.from === 'compound').length;
-      if (compound && event.f === `stop-${leaderFault}` && lossesBefore === (shape === 'leader-cut' ? 0 : 1)) compoundDone = true;
+      // The relapse's stop ends the compound; a leader cut ends as its one loss does.
+      const lossesBefore = events.filter((earlier) => (earlier.f === `stop-${leaderFault}` || earlier.f === `stop-${relapseFault}`) && earlier.from === 'compound').length;
+      if (compound && (event.f === `stop-${leaderFault}` || event.f === `stop-${relapseFault}`) && lossesBefore === (shape === 'leader-cut' ? 0 : 1)) compoundDone = true;
       events.push({ ...event, atMs: scheduler.nowMs(), from: compound ? 'compound' : seenCompound && compoundDone ? 'after' : 'before' });
     },
   });
@@ -44,18 +44,20 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
   return { events, control };
 }
 
-for (const leaderFault of ['kill', 'pause'] as const) {
-  test(`a compound with a ${leaderFault}: a follower cut, the leader lost, the follower healed, the leader back and lost once more, in that order, in the phase's second half`, () => {
+for (const [leaderFault, relapseFault] of [['kill', 'kill'], ['pause', 'pause'], ['pause', 'kill']] as const) {
+  test(`a compound with a ${leaderFault} and a ${relapseFault} relapse: a follower cut, the leader lost, the follower healed, the leader back and lost once more, in that order, in the phase's second half`, () => {
     for (const seed of [1, 2, 3, 4]) {
-      const { events, control } = runCompound(leaderFault, seed, PHASE_MS);
+      const { events, control } = runCompound(leaderFault, seed, PHASE_MS, 'stale-follower', relapseFault);
       const compound = events.filter((event) => event.from === 'compound');
-      const steps = ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`, `start-${leaderFault}`, `stop-${leaderFault}`];
+      const steps = ['start-partition', `start-${leaderFault}`, 'stop-partition', `stop-${leaderFault}`, `start-${relapseFault}`, `stop-${relapseFault}`];
       assert.deepEqual(compound.map((event) => event.f), steps, `seed ${seed}`);
       const [cut, lost, healed, back, relapse, recovered] = compound as [TimedEvent, TimedEvent, TimedEvent, TimedEvent, TimedEvent, TimedEvent];
       assert.deepEqual(relapse.value, { target: 'one', nodes: ['n3'] }, `seed ${seed}: the node lost again is the one that came back`);
       const quarterMs = lost.atMs - cut.atMs;
-      assert.ok(back.atMs - lost.atMs >= 2 * quarterMs, `seed ${seed}: down for half the compound`);
-      assert.ok(relapse.atMs - back.atMs === recovered.atMs - relapse.atMs && relapse.atMs > back.atMs, `seed ${seed}: lost again as long after it is back as it stays lost`);
+      const eighthMs = quarterMs / 2;
+      assert.ok(Math.abs(back.atMs - lost.atMs - 3 * eighthMs) <= 2, `seed ${seed}: down for three eighths of the compound`);
+      // A relapse sooner hits a node that has not synced yet (it waits out an election timeout first): nothing unsynced to lose.
+      assert.ok(Math.abs(relapse.atMs - back.atMs - 2 * eighthMs) <= 2 && Math.abs(recovered.atMs - relapse.atMs - eighthMs) <= 2, `seed ${seed}: lost again a quarter after it is back, for an eighth`);
       assert.ok(recovered.atMs - cut.atMs <= 4 * quarterMs + 3, `seed ${seed}: the compound ends within its fault's duration`);
       assert.equal((cut.value as { target: string }).target, 'isolate-follower');
       const lonely = (cut.value as { groups: string[][] }).groups.find((group) => group.length === 1);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Nemesis } from './index.js';
 import { NodeFault, type NodeAction, type NodeFaultOptions } from './process-fault.js';
 
-const KILL: NodeAction = {
+export const KILL: NodeAction = {
   kind: 'kill',
   apply: (control, node) => control.kill(node),
   undo: (control, node) => control.restart(node),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Nemesis } from './index.js';
 import { NodeFault, type NodeAction, type NodeFaultOptions } from './process-fault.js';
 
-const PAUSE: NodeAction = {
+export const PAUSE: NodeAction = {
   kind: 'pause',
   apply: (control, node) => control.pause(node),
   undo: (control, node) => control.resume(node),

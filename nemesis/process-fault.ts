@@ -45,9 +45,9 @@ export class NodeFault implements Fault {
     return { kind: this.action.kind, value: this.selection };
   }
 
-  /** The same fault on the one node this one hit, once it started: recorded as target "one", since that node need not lead any more. */
-  again(): NodeFault {
+  /** The same fault (or, given an action, another) on the one node this one hit, once it started: recorded as target "one", since that node need not lead any more. */
+  again(action: NodeAction = this.action): NodeFault {
     assert.ok(this.selection !== null && this.selection.nodes.length === 1, `again() repeats a ${this.action.kind} fault that hit one node`);
-    return new NodeFault(this.action, this.options, { target: 'one', nodes: [...this.selection.nodes] });
+    return new NodeFault(action, this.options, { target: 'one', nodes: [...this.selection.nodes] });
   }
 }

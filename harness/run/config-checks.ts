@@ -167,10 +167,11 @@ export function swarmPhaseList(value: unknown, place: OptionPlace): unknown {
     const shapeOk = entry.compoundShape === undefined || (entry.compound !== undefined && (COMPOUND_SHAPES as readonly unknown[]).includes(entry.compoundShape));
     const rate = entry.staleClockRate;
     const rateOk = rate === undefined || (entry.compound !== undefined && typeof rate === 'number' && rate >= 1 / MAX_FIXED_RATE && rate <= MAX_FIXED_RATE);
-    if (!ok || !compoundOk || !shapeOk || !rateOk) {
+    const relapseOk = entry.compoundRelapse === undefined || (entry.compound !== undefined && (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compoundRelapse));
+    if (!ok || !compoundOk || !shapeOk || !rateOk || !relapseOk) {
       const optional =
         `compound (optional: ${COMPOUND_LEADER_FAULTS.join(' or ')}), compoundShape (optional, with a compound: ${COMPOUND_SHAPES.join(' or ')}), ` +
-        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE})`;
+        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE}), compoundRelapse (optional, with a compound: ${COMPOUND_LEADER_FAULTS.join(' or ')})`;
       throw optionError(place, `has a phase that is not { durationMs, nemesis, maxActiveFaults (1 to 3), nemesisOptions, ${optional} }: ${JSON.stringify(phase)}`, example);
     }
   }

@@ -45,7 +45,7 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
     const schedule = mix(phaseRandom);
     if (phase.compound === undefined) return { durationMs: phase.durationMs, schedule };
     const mixes = { before: schedule, after: mix(phaseRandom.fork('after compound')) };
-    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? 'stale-follower', staleClockRate: phase.staleClockRate ?? null } as const;
+    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? 'stale-follower', staleClockRate: phase.staleClockRate ?? null, relapseFault: phase.compoundRelapse ?? phase.compound } as const;
     return { durationMs: phase.durationMs, schedule: compoundSchedule(compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
   });
   return new PhasedSchedule(phases);
@@ -53,14 +53,14 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
 
 /** A phase whose own mix makes way, at a drawn point, for one compound fault. */
 function compoundSchedule(
-  compound: { leaderFault: CompoundLeaderFault; shape: CompoundShape; staleClockRate: number | null },
+  compound: { leaderFault: CompoundLeaderFault; shape: CompoundShape; staleClockRate: number | null; relapseFault: CompoundLeaderFault },
   random: SeededRandom,
   config: RunConfig,
   mixes: { before: FaultSchedule; after: FaultSchedule },
   phaseMs: number,
   abilities?: ReadonlySet<FaultAbility>,
 ): CompoundSchedule {
-  const schedule = new CompoundSchedule(compound.leaderFault, random, config.faultTiming, mixes, phaseMs, compound.shape, compound.staleClockRate);
+  const schedule = new CompoundSchedule(compound.leaderFault, random, config.faultTiming, mixes, phaseMs, compound.shape, compound.staleClockRate, compound.relapseFault);
   if (abilities !== undefined) checkAbilities(schedule.nemeses(), abilities, config.runtime);
   return schedule;
 }

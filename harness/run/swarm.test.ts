@@ -44,6 +44,9 @@ test('over seeds, some phases end with a compound fault and the rest with a lead
   const staleFollower = (phase: SwarmPhase): boolean => phase.compound !== undefined && phase.compoundShape === undefined;
   assert.ok(phases.some((phase) => staleFollower(phase) && phase.compound === 'kill') && phases.some((phase) => staleFollower(phase) && phase.compound === 'pause'));
   assert.ok(phases.some((phase) => phase.compoundShape === 'leader-cut'));
+  // The run allows kills: a paused leader's relapse is a crash, which loses what its sync left unsynced.
+  assert.deepEqual([...new Set(phases.filter((phase) => staleFollower(phase) && phase.compound === 'pause').map((phase) => phase.compoundRelapse))], ['kill']);
+  assert.ok(phases.every((phase) => phase.compoundRelapse === undefined || staleFollower(phase)), 'only a stale follower\'s compound relapses');
   // Each phase allowed a partition and a kill or pause here (nemesis all): every one has a compound of one shape or the other.
   assert.deepEqual(phases.filter((phase) => phase.compound === undefined), []);
   for (const config of configs) {
@@ -74,6 +77,8 @@ test('a compound phase whose run leaves out its leader fault is refused, naming 
   const { compound: _none, ...plain } = phases[0]!;
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'shape-alone.json'), swarmPhases: [{ ...plain, compoundShape: 'leader-cut' }] }), shapeRefused);
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-shape.json'), swarmPhases: [{ ...phases[0]!, compoundShape: 'ring' as never }] }), shapeRefused);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-relapse.json'), swarmPhases: [{ ...phases[0]!, compoundRelapse: 'clock' as never }] }), /compoundRelapse \(optional, with a compound: kill or pause\)/);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'relapse-alone.json'), swarmPhases: [{ ...plain, compoundRelapse: 'kill' }] }), /compoundRelapse/);
 });
 
 test('a run that allows clock faults runs each compound\'s stale side fast, and the plan shows it; without clock faults no compound touches a clock', () => {
