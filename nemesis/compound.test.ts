@@ -56,6 +56,7 @@ for (const [leaderFault, relapseFault] of [['kill', 'kill'], ['pause', 'pause'],
       const quarterMs = lost.atMs - cut.atMs;
       const eighthMs = quarterMs / 2;
       assert.ok(Math.abs(back.atMs - lost.atMs - 3 * eighthMs) <= 2, `seed ${seed}: down for three eighths of the compound`);
+      assert.ok(Math.abs(back.atMs - healed.atMs - 2 * eighthMs) <= 2, `seed ${seed}: the healed follower has a quarter of the compound to stand before the leader is back`);
       // A relapse sooner hits a node that has not synced yet (it waits out an election timeout first): nothing unsynced to lose.
       assert.ok(Math.abs(relapse.atMs - back.atMs - 2 * eighthMs) <= 2 && Math.abs(recovered.atMs - relapse.atMs - eighthMs) <= 2, `seed ${seed}: lost again a quarter after it is back, for an eighth`);
       assert.ok(recovered.atMs - cut.atMs <= 4 * quarterMs + 3, `seed ${seed}: the compound ends within its fault's duration`);

@@ -16,15 +16,18 @@
  * (drawn from the run's fault timing), and a second mix (from a stream of its
  * own) runs after it to the phase's end, so the mix keeps the rest of the
  * phase. The leader is lost a quarter of the way into the compound fault, the
- * follower healed halfway, the leader back at five eighths: it stays down for
- * three eighths of a fault, which outlasts an election. A quarter of a fault
- * after it is back it is lost again, to the compound's end: a node back from
- * a loss syncs only after it has waited out an election timeout (a ZAB peer
- * stays loyal to the leader it last heard that long) and taken a write, so a
- * relapse an eighth after hit most nodes before they had anything unsynced to
- * lose (bench:detect --swarm sync-ack-before-durable on ZAB, seeds 301-400:
- * 14 of 45 such compounds with a kill caught it when the relapse came under
- * 300 ms after the return, 22 of 23 when it came 450 ms or more after).
+ * follower healed at three eighths, the leader back at five eighths: it stays
+ * down for three eighths of a fault, which outlasts an election, and the
+ * healed follower has a quarter of a fault to stand before the leader is back
+ * (on three nodes nothing commits while the leader is down and the follower
+ * cut, so a longer cut would leave it no staler). A quarter of a fault after
+ * the leader is back it is lost again, to the compound's end: a node back
+ * from a loss syncs only after it has waited out an election timeout (a ZAB
+ * peer stays loyal that long to the leader it last heard) and taken a write,
+ * so a relapse an eighth after the return hit most nodes before they had
+ * anything unsynced to lose (bench:detect --swarm sync-ack-before-durable on
+ * ZAB, seeds 301-400: 14 of 45 compounds with a kill caught it when the
+ * relapse came under 300 ms after the return, 22 of 23 at 450 ms or more).
  *
  * A leader cut is the other shape: the leader (with followers, on five nodes
  * or more: leader-minority) cut from the quorum while its clients still reach
@@ -183,10 +186,10 @@ export class CompoundSchedule implements FaultSchedule {
     mix?.healAll(control);
   }
 
-  /** The stale follower's steps: cut a follower, lose the leader at a quarter, heal the follower at a half, the leader back at five eighths, then the relapse from seven eighths to the end. */
+  /** The stale follower's steps: cut a follower, lose the leader at a quarter, heal the follower at three eighths, the leader back at five eighths, then the relapse from seven eighths to the end. */
   private compound(durationMs: number): void {
     const backAtMs = Math.floor((durationMs * 5) / 8);
-    const times = { loseAtMs: Math.floor(durationMs / 4), healAtMs: Math.floor(durationMs / 2), backAtMs };
+    const times = { loseAtMs: Math.floor(durationMs / 4), healAtMs: Math.floor((durationMs * 3) / 8), backAtMs };
     const relapseAtMs = Math.floor((durationMs * 7) / 8);
     this.cutThenLose(times, (lost, targets) => this.relapse(lost, targets, { afterMs: relapseAtMs - backAtMs, forMs: durationMs - relapseAtMs }));
   }
