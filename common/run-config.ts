@@ -34,7 +34,7 @@ export interface SwarmPhase {
    * leader's loss until it is back, so its election timers fire first once the cut heals.
    */
   staleClockRate?: number;
-  /** With a stale follower's compound: how the node back from the leader's loss is lost again (left out: as the leader was). */
+  /** With a stale follower's compound (not a leader cut): how the node back from the leader's loss is lost again (left out: as the leader was). */
   compoundRelapse?: 'kill' | 'pause';
 }
 

@@ -167,11 +167,13 @@ export function swarmPhaseList(value: unknown, place: OptionPlace): unknown {
     const shapeOk = entry.compoundShape === undefined || (entry.compound !== undefined && (COMPOUND_SHAPES as readonly unknown[]).includes(entry.compoundShape));
     const rate = entry.staleClockRate;
     const rateOk = rate === undefined || (entry.compound !== undefined && typeof rate === 'number' && rate >= 1 / MAX_FIXED_RATE && rate <= MAX_FIXED_RATE);
-    const relapseOk = entry.compoundRelapse === undefined || (entry.compound !== undefined && (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compoundRelapse));
+    // Only a stale follower's compound relapses: a leader cut's old leader is left to stand.
+    const staleFollower = entry.compound !== undefined && (entry.compoundShape === undefined || entry.compoundShape === 'stale-follower');
+    const relapseOk = entry.compoundRelapse === undefined || (staleFollower && (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compoundRelapse));
     if (!ok || !compoundOk || !shapeOk || !rateOk || !relapseOk) {
       const optional =
         `compound (optional: ${COMPOUND_LEADER_FAULTS.join(' or ')}), compoundShape (optional, with a compound: ${COMPOUND_SHAPES.join(' or ')}), ` +
-        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE}), compoundRelapse (optional, with a compound: ${COMPOUND_LEADER_FAULTS.join(' or ')})`;
+        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE}), compoundRelapse (optional, with a stale-follower compound: ${COMPOUND_LEADER_FAULTS.join(' or ')})`;
       throw optionError(place, `has a phase that is not { durationMs, nemesis, maxActiveFaults (1 to 3), nemesisOptions, ${optional} }: ${JSON.stringify(phase)}`, example);
     }
   }

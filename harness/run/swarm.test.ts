@@ -77,7 +77,8 @@ test('a compound phase whose run leaves out its leader fault is refused, naming 
   const { compound: _none, ...plain } = phases[0]!;
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'shape-alone.json'), swarmPhases: [{ ...plain, compoundShape: 'leader-cut' }] }), shapeRefused);
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-shape.json'), swarmPhases: [{ ...phases[0]!, compoundShape: 'ring' as never }] }), shapeRefused);
-  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-relapse.json'), swarmPhases: [{ ...phases[0]!, compoundRelapse: 'clock' as never }] }), /compoundRelapse \(optional, with a compound: kill or pause\)/);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'bad-relapse.json'), swarmPhases: [{ ...phases[0]!, compoundRelapse: 'clock' as never }] }), /compoundRelapse \(optional, with a stale-follower compound: kill or pause\)/);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'cut-relapse.json'), swarmPhases: [{ ...phases[0]!, compoundShape: 'leader-cut', compoundRelapse: 'kill' }] }), /compoundRelapse/);
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'relapse-alone.json'), swarmPhases: [{ ...plain, compoundRelapse: 'kill' }] }), /compoundRelapse/);
 });
 
