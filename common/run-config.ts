@@ -30,8 +30,9 @@ export interface SwarmPhase {
    */
   compoundShape?: 'stale-follower' | 'leader-cut';
   /**
-   * With a compound, when the run allows clock faults: the rate (e.g. 2) the stale side's clocks run at from the
-   * leader's loss until it is back, so its election timers fire first once the cut heals.
+   * With a compound, when the run allows clock faults: the rate (above 1, e.g. 3) the stale side's clocks run at from
+   * the leader's loss until, after the cut heals, a new leader leads (or the lost one is back), so its election timers
+   * fire first.
    */
   staleClockRate?: number;
   /** With a stale follower's compound (not a leader cut): how the node back from the leader's loss is lost again (left out: as the leader was). */

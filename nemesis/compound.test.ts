@@ -73,6 +73,15 @@ for (const [leaderFault, relapseFault] of [['kill', 'kill'], ['pause', 'pause'],
   });
 }
 
+/** A compound at stale clock rate 3 whose mixes never get to start a fault (their first waits a minute). */
+function fastClockCompound(seed: number, shape: CompoundShape): { control: RecordingFaultControl; scheduler: ManualScheduler; schedule: CompoundSchedule } {
+  const control = new RecordingFaultControl(NODES);
+  const random = new SeededRandom(seed);
+  const quiet = (name: string) => createSchedule({ nemesis: 'kill', nodes: NODES, timing: { faultMs: { min: 1, max: 1 }, quietMs: { min: 60_000, max: 60_000 }, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
+  const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: quiet('before'), after: quiet('after') }, PHASE_MS, shape, 3);
+  return { control, scheduler: new ManualScheduler(), schedule };
+}
+
 for (const leaderFault of ['kill', 'pause'] as const) {
   test(`a leader cut with a ${leaderFault}: the leader cut off from the longer half of the faults, the leader elected meanwhile lost at three quarters, the cut healed, the lost leader back at the end`, () => {
     let secondMixes = 0;
@@ -99,11 +108,7 @@ for (const leaderFault of ['kill', 'pause'] as const) {
 for (const shape of ['stale-follower', 'leader-cut'] as const) {
   test(`${shape} with a stale clock rate: the cut's minority side runs fast from the leader's loss until it is back, and nothing else does`, () => {
     for (const seed of [1, 2, 3]) {
-      const control = new RecordingFaultControl(NODES);
-      const scheduler = new ManualScheduler();
-      const random = new SeededRandom(seed);
-      const quiet = (name: string) => createSchedule({ nemesis: 'kill', nodes: NODES, timing: { faultMs: { min: 1, max: 1 }, quietMs: { min: 60_000, max: 60_000 }, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-      const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: quiet('before'), after: quiet('after') }, PHASE_MS, shape, 3);
+      const { control, scheduler, schedule } = fastClockCompound(seed, shape);
       assert.ok(schedule.nemeses().some((nemesis) => nemesis.name === 'clock'), 'the runtime must be able to skew clocks');
       const events: TimedEvent[] = [];
       const rates: Array<{ atMs: number; skewed: string[] }> = [];
@@ -127,6 +132,38 @@ for (const shape of ['stale-follower', 'leader-cut'] as const) {
       assert.ok(at('stop-partition').atMs < at('stop-clock').atMs, `seed ${seed}: still fast when the cut heals`);
       assert.ok(rates.every((sample) => sample.skewed.every((node) => minority.includes(node))), `seed ${seed}: only the stale side's clocks change`);
       assert.equal(events.filter((event) => event.f === 'start-clock').length, 1, `seed ${seed}: once per compound`);
+      schedule.healAll(control);
+      assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
+    }
+  });
+}
+
+for (const shape of ['stale-follower', 'leader-cut'] as const) {
+  test(`${shape}: once the cut heals, the fast clocks stop as soon as a node other than the lost leader leads, so no leader runs fast`, () => {
+    for (const seed of [1, 2, 3]) {
+      const { control, scheduler, schedule } = fastClockCompound(seed, shape);
+      const events: TimedEvent[] = [];
+      let healedAtMs: number | null = null;
+      const electedAfterMs = 100 + seed * 37;
+      // n3 leads until it is lost; n1 leads from a while after the cut heals (before that, no one).
+      const leader = (): string | null => {
+        if (!events.some((event) => event.f === 'start-kill')) return 'n3';
+        return healedAtMs !== null && scheduler.nowMs() >= healedAtMs + electedAfterMs ? 'n1' : null;
+      };
+      schedule.start({
+        scheduler,
+        control,
+        view: () => ({ nodes: NODES, leader: leader() }),
+        onEvent: (event) => {
+          events.push({ ...event, atMs: scheduler.nowMs(), from: 'compound' });
+          if (event.f === 'stop-partition') healedAtMs = scheduler.nowMs();
+        },
+      });
+      scheduler.run(PHASE_MS);
+      const at = (f: string): TimedEvent => events.find((event) => event.f === f) as TimedEvent;
+      const stopped = at('stop-clock').atMs;
+      assert.ok(healedAtMs !== null && stopped >= healedAtMs + electedAfterMs && stopped <= healedAtMs + electedAfterMs + 20, `seed ${seed}: stopped at ${stopped}, elected at ${healedAtMs! + electedAfterMs}`);
+      assert.ok(stopped < at('stop-kill').atMs, `seed ${seed}: before the lost leader is back`);
       schedule.healAll(control);
       assert.ok(control.whole(), `seed ${seed}: healAll leaves nothing broken`);
     }

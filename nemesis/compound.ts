@@ -46,13 +46,16 @@
  *
  * With a stale clock rate (when the run allows clock faults), both shapes run
  * the cut's minority side (the stale follower; the old leader and its
- * followers) at that rate from the leader's loss until it is back: its
- * election timers fire first, so the stale side, not a node that holds what it
- * missed, stands first once the cut heals. Randomized timeouts alone leave
- * that to a coin toss, and a term behind (a leader cut on Raft) to almost
- * nothing. It weakens no lease a correct system relies on: a lease the stale
- * side holds runs out sooner, and while it runs fast the leader it could
- * vote against is lost.
+ * followers) at that rate from the leader's loss until, once the cut heals, a
+ * new leader leads (or the lost one is back): its election timers fire first,
+ * so the stale side, not a node that holds what it missed, stands first.
+ * Randomized timeouts alone leave that to a coin toss, and a term behind (a
+ * leader cut on Raft) to almost nothing. The clocks are back to true time as
+ * soon as anyone leads, so no leader runs on a fast clock (its sessions would
+ * expire early), and while they run fast the leader the stale side could vote
+ * against is lost. It takes effect where election timers follow the skewed
+ * clock (the simulator, the bundled coordinator); ZooKeeper and etcd time
+ * elections on the host's monotonic clock, so there it is a wall-clock fault.
  */
 import assert from 'node:assert/strict';
 import type { SeededRandom } from '../common/random.js';
@@ -66,6 +69,9 @@ import { NodeFault } from './process-fault.js';
 import { DEFAULT_CLOCK_LIMITS, type PartitionPlan } from './targets.js';
 import { faultEvent, type DurationRangeMs, type FaultSchedule, type ScheduleContext } from './schedule.js';
 
+/** How often a compound looks for a new leader while the stale side's clocks run fast: a small part of an election. */
+const LEADER_POLL_MS = 20;
+
 /** How the leader is lost in a compound fault. */
 export type CompoundLeaderFault = 'kill' | 'pause';
 
@@ -75,6 +81,9 @@ export const COMPOUND_LEADER_FAULTS: readonly CompoundLeaderFault[] = ['kill', '
 export type CompoundShape = 'stale-follower' | 'leader-cut';
 
 export const COMPOUND_SHAPES: readonly CompoundShape[] = ['stale-follower', 'leader-cut'];
+
+/** A compound with no shape named is a stale follower's. */
+export const DEFAULT_COMPOUND_SHAPE: CompoundShape = 'stale-follower';
 
 interface Step {
   nemesis: Nemesis;
@@ -212,13 +221,33 @@ export class CompoundSchedule implements FaultSchedule {
       if (this.halted) return;
       const lost = this.begin({ nemesis: this.lose, fault: this.lose.fault() }, targets, backAtMs - loseAtMs);
       const fast = this.fastStaleClocks(cut, targets, backAtMs - loseAtMs);
-      context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => this.stopIfOn(cut));
+      context.scheduler.after(healAtMs - loseAtMs, 'nemesis', () => {
+        this.stopIfOn(cut);
+        if (fast !== null) this.endOnNewLeader(fast, lost, backAtMs - healAtMs);
+      });
       context.scheduler.after(backAtMs - loseAtMs, 'nemesis', () => {
         if (fast !== null) this.stopIfOn(fast);
         this.stopIfOn(lost);
         next(lost, targets);
       });
     });
+  }
+
+  /**
+   * Once the cut heals, the fast clocks stop as soon as a node other than the lost leader leads: they are there to decide
+   * who stands first, and a node that leads on a fast clock would expire its sessions early, a fault outside what a
+   * correct system promises to survive. Checked every LEADER_POLL_MS until the lost leader is back, when they stop anyway.
+   */
+  private endOnNewLeader(fast: Step, lost: Step, untilMs: number): void {
+    const context = this.requireContext();
+    const lostNodes = (lost.value as { nodes: readonly string[] }).nodes;
+    const poll = (leftMs: number): void => {
+      if (this.halted || !this.active.includes(fast)) return;
+      const leader = context.view().leader;
+      if (leader !== null && !lostNodes.includes(leader)) this.stopIfOn(fast);
+      else if (leftMs > LEADER_POLL_MS) context.scheduler.after(LEADER_POLL_MS, 'nemesis', () => poll(leftMs - LEADER_POLL_MS));
+    };
+    poll(untilMs);
   }
 
   /** The last step of a stale follower's compound: the node back from it is lost again while it catches up, then the second mix runs. */

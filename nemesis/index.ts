@@ -50,7 +50,7 @@ export interface Nemesis {
   fault(): Fault;
 }
 
-export { clockNemesis, fixedDriftFault, MAX_FIXED_RATE, type ClockOptions } from './clock.js';
+export { clockNemesis, type ClockOptions } from './clock.js';
 export { killNemesis } from './kill.js';
 export { pauseNemesis } from './pause.js';
 export { applyPartition, partitionNemesis, type PartitionOptions } from './partition.js';
@@ -66,7 +66,7 @@ export {
   type ScheduleTiming,
 } from './schedule.js';
 export { MAX_SCHEDULE_PHASES, PhasedSchedule, type SchedulePhase } from './phased.js';
-export { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES, CompoundSchedule, type CompoundLeaderFault, type CompoundShape } from './compound.js';
+export { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES, CompoundSchedule, DEFAULT_COMPOUND_SHAPE, type CompoundLeaderFault, type CompoundShape } from './compound.js';
 export { nemesisOfSchedule, ScriptedSchedule, type ScheduledFault } from './scripted.js';
 export { checkSchedule, MAX_SCHEDULED_FAULTS, type ScheduleWindow } from './scripted-checks.js';
 export {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { RunConfig } from '../../common/run-config.js';
 import { FaultlineError } from '../../common/errors.js';
 import { SYSTEM_NAMES, systemNamed } from '../../clusters/index.js';
-import { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES } from '../../nemesis/compound.js';
+import { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES, DEFAULT_COMPOUND_SHAPE } from '../../nemesis/compound.js';
 import { MAX_FIXED_RATE } from '../../nemesis/clock.js';
 import { MAX_SCHEDULE_PHASES } from '../../nemesis/phased.js';
 import { parseNemesisSpec } from '../../nemesis/spec.js';
@@ -166,14 +166,15 @@ export function swarmPhaseList(value: unknown, place: OptionPlace): unknown {
     const compoundOk = entry.compound === undefined || (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compound);
     const shapeOk = entry.compoundShape === undefined || (entry.compound !== undefined && (COMPOUND_SHAPES as readonly unknown[]).includes(entry.compoundShape));
     const rate = entry.staleClockRate;
-    const rateOk = rate === undefined || (entry.compound !== undefined && typeof rate === 'number' && rate >= 1 / MAX_FIXED_RATE && rate <= MAX_FIXED_RATE);
+    // Above 1: a slow stale side would stand last, and a slow clock stretches its leases.
+    const rateOk = rate === undefined || (entry.compound !== undefined && typeof rate === 'number' && rate > 1 && rate <= MAX_FIXED_RATE);
     // Only a stale follower's compound relapses: a leader cut's old leader is left to stand.
-    const staleFollower = entry.compound !== undefined && (entry.compoundShape === undefined || entry.compoundShape === 'stale-follower');
+    const staleFollower = entry.compound !== undefined && (entry.compoundShape ?? DEFAULT_COMPOUND_SHAPE) === 'stale-follower';
     const relapseOk = entry.compoundRelapse === undefined || (staleFollower && (COMPOUND_LEADER_FAULTS as readonly unknown[]).includes(entry.compoundRelapse));
     if (!ok || !compoundOk || !shapeOk || !rateOk || !relapseOk) {
       const optional =
         `compound (optional: ${COMPOUND_LEADER_FAULTS.join(' or ')}), compoundShape (optional, with a compound: ${COMPOUND_SHAPES.join(' or ')}), ` +
-        `staleClockRate (optional, with a compound: a rate from 1/${MAX_FIXED_RATE} to ${MAX_FIXED_RATE}), compoundRelapse (optional, with a stale-follower compound: ${COMPOUND_LEADER_FAULTS.join(' or ')})`;
+        `staleClockRate (optional, with a compound: a rate above 1, at most ${MAX_FIXED_RATE}), compoundRelapse (optional, with a stale-follower compound: ${COMPOUND_LEADER_FAULTS.join(' or ')})`;
       throw optionError(place, `has a phase that is not { durationMs, nemesis, maxActiveFaults (1 to 3), nemesisOptions, ${optional} }: ${JSON.stringify(phase)}`, example);
     }
   }

@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { checkAbilities, CompoundSchedule, type CompoundLeaderFault, type CompoundShape, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { checkAbilities, CompoundSchedule, DEFAULT_COMPOUND_SHAPE, type CompoundLeaderFault, type CompoundShape, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -45,7 +45,7 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
     const schedule = mix(phaseRandom);
     if (phase.compound === undefined) return { durationMs: phase.durationMs, schedule };
     const mixes = { before: schedule, after: mix(phaseRandom.fork('after compound')) };
-    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? 'stale-follower', staleClockRate: phase.staleClockRate ?? null, relapseFault: phase.compoundRelapse ?? phase.compound } as const;
+    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? DEFAULT_COMPOUND_SHAPE, staleClockRate: phase.staleClockRate ?? null, relapseFault: phase.compoundRelapse ?? phase.compound } as const;
     return { durationMs: phase.durationMs, schedule: compoundSchedule(compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
   });
   return new PhasedSchedule(phases);

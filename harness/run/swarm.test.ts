@@ -96,13 +96,14 @@ test('a run that allows clock faults runs each compound\'s stale side fast, and 
   }
 });
 
-test('a stale clock rate needs a compound, a rate from 1/4 to 4, and clock faults in the run', () => {
+test('a stale clock rate needs a compound, a rate above 1 and at most 4, and clock faults in the run', () => {
   const drawn = swarmConfig(1);
   const compound = { durationMs: 5000, nemesis: 'partition', maxActiveFaults: 1, nemesisOptions: {}, compound: 'kill' as const };
-  const refused = /staleClockRate \(optional, with a compound: a rate from 1\/4 to 4\)/;
+  const refused = /staleClockRate \(optional, with a compound: a rate above 1, at most 4\)/;
   const { compound: _none, ...plain } = compound;
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-alone.json'), swarmPhases: [{ ...plain, staleClockRate: 3 }] }), refused);
   assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-high.json'), swarmPhases: [{ ...compound, staleClockRate: 10 }] }), refused);
+  assert.throws(() => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-slow.json'), swarmPhases: [{ ...compound, staleClockRate: 0.5 }] }), refused);
   assert.throws(
     () => resolveConfig('test', 1, { ...storedAndRead(drawn, 'rate-no-clock.json'), nemesis: 'partition,kill', swarmPhases: [{ ...compound, staleClockRate: 3 }] }),
     (error: unknown) => error instanceof FaultlineError && /phase 1 uses clock, which the run's nemesis "partition,kill" leaves out/.test(error.message),

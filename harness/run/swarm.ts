@@ -219,8 +219,8 @@ export function swarmDraw(config: RunConfig): RunConfig {
     ...rest,
     swarm: 'drawn',
     nemesis: used.length === 0 ? 'none' : used.join(','),
-    // A compound holds two faults at once.
-    maxActiveFaults: Math.max(1, ...phases.map((phase) => (phase.compound === undefined ? phase.maxActiveFaults : Math.max(2, phase.maxActiveFaults)))),
+    // A compound holds two faults at once, three with its stale side's fast clocks.
+    maxActiveFaults: Math.max(1, ...phases.map((phase) => (phase.compound === undefined ? phase.maxActiveFaults : Math.max(phase.staleClockRate === undefined ? 2 : 3, phase.maxActiveFaults)))),
     faultTiming: drawTiming(random, config.faultTiming),
     ...(phases.length === 0 ? {} : { swarmPhases: phases }),
     rate: Math.min(LIMITS.rate, logUniform(random, Math.max(1, Math.round(config.rate / 2)), config.rate * 2)),
