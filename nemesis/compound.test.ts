@@ -23,7 +23,7 @@ function runCompound(leaderFault: CompoundLeaderFault, seed: number, runMs: numb
   const scheduler = new ManualScheduler();
   const random = new SeededRandom(seed);
   const mix = (name: string) => createSchedule({ nemesis: 'clock', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-  const schedule = new CompoundSchedule(leaderFault, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS, shape, null, relapseFault);
+  const schedule = new CompoundSchedule({ leaderFault, shape, relapseFault }, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, PHASE_MS);
   const events: TimedEvent[] = [];
   let compoundDone = false;
   schedule.start({
@@ -78,7 +78,7 @@ function fastClockCompound(seed: number, shape: CompoundShape): { control: Recor
   const control = new RecordingFaultControl(NODES);
   const random = new SeededRandom(seed);
   const quiet = (name: string) => createSchedule({ nemesis: 'kill', nodes: NODES, timing: { faultMs: { min: 1, max: 1 }, quietMs: { min: 60_000, max: 60_000 }, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-  const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: quiet('before'), after: quiet('after') }, PHASE_MS, shape, 3);
+  const schedule = new CompoundSchedule({ leaderFault: 'kill', shape, staleClockRate: 3 }, random.fork('compound'), TIMING, { before: quiet('before'), after: quiet('after') }, PHASE_MS);
   return { control, scheduler: new ManualScheduler(), schedule };
 }
 
@@ -175,7 +175,7 @@ test('healed while the stale side runs fast, its clocks are back to true time', 
   const scheduler = new ManualScheduler();
   const random = new SeededRandom(4);
   const mix = (name: string) => createSchedule({ nemesis: 'partition', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 1 } }, random.fork(name), control.abilities);
-  const schedule = new CompoundSchedule('pause', random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000, 'stale-follower', 3);
+  const schedule = new CompoundSchedule({ leaderFault: 'pause', shape: 'stale-follower', staleClockRate: 3 }, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000);
   let skewedWhenHealed = 0;
   schedule.start({ scheduler, control, view: () => ({ nodes: NODES, leader: 'n2' }), onEvent: () => {} });
   for (let untilMs = 10; untilMs <= 10_000 && skewedWhenHealed === 0; untilMs += 10) {
@@ -193,7 +193,7 @@ test('healed in the middle of a compound, nothing stays broken and nothing more 
     const scheduler = new ManualScheduler();
     const random = new SeededRandom(seed);
     const mix = (name: string) => createSchedule({ nemesis: 'partition,kill', nodes: NODES, timing: { ...TIMING, maxActiveFaults: 2 } }, random.fork(name), control.abilities);
-    const schedule = new CompoundSchedule('kill', random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000);
+    const schedule = new CompoundSchedule({ leaderFault: 'kill' }, random.fork('compound'), TIMING, { before: mix('before'), after: mix('after') }, 3_000);
     const starts: number[] = [];
     schedule.start({ scheduler, control, view: () => ({ nodes: NODES, leader: 'n1' }), onEvent: (event) => event.f.startsWith('start-') && starts.push(scheduler.nowMs()) });
     scheduler.run(1_500 + seed * 300);

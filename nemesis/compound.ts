@@ -65,7 +65,7 @@ import { clockNemesis, fixedDriftFault } from './clock.js';
 import { KILL, killNemesis } from './kill.js';
 import { partitionNemesis } from './partition.js';
 import { PAUSE, pauseNemesis } from './pause.js';
-import { NodeFault } from './process-fault.js';
+import { NodeFault, type NodeAction } from './process-fault.js';
 import { DEFAULT_CLOCK_LIMITS, type PartitionPlan } from './targets.js';
 import { faultEvent, type DurationRangeMs, type FaultSchedule, type ScheduleContext } from './schedule.js';
 
@@ -85,6 +85,18 @@ export const COMPOUND_SHAPES: readonly CompoundShape[] = ['stale-follower', 'lea
 /** A compound with no shape named is a stale follower's. */
 export const DEFAULT_COMPOUND_SHAPE: CompoundShape = 'stale-follower';
 
+/** What a compound does, as a swarm phase records it; what is left out takes its default. */
+export interface CompoundSettings {
+  /** How the leader is lost. */
+  leaderFault: CompoundLeaderFault;
+  /** Default: DEFAULT_COMPOUND_SHAPE. */
+  shape?: CompoundShape;
+  /** The rate the stale side's clocks run at from the leader's loss until a new leader leads; default: clocks untouched. */
+  staleClockRate?: number;
+  /** How the node back from the leader's loss is lost again (a stale follower's compound); default: as the leader was. */
+  relapseFault?: CompoundLeaderFault;
+}
+
 interface Step {
   nemesis: Nemesis;
   fault: Fault;
@@ -96,9 +108,10 @@ export class CompoundSchedule implements FaultSchedule {
   private readonly cut: Nemesis;
   private readonly lose: Nemesis;
   /** How a stale follower's compound loses the old leader again as it catches up. */
-  private readonly relapseLose: Nemesis;
-  /** Runs the stale side's clocks fast, when the compound has a clock rate. */
-  private readonly drift: Nemesis | null;
+  private readonly relapse: { nemesis: Nemesis; action: NodeAction };
+  /** Runs the stale side's clocks fast at this rate, when the compound has one. */
+  private readonly drift: { nemesis: Nemesis; rate: number } | null;
+  readonly shape: CompoundShape;
   private readonly timingRandom: SeededRandom;
   private readonly targetRandom: SeededRandom;
   /** Faults on now, oldest first. */
@@ -109,34 +122,32 @@ export class CompoundSchedule implements FaultSchedule {
   private mixOn: FaultSchedule | null = null;
 
   constructor(
-    leaderFault: CompoundLeaderFault,
+    settings: CompoundSettings,
     random: SeededRandom,
     readonly timing: { faultMs: DurationRangeMs; quietMs: DurationRangeMs },
     /** The phase's own mix, run before the compound and, a second one, after it. */
     readonly mixes: { before: FaultSchedule; after: FaultSchedule },
     /** How long the phase lasts. */
     readonly phaseMs: number,
-    readonly shape: CompoundShape = 'stale-follower',
-    /** The rate the stale side's clocks run at from the leader's loss until it is back, or null: clocks untouched. */
-    readonly staleClockRate: number | null = null,
-    /** How the node back from the leader's loss is lost again (a stale follower's compound): a kill loses what a sync left unsynced. */
-    readonly relapseFault: CompoundLeaderFault = leaderFault,
   ) {
     assert.ok(timing.faultMs.min >= 1 && timing.faultMs.max >= timing.faultMs.min, `bad fault range ${JSON.stringify(timing.faultMs)}`);
     assert.ok(timing.quietMs.min >= 0 && timing.quietMs.max >= timing.quietMs.min, `bad quiet range ${JSON.stringify(timing.quietMs)}`);
     assert.ok(Number.isInteger(phaseMs) && phaseMs >= 1, `a phase lasts whole ms >= 1, got ${phaseMs}`);
-    this.cut = partitionNemesis({ targets: [shape === 'leader-cut' ? 'leader-minority' : 'isolate-follower'], customGroups: [] });
-    this.lose = leaderLoss(leaderFault);
-    this.relapseLose = relapseFault === leaderFault ? this.lose : leaderLoss(relapseFault);
-    this.drift = staleClockRate === null ? null : clockNemesis({ ...DEFAULT_CLOCK_LIMITS, changes: ['drift'] });
+    this.shape = settings.shape ?? DEFAULT_COMPOUND_SHAPE;
+    this.cut = partitionNemesis({ targets: [this.shape === 'leader-cut' ? 'leader-minority' : 'isolate-follower'], customGroups: [] });
+    this.lose = leaderLoss(settings.leaderFault);
+    const relapseFault = settings.relapseFault ?? settings.leaderFault;
+    this.relapse = { nemesis: relapseFault === settings.leaderFault ? this.lose : leaderLoss(relapseFault), action: relapseFault === 'kill' ? KILL : PAUSE };
+    const rate = settings.staleClockRate;
+    this.drift = rate === undefined ? null : { nemesis: clockNemesis({ ...DEFAULT_CLOCK_LIMITS, changes: ['drift'] }), rate };
     this.timingRandom = random.fork('nemesis-timing');
     this.targetRandom = random.fork('nemesis-targets');
   }
 
   /** The nemeses it uses, for the runtime's abilities check. */
   nemeses(): Nemesis[] {
-    const nemeses = [this.cut, this.lose, ...(this.relapseLose === this.lose ? [] : [this.relapseLose])];
-    return this.drift === null ? nemeses : [...nemeses, this.drift];
+    const nemeses = [this.cut, this.lose, ...(this.relapse.nemesis === this.lose ? [] : [this.relapse.nemesis])];
+    return this.drift === null ? nemeses : [...nemeses, this.drift.nemesis];
   }
 
   start(context: ScheduleContext): void {
@@ -200,7 +211,7 @@ export class CompoundSchedule implements FaultSchedule {
     const backAtMs = Math.floor((durationMs * 5) / 8);
     const times = { loseAtMs: Math.floor(durationMs / 4), healAtMs: Math.floor((durationMs * 3) / 8), backAtMs };
     const relapseAtMs = Math.floor((durationMs * 7) / 8);
-    this.cutThenLose(times, (lost, targets) => this.relapse(lost, targets, { afterMs: relapseAtMs - backAtMs, forMs: durationMs - relapseAtMs }));
+    this.cutThenLose(times, (lost, targets) => this.loseAgain(lost, targets, { afterMs: relapseAtMs - backAtMs, forMs: durationMs - relapseAtMs }));
   }
 
   /** The leader cut: the leader cut off, the leader elected meanwhile lost at three quarters, the cut healed at seven eighths, the lost leader back at the end. */
@@ -251,14 +262,14 @@ export class CompoundSchedule implements FaultSchedule {
   }
 
   /** The last step of a stale follower's compound: the node back from it is lost again while it catches up, then the second mix runs. */
-  private relapse(lost: Step, targets: SeededRandom, times: { afterMs: number; forMs: number }): void {
+  private loseAgain(lost: Step, targets: SeededRandom, times: { afterMs: number; forMs: number }): void {
     if (this.halted) return;
     const context = this.requireContext();
     assert.ok(lost.fault instanceof NodeFault, 'the compound loses its leader with a kill or a pause');
-    const again = lost.fault.again(this.relapseFault === 'kill' ? KILL : PAUSE);
+    const again = lost.fault.again(this.relapse.action);
     context.scheduler.after(times.afterMs, 'nemesis', () => {
       if (this.halted) return;
-      const step = this.begin({ nemesis: this.relapseLose, fault: again }, targets, times.forMs);
+      const step = this.begin({ nemesis: this.relapse.nemesis, fault: again }, targets, times.forMs);
       context.scheduler.after(times.forMs, 'nemesis', () => {
         this.stopIfOn(step);
         this.startSecondMix();
@@ -273,11 +284,11 @@ export class CompoundSchedule implements FaultSchedule {
    * and the old leader of a leader cut, a term behind, almost never.
    */
   private fastStaleClocks(cut: Step, targets: SeededRandom, plannedDurationMs: number): Step | null {
-    if (this.drift === null || this.staleClockRate === null || !this.active.includes(cut)) return null;
+    if (this.drift === null || !this.active.includes(cut)) return null;
     const plan = cut.value as PartitionPlan;
     assert.ok('groups' in plan && plan.groups.length >= 2, `a compound's cut splits the nodes into groups: ${JSON.stringify(plan)}`);
     const staleSide = plan.groups.reduce((smallest, group) => (group.length < smallest.length ? group : smallest));
-    return this.begin({ nemesis: this.drift, fault: fixedDriftFault(staleSide, this.staleClockRate) }, targets, plannedDurationMs);
+    return this.begin({ nemesis: this.drift.nemesis, fault: fixedDriftFault(staleSide, this.drift.rate) }, targets, plannedDurationMs);
   }
 
   private begin(step: Step, targets: SeededRandom, plannedDurationMs: number): Step {

@@ -66,7 +66,7 @@ export {
   type ScheduleTiming,
 } from './schedule.js';
 export { MAX_SCHEDULE_PHASES, PhasedSchedule, type SchedulePhase } from './phased.js';
-export { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES, CompoundSchedule, DEFAULT_COMPOUND_SHAPE, type CompoundLeaderFault, type CompoundShape } from './compound.js';
+export { COMPOUND_LEADER_FAULTS, COMPOUND_SHAPES, CompoundSchedule, DEFAULT_COMPOUND_SHAPE, type CompoundLeaderFault, type CompoundSettings, type CompoundShape } from './compound.js';
 export { nemesisOfSchedule, ScriptedSchedule, type ScheduledFault } from './scripted.js';
 export { checkSchedule, MAX_SCHEDULED_FAULTS, type ScheduleWindow } from './scripted-checks.js';
 export {

@@ -7,7 +7,7 @@
  * without booting a cluster.
  */
 import { SeededRandom } from '../../common/random.js';
-import { checkAbilities, CompoundSchedule, DEFAULT_COMPOUND_SHAPE, type CompoundLeaderFault, type CompoundShape, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
+import { checkAbilities, CompoundSchedule, type CompoundSettings, createSchedule, PhasedSchedule, ScriptedSchedule, type NemesisOptions, type FaultKind, type FaultSchedule, type ScheduleContext, type ScheduledFault } from '../../nemesis/index.js';
 import { workloadNamed, type OperationGenerator, type OperationRequest } from '../../workloads/index.js';
 import { Simulation } from '../runtimes/sim/simulation.js';
 import { workerStream } from './workers.js';
@@ -45,7 +45,7 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
     const schedule = mix(phaseRandom);
     if (phase.compound === undefined) return { durationMs: phase.durationMs, schedule };
     const mixes = { before: schedule, after: mix(phaseRandom.fork('after compound')) };
-    const compound = { leaderFault: phase.compound, shape: phase.compoundShape ?? DEFAULT_COMPOUND_SHAPE, staleClockRate: phase.staleClockRate ?? null, relapseFault: phase.compoundRelapse ?? phase.compound } as const;
+    const compound: CompoundSettings = { leaderFault: phase.compound, shape: phase.compoundShape, staleClockRate: phase.staleClockRate, relapseFault: phase.compoundRelapse };
     return { durationMs: phase.durationMs, schedule: compoundSchedule(compound, phaseRandom.fork('compound'), config, mixes, phase.durationMs, abilities) };
   });
   return new PhasedSchedule(phases);
@@ -53,14 +53,14 @@ function phasedSchedule(config: RunConfig, nodes: readonly string[], abilities?:
 
 /** A phase whose own mix makes way, at a drawn point, for one compound fault. */
 function compoundSchedule(
-  compound: { leaderFault: CompoundLeaderFault; shape: CompoundShape; staleClockRate: number | null; relapseFault: CompoundLeaderFault },
+  compound: CompoundSettings,
   random: SeededRandom,
   config: RunConfig,
   mixes: { before: FaultSchedule; after: FaultSchedule },
   phaseMs: number,
   abilities?: ReadonlySet<FaultAbility>,
 ): CompoundSchedule {
-  const schedule = new CompoundSchedule(compound.leaderFault, random, config.faultTiming, mixes, phaseMs, compound.shape, compound.staleClockRate, compound.relapseFault);
+  const schedule = new CompoundSchedule(compound, random, config.faultTiming, mixes, phaseMs);
   if (abilities !== undefined) checkAbilities(schedule.nemeses(), abilities, config.runtime);
   return schedule;
 }
